@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# devcloud.sh — a real Keystone + Glance on 127.0.0.1 for the demo and the acceptance tests.
+#
+#   devcloud.sh up      install packages if missing, configure, start, bootstrap (idempotent)
+#   devcloud.sh down    stop exactly the processes this script started
+#   devcloud.sh status  exit 0 when both services answer
+#
+# Everything lives in $DEVCLOUD_DIR (default: .devcloud in the repository). After `up`,
+# $DEVCLOUD_DIR/env holds OS_CLIENT_CONFIG_FILE and the project and image IDs, and
+# $DEVCLOUD_DIR/clouds.yaml has the clouds admin, producer, consumer and consumer2.
+#
+# Tunables (environment): DEVCLOUD_KEYSTONE_PORT (5000), DEVCLOUD_GLANCE_PORT (9292),
+# DEVCLOUD_MEMBER_QUOTA (3, Glance's image_member_quota), DEVCLOUD_TOKEN_EXPIRATION
+# (3600 seconds, Keystone's token lifetime).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+dir=${DEVCLOUD_DIR:-$repo/.devcloud}
+kport=${DEVCLOUD_KEYSTONE_PORT:-5000}
+gport=${DEVCLOUD_GLANCE_PORT:-9292}
+quota=${DEVCLOUD_MEMBER_QUOTA:-3}
+expiration=${DEVCLOUD_TOKEN_EXPIRATION:-3600}
+# Debian's libraries are only visible to Debian's interpreter, not to a pyenv/venv python3.
+py=/usr/bin/python3
+admin_password=devcloud-admin
+glance_password=devcloud-glance
+packages=(python3-keystone python3-glance uwsgi-core uwsgi-plugin-python3)
+
+log() { printf 'devcloud: %s\n' "$*" >&2; }
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} (needs root; about a minute)"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  # Keep package scripts from starting daemons of their own while we install.
+  local had_policy=0
+  [ -e /usr/sbin/policy-rc.d ] && had_policy=1
+  if [ $had_policy -eq 0 ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d
+  fi
+  local rc=0
+  {
+    $sudo apt-get update -qq &&
+      $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  } >"$dir/apt.log" 2>&1 || rc=$?
+  [ $had_policy -eq 0 ] && $sudo rm -f /usr/sbin/policy-rc.d
+  if [ $rc -ne 0 ]; then
+    tail -20 "$dir/apt.log" >&2
+    log "package install failed (log: $dir/apt.log)"
+    exit 1
+  fi
+}
+
+# Glance ships its entry points only with the service packages (which prompt through debconf),
+# so call the library's main functions directly.
+write_launchers() {
+  for cmd in api manage; do
+    cat >"$dir/bin/glance-$cmd" <<EOF
+#!$py
+import sys
+from glance.cmd.$cmd import main
+sys.exit(main())
+EOF
+    chmod +x "$dir/bin/glance-$cmd"
+  done
+}
+
+write_configs() {
+  cat >"$dir/keystone.conf" <<EOF
+[DEFAULT]
+log_file = $dir/log/keystone.log
+[database]
+connection = sqlite:///$dir/keystone.db
+[token]
+provider = fernet
+expiration = $expiration
+[fernet_tokens]
+key_repository = $dir/fernet-keys
+[credential]
+key_repository = $dir/credential-keys
+[identity]
+# Logins stay fast: these are throw-away test passwords.
+password_hash_rounds = 4
+EOF
+
+  cat >"$dir/glance-api-paste.ini" <<EOF
+[pipeline:glance-api-keystone]
+pipeline = healthcheck versionnegotiation authtoken context rootapp
+
+[composite:rootapp]
+paste.composite_factory = glance.api:root_app_factory
+/: apiversions
+/v2: apiv2app
+
+[app:apiversions]
+paste.app_factory = glance.api.versions:create_resource
+
+[app:apiv2app]
+paste.app_factory = glance.api.v2.router:API.factory
+
+[filter:healthcheck]
+paste.filter_factory = oslo_middleware:Healthcheck.factory
+
+[filter:versionnegotiation]
+paste.filter_factory = glance.api.middleware.version_negotiation:VersionNegotiationFilter.factory
+
+[filter:context]
+paste.filter_factory = glance.api.middleware.context:ContextMiddleware.factory
+
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+delay_auth_decision = true
+EOF
+
+  cat >"$dir/glance-api.conf" <<EOF
+[DEFAULT]
+bind_host = 127.0.0.1
+bind_port = $gport
+# One eventlet process: SQLite takes one writer.
+workers = 0
+log_file = $dir/log/glance-api.log
+image_member_quota = $quota
+enabled_backends = fs:file
+# Like current clouds: secure RBAC with scope checks.
+enforce_secure_rbac = true
+[database]
+connection = sqlite:///$dir/glance.db
+[glance_store]
+default_backend = fs
+[fs]
+filesystem_store_datadir = $dir/images
+[os_glance_staging_store]
+filesystem_store_datadir = $dir/staging
+[os_glance_tasks_store]
+filesystem_store_datadir = $dir/tasks
+[paste_deploy]
+flavor = keystone
+config_file = $dir/glance-api-paste.ini
+[oslo_policy]
+enforce_new_defaults = true
+enforce_scope = true
+[keystone_authtoken]
+www_authenticate_uri = http://127.0.0.1:$kport/v3
+auth_url = http://127.0.0.1:$kport/v3
+auth_type = password
+username = glance
+password = $glance_password
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
+EOF
+}
+
+wal() { "$py" -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("pragma journal_mode=wal")' "$1"; }
+
+init_databases() {
+  if [ ! -f "$dir/keystone.db" ]; then
+    log "initialising keystone database"
+    local km=(keystone-manage --config-file "$dir/keystone.conf")
+    "${km[@]}" db_sync
+    "${km[@]}" fernet_setup --keystone-user root --keystone-group root
+    "${km[@]}" credential_setup --keystone-user root --keystone-group root
+    "${km[@]}" bootstrap --bootstrap-password "$admin_password" \
+      --bootstrap-admin-url "http://127.0.0.1:$kport/v3" \
+      --bootstrap-internal-url "http://127.0.0.1:$kport/v3" \
+      --bootstrap-public-url "http://127.0.0.1:$kport/v3" \
+      --bootstrap-region-id RegionOne
+    wal "$dir/keystone.db"
+  fi
+  if [ ! -f "$dir/glance.db" ]; then
+    log "initialising glance database"
+    "$dir/bin/glance-manage" --config-file "$dir/glance-api.conf" db_sync >>"$dir/log/glance-manage.log" 2>&1
+    wal "$dir/glance.db"
+  fi
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_for() { # url name
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.25
+  done
+  log "$2 did not answer at $1; last log lines:"
+  tail -30 "$dir/log/$2.log" >&2 || true
+  exit 1
+}
+
+start_services() {
+  if ! alive "$dir/keystone.pid"; then
+    log "starting keystone on 127.0.0.1:$kport"
+    # Exactly one process and one thread: SQLite takes one writer at a time.
+    setsid uwsgi --plugin python3 --http-socket "127.0.0.1:$kport" \
+      --wsgi-file /usr/bin/keystone-wsgi-public --processes 1 --threads 1 \
+      --die-on-term --skip-atexit-teardown --need-app \
+      --env "OS_KEYSTONE_CONFIG_FILES=$dir/keystone.conf" \
+      >"$dir/log/keystone-uwsgi.log" 2>&1 </dev/null &
+    echo $! >"$dir/keystone.pid"
+  fi
+  wait_for "http://127.0.0.1:$kport/v3" keystone-uwsgi
+  if ! alive "$dir/glance.pid"; then
+    log "starting glance on 127.0.0.1:$gport"
+    setsid "$dir/bin/glance-api" --config-file "$dir/glance-api.conf" \
+      >"$dir/log/glance-stdout.log" 2>&1 </dev/null &
+    echo $! >"$dir/glance.pid"
+  fi
+  wait_for "http://127.0.0.1:$gport/healthcheck" glance-api
+}
+
+bootstrap() {
+  log "bootstrapping projects, users and images"
+  (cd "$repo" && go run ./internal/devcloud/devcloudctl bootstrap \
+    -dir "$dir" -auth-url "http://127.0.0.1:$kport/v3" -admin-password "$admin_password" \
+    -glance-url "http://127.0.0.1:$gport" -glance-password "$glance_password")
+}
+
+up() {
+  mkdir -p "$dir"/{bin,log,images,staging,tasks}
+  install_packages
+  write_launchers
+  write_configs
+  init_databases
+  start_services
+  bootstrap
+  log "up: source $dir/env to use it"
+}
+
+down() {
+  for name in glance keystone; do
+    local pidfile="$dir/$name.pid"
+    if alive "$pidfile"; then
+      local pid
+      pid=$(cat "$pidfile")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true
+      log "stopped $name (pid $pid)"
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+status() {
+  curl -fsS -o /dev/null "http://127.0.0.1:$kport/v3" && curl -fsS -o /dev/null "http://127.0.0.1:$gport/healthcheck" && [ -f "$dir/env" ]
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,352 @@
+// Command devcloudctl bootstraps the local Keystone + Glance started by devcloud.sh and
+// answers small questions about it (for the demo), through gophercloud like the provider.
+//
+//	devcloudctl bootstrap -dir D -auth-url U -admin-password P -glance-url G -glance-password Q
+//	devcloudctl members -cloud producer IMAGE_ID
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/config"
+	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/endpoints"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/services"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/users"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/imagedata"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
+)
+
+// The tenant projects; each gets a user of the same name with member+reader on it.
+var tenants = []string{"producer", "consumer", "consumer2"}
+
+func main() {
+	if len(os.Args) < 2 {
+		fail(fmt.Errorf("usage: devcloudctl bootstrap|members ..."))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var err error
+	switch os.Args[1] {
+	case "bootstrap":
+		err = bootstrapCmd(ctx, os.Args[2:])
+	case "members":
+		err = membersCmd(ctx, os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown command %q", os.Args[1])
+	}
+	if err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "devcloudctl:", err)
+	os.Exit(1)
+}
+
+type bootstrapFlags struct {
+	dir, authURL, adminPassword, glanceURL, glancePassword string
+}
+
+func bootstrapCmd(ctx context.Context, args []string) error {
+	var f bootstrapFlags
+	fs := flag.NewFlagSet("bootstrap", flag.ContinueOnError)
+	fs.StringVar(&f.dir, "dir", "", "devcloud directory")
+	fs.StringVar(&f.authURL, "auth-url", "", "Keystone v3 URL")
+	fs.StringVar(&f.adminPassword, "admin-password", "", "admin password")
+	fs.StringVar(&f.glanceURL, "glance-url", "", "Glance URL")
+	fs.StringVar(&f.glancePassword, "glance-password", "", "glance service user password")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	admin, err := openstack.AuthenticatedClient(ctx, gophercloud.AuthOptions{
+		IdentityEndpoint: f.authURL, Username: "admin", Password: f.adminPassword, DomainName: "Default",
+		Scope: &gophercloud.AuthScope{ProjectName: "admin", DomainName: "Default"},
+	})
+	if err != nil {
+		return fmt.Errorf("admin login: %w", err)
+	}
+	id, err := openstack.NewIdentityV3(admin, gophercloud.EndpointOpts{Region: "RegionOne"})
+	if err != nil {
+		return err
+	}
+
+	// Glance's own service user, and the image service in the catalog.
+	service, err := ensureProject(ctx, id, "service")
+	if err != nil {
+		return err
+	}
+	if err := ensureUser(ctx, id, "glance", f.glancePassword, service, "admin", "service"); err != nil {
+		return err
+	}
+	if err := ensureImageService(ctx, id, f.glanceURL); err != nil {
+		return err
+	}
+
+	projectIDs := map[string]string{"service": service}
+	for _, name := range tenants {
+		p, err := ensureProject(ctx, id, name)
+		if err != nil {
+			return err
+		}
+		projectIDs[name] = p
+		if err := ensureUser(ctx, id, name, password(name), p, "member", "reader"); err != nil {
+			return err
+		}
+	}
+	adminProject, err := ensureProject(ctx, id, "admin")
+	if err != nil {
+		return err
+	}
+	projectIDs["admin"] = adminProject
+
+	cloudsFile := filepath.Join(f.dir, "clouds.yaml")
+	if err := writeClouds(cloudsFile, f.authURL, f.adminPassword); err != nil {
+		return err
+	}
+
+	// The producer's images: one it can share, one it cannot.
+	img, err := cloudClient(ctx, cloudsFile, "producer")
+	if err != nil {
+		return err
+	}
+	shared, err := ensureImage(ctx, img, "devcloud-shared", images.ImageVisibilityShared)
+	if err != nil {
+		return err
+	}
+	private, err := ensureImage(ctx, img, "devcloud-private", images.ImageVisibilityPrivate)
+	if err != nil {
+		return err
+	}
+
+	env := []string{
+		"OS_CLIENT_CONFIG_FILE=" + cloudsFile,
+		"GLANCE_DEVCLOUD_AUTH_URL=" + f.authURL,
+		"GLANCE_DEVCLOUD_IMAGE_URL=" + f.glanceURL,
+		"GLANCE_DEVCLOUD_SHARED_IMAGE_ID=" + shared,
+		"GLANCE_DEVCLOUD_PRIVATE_IMAGE_ID=" + private,
+	}
+	for name, p := range projectIDs {
+		env = append(env, fmt.Sprintf("GLANCE_DEVCLOUD_%s_PROJECT_ID=%s", strings.ToUpper(name), p))
+	}
+	var b bytes.Buffer
+	for _, kv := range env {
+		fmt.Fprintf(&b, "export %s\n", kv)
+	}
+	return os.WriteFile(filepath.Join(f.dir, "env"), b.Bytes(), 0o600)
+}
+
+// password is the throw-away password of a devcloud tenant user.
+func password(user string) string { return "devcloud-" + user }
+
+func writeClouds(path, authURL, adminPassword string) error {
+	var b bytes.Buffer
+	b.WriteString("clouds:\n")
+	entry := func(cloud, user, pass, project string) {
+		fmt.Fprintf(&b, "  %s:\n    region_name: RegionOne\n    identity_api_version: 3\n    auth:\n", cloud)
+		fmt.Fprintf(&b, "      auth_url: %s\n      username: %s\n      password: %s\n      project_name: %s\n", authURL, user, pass, project)
+		b.WriteString("      user_domain_name: Default\n      project_domain_name: Default\n")
+	}
+	entry("admin", "admin", adminPassword, "admin")
+	for _, t := range tenants {
+		entry(t, t, password(t), t)
+	}
+	return os.WriteFile(path, b.Bytes(), 0o600)
+}
+
+func ensureProject(ctx context.Context, id *gophercloud.ServiceClient, name string) (string, error) {
+	pages, err := projects.List(id, projects.ListOpts{Name: name, DomainID: "default"}).AllPages(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list projects: %w", err)
+	}
+	found, err := projects.ExtractProjects(pages)
+	if err != nil {
+		return "", err
+	}
+	if len(found) > 0 {
+		return found[0].ID, nil
+	}
+	p, err := projects.Create(ctx, id, projects.CreateOpts{Name: name, DomainID: "default"}).Extract()
+	if err != nil {
+		return "", fmt.Errorf("create project %s: %w", name, err)
+	}
+	return p.ID, nil
+}
+
+func ensureRole(ctx context.Context, id *gophercloud.ServiceClient, name string) (string, error) {
+	pages, err := roles.List(id, roles.ListOpts{Name: name}).AllPages(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list roles: %w", err)
+	}
+	found, err := roles.ExtractRoles(pages)
+	if err != nil {
+		return "", err
+	}
+	if len(found) > 0 {
+		return found[0].ID, nil
+	}
+	r, err := roles.Create(ctx, id, roles.CreateOpts{Name: name}).Extract()
+	if err != nil {
+		return "", fmt.Errorf("create role %s: %w", name, err)
+	}
+	return r.ID, nil
+}
+
+// ensureUser creates the user (or resets its password) and grants it roleNames on project.
+func ensureUser(ctx context.Context, id *gophercloud.ServiceClient, name, pass, project string, roleNames ...string) error {
+	pages, err := users.List(id, users.ListOpts{Name: name, DomainID: "default"}).AllPages(ctx)
+	if err != nil {
+		return fmt.Errorf("list users: %w", err)
+	}
+	found, err := users.ExtractUsers(pages)
+	if err != nil {
+		return err
+	}
+	var userID string
+	if len(found) > 0 {
+		userID = found[0].ID
+		if _, err := users.Update(ctx, id, userID, users.UpdateOpts{Password: pass}).Extract(); err != nil {
+			return fmt.Errorf("update user %s: %w", name, err)
+		}
+	} else {
+		u, err := users.Create(ctx, id, users.CreateOpts{Name: name, Password: pass, DomainID: "default", DefaultProjectID: project}).Extract()
+		if err != nil {
+			return fmt.Errorf("create user %s: %w", name, err)
+		}
+		userID = u.ID
+	}
+	for _, rn := range roleNames {
+		roleID, err := ensureRole(ctx, id, rn)
+		if err != nil {
+			return err
+		}
+		// Assigning an existing assignment is a no-op in Keystone (204).
+		if err := roles.Assign(ctx, id, roleID, roles.AssignOpts{UserID: userID, ProjectID: project}).ExtractErr(); err != nil {
+			return fmt.Errorf("assign %s to %s: %w", rn, name, err)
+		}
+	}
+	return nil
+}
+
+func ensureImageService(ctx context.Context, id *gophercloud.ServiceClient, url string) error {
+	pages, err := services.List(id, services.ListOpts{ServiceType: "image"}).AllPages(ctx)
+	if err != nil {
+		return fmt.Errorf("list services: %w", err)
+	}
+	found, err := services.ExtractServices(pages)
+	if err != nil {
+		return err
+	}
+	var serviceID string
+	if len(found) > 0 {
+		serviceID = found[0].ID
+	} else {
+		s, err := services.Create(ctx, id, services.CreateOpts{Type: "image", Extra: map[string]any{"name": "glance"}}).Extract()
+		if err != nil {
+			return fmt.Errorf("create image service: %w", err)
+		}
+		serviceID = s.ID
+	}
+	epPages, err := endpoints.List(id, endpoints.ListOpts{ServiceID: serviceID}).AllPages(ctx)
+	if err != nil {
+		return fmt.Errorf("list endpoints: %w", err)
+	}
+	eps, err := endpoints.ExtractEndpoints(epPages)
+	if err != nil {
+		return err
+	}
+	have := map[gophercloud.Availability]bool{}
+	for _, ep := range eps {
+		have[ep.Availability] = true
+	}
+	for _, av := range []gophercloud.Availability{gophercloud.AvailabilityPublic, gophercloud.AvailabilityInternal, gophercloud.AvailabilityAdmin} {
+		if have[av] {
+			continue
+		}
+		if _, err := endpoints.Create(ctx, id, endpoints.CreateOpts{Availability: av, Region: "RegionOne", URL: url, ServiceID: serviceID}).Extract(); err != nil {
+			return fmt.Errorf("create %s image endpoint: %w", av, err)
+		}
+	}
+	return nil
+}
+
+func ensureImage(ctx context.Context, img *gophercloud.ServiceClient, name string, vis images.ImageVisibility) (string, error) {
+	pages, err := images.List(img, images.ListOpts{Name: name, Visibility: vis}).AllPages(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list images: %w", err)
+	}
+	found, err := images.ExtractImages(pages)
+	if err != nil {
+		return "", err
+	}
+	for _, i := range found {
+		if i.Status == images.ImageStatusActive {
+			return i.ID, nil
+		}
+	}
+	i, err := images.Create(ctx, img, images.CreateOpts{Name: name, Visibility: &vis, DiskFormat: "raw", ContainerFormat: "bare"}).Extract()
+	if err != nil {
+		return "", fmt.Errorf("create image %s: %w", name, err)
+	}
+	if err := imagedata.Upload(ctx, img, i.ID, strings.NewReader("devcloud image "+name+"\n")).ExtractErr(); err != nil {
+		return "", fmt.Errorf("upload image %s: %w", name, err)
+	}
+	return i.ID, nil
+}
+
+// cloudClient is an image client for a cloud of the devcloud clouds.yaml.
+func cloudClient(ctx context.Context, cloudsFile, cloud string) (*gophercloud.ServiceClient, error) {
+	ao, eo, tlsConfig, err := clouds.Parse(clouds.WithCloudName(cloud), clouds.WithLocations(cloudsFile))
+	if err != nil {
+		return nil, err
+	}
+	pc, err := config.NewProviderClient(ctx, ao, config.WithTLSConfig(tlsConfig))
+	if err != nil {
+		return nil, fmt.Errorf("login as %s: %w", cloud, err)
+	}
+	return openstack.NewImageV2(pc, eo)
+}
+
+// membersCmd prints an image's members as "member_id status", one a line, or "no members".
+func membersCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("members", flag.ContinueOnError)
+	cloud := fs.String("cloud", "producer", "cloud name in clouds.yaml (OS_CLIENT_CONFIG_FILE)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("usage: devcloudctl members [-cloud NAME] IMAGE_ID")
+	}
+	img, err := cloudClient(ctx, os.Getenv("OS_CLIENT_CONFIG_FILE"), *cloud)
+	if err != nil {
+		return err
+	}
+	pages, err := members.List(img, fs.Arg(0)).AllPages(ctx)
+	if err != nil {
+		return err
+	}
+	ms, err := members.ExtractMembers(pages)
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		fmt.Printf("image %s: no members\n", fs.Arg(0))
+	}
+	for _, m := range ms {
+		fmt.Printf("image %s: member %s status %s\n", fs.Arg(0), m.MemberID, m.Status)
+	}
+	return nil
+}

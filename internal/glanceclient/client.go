@@ -1,0 +1,140 @@
+// Package glanceclient is the only place that talks HTTP: authentication, TLS, logging,
+// the user agent and thin typed calls over gophercloud's image API, with typed errors.
+package glanceclient
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+)
+
+// Client is an authenticated image service client.
+type Client struct {
+	image *gophercloud.ServiceClient
+	// ProjectID is the project the token is scoped to: who we act as.
+	ProjectID string
+}
+
+// New authenticates with Keystone and finds the image service. userAgent names the provider
+// and its version; it is put before gophercloud's own.
+func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.TLSClientConfig = cfg.TLS
+	pc, err := openstack.NewClient(cfg.Get("auth_url"))
+	if err != nil {
+		return nil, &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from("auth_url"), cfg.Get("auth_url"), err)}
+	}
+	pc.HTTPClient = http.Client{Transport: &loggingTransport{next: transport, secrets: cfg.Secrets()}}
+	pc.UserAgent.Prepend(userAgent)
+	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
+		return nil, authError(cfg, err)
+	}
+
+	var image *gophercloud.ServiceClient
+	if ep := cfg.Get("image_endpoint"); ep != "" {
+		ep = strings.TrimSuffix(strings.TrimSuffix(ep, "/"), "/v2") + "/"
+		image = &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}
+	} else {
+		image, err = openstack.NewImageV2(pc, gophercloud.EndpointOpts{Region: cfg.Get("region"), Availability: cfg.Availability()})
+		if err != nil {
+			return nil, &ConfigError{Attr: "region", Msg: fmt.Sprintf("The service catalog has no image service for region %q and interface %q: %s. Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL.", cfg.Get("region"), cfg.Availability(), err)}
+		}
+	}
+	c := &Client{image: image}
+	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
+		if p, err := r.ExtractProject(); err == nil && p != nil {
+			c.ProjectID = p.ID
+		}
+	}
+	return c, nil
+}
+
+// authError explains why Keystone did not give us a token, and what to change.
+func authError(cfg *Config, err error) error {
+	authURL := cfg.Get("auth_url")
+	who := cfg.Get("user_name")
+	if who == "" {
+		who = cfg.Get("user_id")
+	}
+	var unknownCA x509.UnknownAuthorityError
+	var verifyErr *tls.CertificateVerificationError
+	var hostErr x509.HostnameError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &unknownCA), errors.As(err, &verifyErr), errors.As(err, &hostErr):
+		return &ConfigError{Attr: "cacert_file", Msg: fmt.Sprintf("The TLS certificate of %s is not trusted: %s. Set cacert_file (OS_CACERT) to the PEM file of the authority that signed it, or insecure = true (OS_INSECURE) to skip verification, which is unsafe outside tests.", authURL, err)}
+	case gophercloud.ResponseCodeIs(err, http.StatusUnauthorized):
+		return &ConfigError{Attr: "password", Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, project %q): %s. Check password, token or application credential, and the user and project names and domains.", authURL, who, cfg.Get("project_name")+cfg.Get("project_id"), Message(err))}
+	case errors.As(err, &netErr):
+		return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("Cannot reach Keystone at %s (%s): %s. Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here.", authURL, cfg.sources["auth_url"], err)}
+	}
+	return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("Authentication with Keystone at %s failed: %s.", authURL, Message(err))}
+}
+
+// Status is the HTTP status of a failed call, or 0 when there was no answer.
+func Status(err error) int {
+	var e gophercloud.ErrUnexpectedResponseCode
+	if errors.As(err, &e) {
+		return e.Actual
+	}
+	return 0
+}
+
+// IsNotFound says whether the service answered 404.
+func IsNotFound(err error) bool { return gophercloud.ResponseCodeIs(err, http.StatusNotFound) }
+
+var (
+	htmlTag    = regexp.MustCompile(`<[^>]*>`)
+	whitespace = regexp.MustCompile(`\s+`)
+)
+
+// Message is the service's own words from a failed call: Glance answers errors with a small
+// HTML page and Keystone with JSON; either way, the sentence without the markup.
+func Message(err error) string {
+	var e gophercloud.ErrUnexpectedResponseCode
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	body := string(e.Body)
+	var doc map[string]any
+	if json.Unmarshal(e.Body, &doc) == nil {
+		if m := findMessage(doc); m != "" {
+			return m
+		}
+	}
+	if i := strings.Index(body, "</h1>"); i >= 0 {
+		body = body[i+len("</h1>"):]
+	}
+	msg := strings.TrimSpace(whitespace.ReplaceAllString(htmlTag.ReplaceAllString(body, " "), " "))
+	msg = strings.TrimSuffix(msg, ":")
+	if msg == "" {
+		return fmt.Sprintf("HTTP %d from %s %s", e.Actual, e.Method, e.URL)
+	}
+	return msg
+}
+
+func findMessage(v any) string {
+	switch t := v.(type) {
+	case map[string]any:
+		if m, ok := t["message"].(string); ok {
+			return m
+		}
+		for _, child := range t {
+			if m := findMessage(child); m != "" {
+				return m
+			}
+		}
+	}
+	return ""
+}

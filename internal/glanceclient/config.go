@@ -1,0 +1,275 @@
+package glanceclient
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
+)
+
+// Setting is one provider attribute that configures the client: its name in the provider
+// block and the environment variables it falls back to, first match wins.
+type Setting struct {
+	Attr        string
+	Env         []string
+	Sensitive   bool
+	Description string
+}
+
+// Settings drives the provider schema, the environment fallback and the configuration errors,
+// so the three never disagree. `insecure` is the one boolean and is handled beside them.
+var Settings = []Setting{
+	{Attr: "cloud", Env: []string{"OS_CLOUD"}, Description: "Name of an entry in clouds.yaml (found through `OS_CLIENT_CONFIG_FILE`, `./clouds.yaml`, `~/.config/openstack/clouds.yaml` or `/etc/openstack/clouds.yaml`). Its values sit between the explicit attributes (which win) and the environment."},
+	{Attr: "auth_url", Env: []string{"OS_AUTH_URL"}, Description: "Keystone URL, for example `https://keystone.example.com:5000/v3`."},
+	{Attr: "region", Env: []string{"OS_REGION_NAME"}, Description: "Region of the image service in the catalog."},
+	{Attr: "user_name", Env: []string{"OS_USERNAME"}, Description: "User name for password authentication."},
+	{Attr: "user_id", Env: []string{"OS_USER_ID"}, Description: "User ID for password authentication."},
+	{Attr: "password", Env: []string{"OS_PASSWORD"}, Sensitive: true, Description: "Password for password authentication."},
+	{Attr: "token", Env: []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, Sensitive: true, Description: "An existing Keystone token to use instead of a password. It cannot be renewed when it expires."},
+	{Attr: "application_credential_id", Env: []string{"OS_APPLICATION_CREDENTIAL_ID"}, Description: "Application credential ID."},
+	{Attr: "application_credential_name", Env: []string{"OS_APPLICATION_CREDENTIAL_NAME"}, Description: "Application credential name; needs `user_name` or `user_id`."},
+	{Attr: "application_credential_secret", Env: []string{"OS_APPLICATION_CREDENTIAL_SECRET"}, Sensitive: true, Description: "Application credential secret."},
+	{Attr: "project_id", Env: []string{"OS_PROJECT_ID", "OS_TENANT_ID"}, Description: "Project to scope the token to, by ID."},
+	{Attr: "project_name", Env: []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"}, Description: "Project to scope the token to, by name."},
+	{Attr: "user_domain_name", Env: []string{"OS_USER_DOMAIN_NAME"}, Description: "Domain of the user, by name."},
+	{Attr: "user_domain_id", Env: []string{"OS_USER_DOMAIN_ID"}, Description: "Domain of the user, by ID."},
+	{Attr: "project_domain_name", Env: []string{"OS_PROJECT_DOMAIN_NAME"}, Description: "Domain of the project, by name. Defaults to the user's domain."},
+	{Attr: "project_domain_id", Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. Defaults to the user's domain."},
+	{Attr: "endpoint_type", Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to use: `public` (default), `internal` or `admin`."},
+	{Attr: "image_endpoint", Env: []string{"OS_IMAGE_ENDPOINT"}, Description: "URL of the image service, for example `https://glance.example.com:9292`. Skips the catalog look-up."},
+	{Attr: "cacert_file", Env: []string{"OS_CACERT"}, Description: "PEM file of the certificate authorities to trust for TLS."},
+	{Attr: "cert", Env: []string{"OS_CERT"}, Description: "PEM file of a client certificate for TLS; needs `key`."},
+	{Attr: "key", Env: []string{"OS_KEY"}, Description: "PEM file of the client certificate's private key; needs `cert`."},
+}
+
+// InsecureEnv is the environment fallback of the `insecure` attribute.
+const InsecureEnv = "OS_INSECURE"
+
+// EndpointTypes are the accepted values of endpoint_type.
+var EndpointTypes = []string{"public", "internal", "admin"}
+
+// ConfigError is a configuration problem that a user fixes in the provider block, the
+// environment or clouds.yaml. Attr names the attribute to point the diagnostic at.
+type ConfigError struct {
+	Attr string
+	Msg  string
+}
+
+func (e *ConfigError) Error() string { return e.Msg }
+
+// Config is the resolved configuration: each value with where it came from.
+type Config struct {
+	values   map[string]string
+	sources  map[string]string
+	Insecure bool
+	TLS      *tls.Config
+}
+
+// Get returns the resolved value of a setting.
+func (c *Config) Get(attr string) string { return c.values[attr] }
+
+// Secrets are the resolved secret values, for masking in logs.
+func (c *Config) Secrets() []string {
+	var out []string
+	for _, s := range Settings {
+		if v := c.values[s.Attr]; s.Sensitive && v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// from says where a value came from, for messages: `token (from OS_TOKEN)`.
+func (c *Config) from(attr string) string { return attr + " (from " + c.sources[attr] + ")" }
+
+// Resolve merges the explicit provider attributes, the clouds.yaml entry and the environment,
+// in that order of precedence, and checks that the result can authenticate. explicit holds
+// only the attributes set in the provider block; insecure is nil when unset there.
+func Resolve(explicit map[string]string, insecure *bool, getenv func(string) string) (*Config, error) {
+	c := &Config{values: map[string]string{}, sources: map[string]string{}}
+	set := func(attr, v, src string) {
+		if v != "" && c.values[attr] == "" {
+			c.values[attr], c.sources[attr] = v, src
+		}
+	}
+	for attr, v := range explicit {
+		set(attr, v, "provider attribute "+attr)
+	}
+	cloudName := explicit["cloud"]
+	if cloudName == "" {
+		cloudName = getenv("OS_CLOUD")
+	}
+	// clouds.Parse builds the TLS settings (explicit attributes and OS_CACERT/OS_CERT/OS_KEY
+	// over the file's). With no cloud it reads an empty entry, so TLS is built in one place.
+	opts := []clouds.ParseOption{
+		// Parse would let OS_REGION_NAME and OS_INTERFACE beat the file: clear them, we
+		// apply the environment below the file ourselves.
+		clouds.WithRegion(""), clouds.WithEndpointType(""),
+		clouds.WithCACertPath(explicit["cacert_file"]),
+		clouds.WithClientCertPath(explicit["cert"]),
+		clouds.WithClientKeyPath(explicit["key"]),
+	}
+	if insecure == nil && getenv(InsecureEnv) != "" {
+		b, err := strconv.ParseBool(getenv(InsecureEnv))
+		if err != nil {
+			return nil, &ConfigError{Attr: "insecure", Msg: fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv))}
+		}
+		insecure = &b
+	}
+	if insecure != nil {
+		opts = append(opts, clouds.WithInsecure(*insecure))
+	}
+	if cloudName != "" {
+		opts = append(opts, clouds.WithCloudName(cloudName))
+		if loc := getenv("OS_CLIENT_CONFIG_FILE"); loc != "" {
+			opts = append(opts, clouds.WithLocations(loc))
+		}
+	} else {
+		opts = append(opts, clouds.WithCloudName("glance"), clouds.WithCloudsYAML(strings.NewReader("clouds: {glance: {}}")))
+	}
+	ao, eo, tlsConfig, err := clouds.Parse(opts...)
+	if err != nil {
+		return nil, &ConfigError{Attr: "cloud", Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
+	}
+	c.TLS = tlsConfig
+	c.Insecure = tlsConfig.InsecureSkipVerify
+	if cloudName != "" {
+		src := "clouds.yaml cloud " + cloudName
+		set("cloud", cloudName, src)
+		set("auth_url", ao.IdentityEndpoint, src)
+		set("user_name", ao.Username, src)
+		set("user_id", ao.UserID, src)
+		set("password", ao.Password, src)
+		set("token", ao.TokenID, src)
+		set("application_credential_id", ao.ApplicationCredentialID, src)
+		set("application_credential_name", ao.ApplicationCredentialName, src)
+		set("application_credential_secret", ao.ApplicationCredentialSecret, src)
+		set("user_domain_id", ao.DomainID, src)
+		set("user_domain_name", ao.DomainName, src)
+		set("project_id", ao.TenantID, src)
+		set("project_name", ao.TenantName, src)
+		if ao.Scope != nil && ao.Scope.ProjectName != "" {
+			set("project_domain_id", ao.Scope.DomainID, src)
+			set("project_domain_name", ao.Scope.DomainName, src)
+		}
+		set("region", eo.Region, src)
+		if eo.Availability != gophercloud.AvailabilityPublic { // public is also Parse's default
+			set("endpoint_type", strings.TrimSuffix(string(eo.Availability), "URL"), src)
+		}
+	}
+	for _, s := range Settings {
+		for _, env := range s.Env {
+			set(s.Attr, getenv(env), env)
+		}
+	}
+	return c, c.validate()
+}
+
+// validate reports the first problem that would keep authentication from working, naming
+// the attributes and environment variables that fix it.
+func (c *Config) validate() error {
+	has := func(attr string) bool { return c.values[attr] != "" }
+	if !has("auth_url") {
+		return &ConfigError{Attr: "auth_url", Msg: "No Keystone URL is configured. Set auth_url in the provider block, OS_AUTH_URL in the environment, or name a cloud (cloud or OS_CLOUD) whose clouds.yaml entry has auth.auth_url."}
+	}
+	if u, err := url.Parse(c.values["auth_url"]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the Keystone URL, for example https://keystone.example.com:5000/v3.", c.from("auth_url"), c.values["auth_url"])}
+	}
+	if has("image_endpoint") {
+		if u, err := url.Parse(c.values["image_endpoint"]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &ConfigError{Attr: "image_endpoint", Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the image service's base URL, for example https://glance.example.com:9292.", c.from("image_endpoint"), c.values["image_endpoint"])}
+		}
+	}
+	if et := c.values["endpoint_type"]; et != "" && !slices.Contains(EndpointTypes, et) {
+		return &ConfigError{Attr: "endpoint_type", Msg: fmt.Sprintf("%s = %q is not one of public, internal, admin.", c.from("endpoint_type"), et)}
+	}
+
+	// Exactly one way to authenticate.
+	var methods []string
+	if has("password") {
+		methods = append(methods, c.from("password"))
+	}
+	if has("token") {
+		methods = append(methods, c.from("token"))
+	}
+	if has("application_credential_secret") {
+		methods = append(methods, c.from("application_credential_secret"))
+	}
+	switch {
+	case len(methods) == 0:
+		return &ConfigError{Attr: "password", Msg: "No credentials are configured. Set one of: password (OS_PASSWORD) with user_name or user_id; token (OS_TOKEN); application_credential_secret (OS_APPLICATION_CREDENTIAL_SECRET) with application_credential_id — in the provider block, the environment, or the clouds.yaml entry named by cloud."}
+	case len(methods) > 1:
+		return &ConfigError{Attr: "token", Msg: fmt.Sprintf("More than one way to authenticate is configured: %s. Keep exactly one of them.", strings.Join(methods, ", "))}
+	}
+	switch {
+	case has("password"):
+		if !has("user_name") && !has("user_id") {
+			return &ConfigError{Attr: "user_name", Msg: fmt.Sprintf("%s is set but no user is: set user_name (OS_USERNAME) or user_id (OS_USER_ID).", c.from("password"))}
+		}
+		if has("user_name") && !has("user_id") && !has("user_domain_name") && !has("user_domain_id") {
+			return &ConfigError{Attr: "user_domain_name", Msg: fmt.Sprintf("%s needs its domain: set user_domain_name (OS_USER_DOMAIN_NAME) or user_domain_id (OS_USER_DOMAIN_ID), for example \"Default\".", c.from("user_name"))}
+		}
+	case has("application_credential_secret"):
+		if !has("application_credential_id") && !has("application_credential_name") {
+			return &ConfigError{Attr: "application_credential_id", Msg: fmt.Sprintf("%s is set but no application credential is named: set application_credential_id (OS_APPLICATION_CREDENTIAL_ID).", c.from("application_credential_secret"))}
+		}
+		if has("application_credential_name") && !has("application_credential_id") && !has("user_name") && !has("user_id") {
+			return &ConfigError{Attr: "user_name", Msg: "application_credential_name needs its user: set user_id or user_name, or use application_credential_id instead."}
+		}
+	}
+	if has("project_name") && !has("application_credential_secret") && !has("project_domain_name") && !has("project_domain_id") && !has("user_domain_name") && !has("user_domain_id") {
+		return &ConfigError{Attr: "project_domain_name", Msg: fmt.Sprintf("%s needs its domain: set project_domain_name (OS_PROJECT_DOMAIN_NAME) or project_domain_id (OS_PROJECT_DOMAIN_ID), or use project_id.", c.from("project_name"))}
+	}
+	if has("project_id") && has("project_name") {
+		return &ConfigError{Attr: "project_name", Msg: fmt.Sprintf("Both %s and %s are set: keep one of them.", c.from("project_id"), c.from("project_name"))}
+	}
+	return nil
+}
+
+// AuthOptions turns the resolved configuration into gophercloud's, with re-authentication on.
+func (c *Config) AuthOptions() gophercloud.AuthOptions {
+	v := c.values
+	ao := gophercloud.AuthOptions{
+		IdentityEndpoint:            v["auth_url"],
+		Username:                    v["user_name"],
+		UserID:                      v["user_id"],
+		Password:                    v["password"],
+		TokenID:                     v["token"],
+		DomainID:                    v["user_domain_id"],
+		DomainName:                  v["user_domain_name"],
+		ApplicationCredentialID:     v["application_credential_id"],
+		ApplicationCredentialName:   v["application_credential_name"],
+		ApplicationCredentialSecret: v["application_credential_secret"],
+		// A long apply can outlive its token: get a new one instead of failing.
+		AllowReauth: true,
+	}
+	if ao.ApplicationCredentialSecret != "" {
+		return ao // an application credential carries its own scope
+	}
+	switch {
+	case v["project_id"] != "":
+		ao.Scope = &gophercloud.AuthScope{ProjectID: v["project_id"]}
+	case v["project_name"] != "":
+		ao.Scope = &gophercloud.AuthScope{ProjectName: v["project_name"], DomainID: v["project_domain_id"], DomainName: v["project_domain_name"]}
+		if ao.Scope.DomainID == "" && ao.Scope.DomainName == "" {
+			ao.Scope.DomainID, ao.Scope.DomainName = ao.DomainID, ao.DomainName
+		}
+	}
+	return ao
+}
+
+// Availability is the catalog interface to use.
+func (c *Config) Availability() gophercloud.Availability {
+	switch c.values["endpoint_type"] {
+	case "internal":
+		return gophercloud.AvailabilityInternal
+	case "admin":
+		return gophercloud.AvailabilityAdmin
+	}
+	return gophercloud.AvailabilityPublic
+}

@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+// The shared words of every member diagnostic: what failed, on which image and member, why
+// in plain words, what to do, then Glance's own message. Resources call memberError and
+// never build these strings themselves.
+
+// memberOp is what was being done when a member call failed.
+type memberOp string
+
+const (
+	opAdd    memberOp = "adding"
+	opRead   memberOp = "reading"
+	opRemove memberOp = "removing"
+)
+
+var opSummary = map[memberOp]string{
+	opAdd:    "Error adding image member",
+	opRead:   "Error reading image member",
+	opRemove: "Error removing image member",
+}
+
+// memberError explains a failed member call. On a 403 it looks the image up once (only on
+// this error path) to tell a non-shared image from missing rights.
+func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, imageID, memberID string, err error) diag.Diagnostic {
+	subject := fmt.Sprintf("Image %s, member %s: ", imageID, memberID)
+	glanceSays := "\n\nGlance said: " + glanceclient.Message(err)
+	var cause string
+	switch glanceclient.Status(err) {
+	case 0:
+		cause = fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the network.", err)
+		if op == opAdd {
+			cause += " The request may or may not have reached Glance: apply again; if the member was created, Glance answers that it is already a member and you can import it."
+		}
+		return diag.NewErrorDiagnostic(opSummary[op], subject+cause)
+	case http.StatusConflict:
+		cause = fmt.Sprintf("project %s is already a member of image %s, added outside this resource. "+
+			"To manage that membership here, import it: terraform import glance_image_member.<name> %s/%s (or an import block with id = \"%s/%s\"), or remove this resource.",
+			memberID, imageID, imageID, memberID, imageID, memberID)
+	case http.StatusForbidden:
+		cause = forbiddenCause(ctx, client, op, imageID)
+	case http.StatusNotFound:
+		cause = fmt.Sprintf("image %s was not found, or is not visible to project %s. Check image_id, and that the provider's credentials are those of the image's owner.", imageID, client.ProjectID)
+	case http.StatusRequestEntityTooLarge:
+		cause = fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a member it no longer needs, or ask the cloud operator to raise image_member_quota.", imageID)
+	case http.StatusUnauthorized:
+		cause = "Glance did not accept the provider's token. Check the provider credentials; if they were changed during the run, run again."
+	default:
+		cause = fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.", glanceclient.Status(err))
+	}
+	return diag.NewErrorDiagnostic(opSummary[op], subject+cause+glanceSays)
+}
+
+// forbiddenCause tells the reasons Glance refuses a member change apart.
+func forbiddenCause(ctx context.Context, client *glanceclient.Client, op memberOp, imageID string) string {
+	img, err := client.GetImage(ctx, imageID)
+	if glanceclient.IsNotFound(err) {
+		return fmt.Sprintf("image %s is not visible to project %s, which the provider acts as; only the image's owner can change its members. Use credentials scoped to the owner's project.", imageID, client.ProjectID)
+	}
+	if err != nil {
+		return fmt.Sprintf("Glance refused the change and image %s could not be read to find out why (%s). Only the image's owner, with the member role, can change its members.", imageID, glanceclient.Message(err))
+	}
+	if img.Visibility != images.ImageVisibilityShared {
+		return fmt.Sprintf("image %s has visibility '%s'; only images with visibility 'shared' can have members. Set its visibility to shared (openstack image set --shared %s) and apply again.", imageID, img.Visibility, imageID)
+	}
+	if client.ProjectID != "" && img.Owner != client.ProjectID {
+		return fmt.Sprintf("image %s is owned by project %s, but the provider acts as project %s; only the owner can %s members. Use credentials scoped to project %s.", imageID, img.Owner, client.ProjectID, map[memberOp]string{opAdd: "add", opRemove: "remove", opRead: "read"}[op], img.Owner)
+	}
+	return fmt.Sprintf("Glance refused the change to image %s although it is shared and owned by this project: the provider's user probably lacks the member role on project %s.", imageID, client.ProjectID)
+}
+
+// unconfiguredClient is the diagnostic for a resource used before the provider has a client.
+func unconfiguredClient() diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider not configured",
+		"The glance provider has no client: its configuration was not known or failed. Fix the provider block errors reported above and run again.")
+}

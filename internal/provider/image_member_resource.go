@@ -1,0 +1,243 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*imageMemberResource)(nil)
+	_ resource.ResourceWithImportState = (*imageMemberResource)(nil)
+)
+
+// NewImageMemberResource is glance_image_member: the owner's side of sharing one image with
+// one project.
+func NewImageMemberResource() resource.Resource { return &imageMemberResource{} }
+
+type imageMemberResource struct {
+	client *glanceclient.Client
+}
+
+func (r *imageMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_member"
+}
+
+func (r *imageMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Shares an image with another project: the image's owner adds the project as a member. " +
+			"The member project then accepts or rejects it; `status` shows its answer. Destroying the resource removes the membership. " +
+			"The image must have visibility `shared`, and the provider's credentials must be those of the image's owner.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<image_id>/<member_id>`, the import ID.",
+				PlanModifiers:       keep,
+			},
+			"image_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID (a UUID) of the image to share. Changing it replaces the membership.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{imageIDValidator()},
+			},
+			"member_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID of the project to share the image with. Changing it replaces the membership.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          memberIDValidators(),
+			},
+			"status": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The member project's answer: `pending` until it accepts (`accepted`) or rejects (`rejected`). Refreshed on every read.",
+			},
+			"created_at": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the membership was created (RFC 3339).",
+				PlanModifiers:       keep,
+			},
+			"updated_at": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the membership last changed (RFC 3339).",
+			},
+			"schema": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Glance's JSON schema path of the member object.",
+				PlanModifiers:       keep,
+			},
+		},
+	}
+}
+
+func (r *imageMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if c, ok := req.ProviderData.(*glanceclient.Client); ok {
+		r.client = c
+	}
+}
+
+func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan imageMemberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.Append(unconfiguredClient())
+		return
+	}
+	imageID, memberID := plan.ImageID.ValueString(), plan.MemberID.ValueString()
+	// One request: the POST's answer is the whole member, so no read-back.
+	m, err := r.client.AddMember(ctx, imageID, memberID)
+	if err != nil {
+		resp.Diagnostics.Append(memberError(ctx, r.client, opAdd, imageID, memberID, err))
+		return
+	}
+	tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m))...)
+}
+
+func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state imageMemberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.Append(unconfiguredClient())
+		return
+	}
+	imageID, memberID := state.ImageID.ValueString(), state.MemberID.ValueString()
+	m, err := r.client.GetMember(ctx, imageID, memberID)
+	if err == nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m))...)
+		return
+	}
+	if !glanceclient.IsNotFound(err) {
+		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
+		return
+	}
+	// Glance answers 404 both when the member is gone and when the image is no longer
+	// shared (it hides the members then, but keeps them): find out which before forgetting.
+	img, imgErr := r.client.GetImage(ctx, imageID)
+	switch {
+	case glanceclient.IsNotFound(imgErr):
+		tflog.Warn(ctx, "image is gone; removing the membership from state", map[string]any{"image_id": imageID, "member_id": memberID})
+		resp.State.RemoveResource(ctx)
+	case imgErr != nil:
+		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, imgErr))
+	case img.Visibility != images.ImageVisibilityShared:
+		resp.Diagnostics.AddWarning("Image is not shared: membership kept in state",
+			fmt.Sprintf("Image %s, member %s: the image's visibility is now '%s', so Glance hides its members, but it keeps them and restores them when the image is shared again. "+
+				"Terraform keeps this membership in state unchanged. To share the image again, set its visibility back to shared (openstack image set --shared %s); "+
+				"to end the membership, set it to shared and destroy this resource.", imageID, memberID, img.Visibility, imageID))
+	default:
+		tflog.Warn(ctx, "image member removed outside Terraform; removing it from state", map[string]any{"image_id": imageID, "member_id": memberID})
+		resp.State.RemoveResource(ctx)
+	}
+}
+
+// Update is never called with a change: every argument forces replacement.
+func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan imageMemberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state imageMemberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.Append(unconfiguredClient())
+		return
+	}
+	imageID, memberID := state.ImageID.ValueString(), state.MemberID.ValueString()
+	err := r.client.RemoveMember(ctx, imageID, memberID)
+	if glanceclient.IsNotFound(err) {
+		tflog.Info(ctx, "image member already gone", map[string]any{"image_id": imageID, "member_id": memberID})
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(memberError(ctx, r.client, opRemove, imageID, memberID, err))
+		return
+	}
+	tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": memberID})
+}
+
+func (r *imageMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	imageID, memberID, err := parseMemberID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func imageIDValidator() validator.String {
+	return stringvalidator.RegexMatches(uuidPattern, "must be an image ID: a lower-case UUID such as 3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77")
+}
+
+func memberIDValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 255),
+		stringvalidator.RegexMatches(regexp.MustCompile(`^[^/]*$`), "must be a project ID, which never contains '/'"),
+	}
+}
+
+// parseMemberID splits an import ID `<image_id>/<member_id>` and checks both halves.
+func parseMemberID(id string) (imageID, memberID string, err error) {
+	const form = "The import ID must have the form <image_id>/<member_id>, for example 3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77/0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5"
+	imageID, memberID, ok := strings.Cut(id, "/")
+	switch {
+	case !ok:
+		return "", "", fmt.Errorf("%s; %q has no '/'.", form, id)
+	case !uuidPattern.MatchString(imageID):
+		return "", "", fmt.Errorf("%s; %q is not an image ID (a UUID).", form, imageID)
+	case memberID == "" || len(memberID) > 255 || strings.Contains(memberID, "/"):
+		return "", "", fmt.Errorf("%s; %q is not a project ID (1 to 255 characters, no '/').", form, memberID)
+	}
+	return imageID, memberID, nil
+}
+
+type imageMemberModel struct {
+	ID        types.String `tfsdk:"id"`
+	ImageID   types.String `tfsdk:"image_id"`
+	MemberID  types.String `tfsdk:"member_id"`
+	Status    types.String `tfsdk:"status"`
+	CreatedAt types.String `tfsdk:"created_at"`
+	UpdatedAt types.String `tfsdk:"updated_at"`
+	Schema    types.String `tfsdk:"schema"`
+}
+
+// imageMemberFromAPI is the one mapping from Glance's member to state.
+func imageMemberFromAPI(m *glanceclient.Member) imageMemberModel {
+	return imageMemberModel{
+		ID:        types.StringValue(m.ImageID + "/" + m.MemberID),
+		ImageID:   types.StringValue(m.ImageID),
+		MemberID:  types.StringValue(m.MemberID),
+		Status:    types.StringValue(m.Status),
+		CreatedAt: types.StringValue(m.CreatedAt.UTC().Format(time.RFC3339)),
+		UpdatedAt: types.StringValue(m.UpdatedAt.UTC().Format(time.RFC3339)),
+		Schema:    types.StringValue(m.Schema),
+	}
+}

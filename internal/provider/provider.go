@@ -1,0 +1,150 @@
+// Package provider is the Terraform side of terraform-provider-glance: the provider schema
+// and one file per resource or data source.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+var _ provider.Provider = (*glanceProvider)(nil)
+
+// New returns the provider factory; version is set at release and goes into the User-Agent.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &glanceProvider{version: version} }
+}
+
+type glanceProvider struct {
+	version string
+	// getenv is os.Getenv except in tests.
+	getenv func(string) string
+}
+
+func (p *glanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "glance"
+	resp.Version = p.version
+}
+
+func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	attrs := map[string]schema.Attribute{
+		"insecure": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "Skip verification of TLS certificates. Unsafe outside tests; prefer `cacert_file`. Environment: `" + glanceclient.InsecureEnv + "`.",
+		},
+	}
+	for _, s := range glanceclient.Settings {
+		a := schema.StringAttribute{
+			Optional:            true,
+			Sensitive:           s.Sensitive,
+			MarkdownDescription: s.Description + " Environment: " + envList(s.Env) + ".",
+		}
+		if s.Attr == "endpoint_type" {
+			a.Validators = []validator.String{stringvalidator.OneOf(glanceclient.EndpointTypes...)}
+		}
+		attrs[s.Attr] = a
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages OpenStack image sharing: Glance image members. " +
+			"Every attribute is optional. Each value is taken from the provider block first, then from the clouds.yaml entry named by `cloud`, then from the environment.",
+		Attributes: attrs,
+	}
+}
+
+func envList(envs []string) string {
+	out := ""
+	for i, e := range envs {
+		if i > 0 {
+			out += " or "
+		}
+		out += "`" + e + "`"
+	}
+	return out
+}
+
+func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	explicit, insecure, ok := explicitSettings(ctx, req.Config, resp)
+	if !ok {
+		return
+	}
+	getenv := p.getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	cfg, err := glanceclient.Resolve(explicit, insecure, getenv)
+	if err != nil {
+		addConfigError(resp, err)
+		return
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, cfg.Secrets()...)
+	ctx = tflog.MaskMessageStrings(ctx, cfg.Secrets()...)
+	if cfg.Insecure {
+		resp.Diagnostics.AddAttributeWarning(path.Root("insecure"), "TLS certificate verification is off",
+			"insecure = true (or OS_INSECURE) makes the provider accept any certificate from Keystone and Glance, so a man in the middle could read the credentials. Set cacert_file to the authority that signed the certificates instead.")
+	}
+	userAgent := fmt.Sprintf("terraform-provider-glance/%s Terraform/%s", p.version, req.TerraformVersion)
+	client, err := glanceclient.New(ctx, cfg, userAgent)
+	if err != nil {
+		addConfigError(resp, err)
+		return
+	}
+	tflog.Info(ctx, "glance provider configured", map[string]any{
+		"auth_url": cfg.Get("auth_url"), "cloud": cfg.Get("cloud"), "project_id": client.ProjectID, "region": cfg.Get("region"),
+	})
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+// explicitSettings reads the attributes set in the provider block. A value not yet known
+// (computed from another resource) cannot configure a client: say so instead of guessing.
+func explicitSettings(ctx context.Context, config tfsdk.Config, resp *provider.ConfigureResponse) (map[string]string, *bool, bool) {
+	explicit := map[string]string{}
+	for _, s := range glanceclient.Settings {
+		var v types.String
+		resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root(s.Attr), &v)...)
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(s.Attr), "Provider attribute not known yet",
+				fmt.Sprintf("%s depends on a value that is only known after apply, so the provider cannot log in during plan. Use a value known at plan time, or apply the resources it depends on first with -target.", s.Attr))
+		}
+		if v.ValueString() != "" {
+			explicit[s.Attr] = v.ValueString()
+		}
+	}
+	var insecure types.Bool
+	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("insecure"), &insecure)...)
+	if resp.Diagnostics.HasError() {
+		return nil, nil, false
+	}
+	return explicit, insecure.ValueBoolPointer(), true
+}
+
+func addConfigError(resp *provider.ConfigureResponse, err error) {
+	if ce, ok := err.(*glanceclient.ConfigError); ok {
+		resp.Diagnostics.AddAttributeError(path.Root(ce.Attr), "Invalid provider configuration", ce.Msg)
+		return
+	}
+	resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+}
+
+func (p *glanceProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewImageMemberResource,
+	}
+}
+
+func (p *glanceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
