@@ -161,23 +161,30 @@ EOF
 wal() { "$py" -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("pragma journal_mode=wal")' "$1"; }
 
 init_databases() {
-  if [ ! -f "$dir/keystone.db" ]; then
+  # A marker, not the database file: a half-done init starts over.
+  if [ ! -f "$dir/keystone.initialised" ]; then
     log "initialising keystone database"
+    rm -rf "$dir/keystone.db" "$dir/fernet-keys" "$dir/credential-keys"
     local km=(keystone-manage --config-file "$dir/keystone.conf")
-    "${km[@]}" db_sync
-    "${km[@]}" fernet_setup --keystone-user root --keystone-group root
-    "${km[@]}" credential_setup --keystone-user root --keystone-group root
+    # keystone-manage prints eventlet noise at exit; keep it in the log.
+    local mlog="$dir/log/keystone-manage.log"
+    "${km[@]}" db_sync >>"$mlog" 2>&1
+    "${km[@]}" fernet_setup --keystone-user root --keystone-group root >>"$mlog" 2>&1
+    "${km[@]}" credential_setup --keystone-user root --keystone-group root >>"$mlog" 2>&1
     "${km[@]}" bootstrap --bootstrap-password "$admin_password" \
       --bootstrap-admin-url "http://127.0.0.1:$kport/v3" \
       --bootstrap-internal-url "http://127.0.0.1:$kport/v3" \
       --bootstrap-public-url "http://127.0.0.1:$kport/v3" \
-      --bootstrap-region-id RegionOne
+      --bootstrap-region-id RegionOne >>"$mlog" 2>&1
     wal "$dir/keystone.db"
+    touch "$dir/keystone.initialised"
   fi
-  if [ ! -f "$dir/glance.db" ]; then
+  if [ ! -f "$dir/glance.initialised" ]; then
     log "initialising glance database"
+    rm -f "$dir/glance.db"
     "$dir/bin/glance-manage" --config-file "$dir/glance-api.conf" db_sync >>"$dir/log/glance-manage.log" 2>&1
     wal "$dir/glance.db"
+    touch "$dir/glance.initialised"
   fi
 }
 
@@ -218,7 +225,7 @@ bootstrap() {
   log "bootstrapping projects, users and images"
   (cd "$repo" && go run ./internal/devcloud/devcloudctl bootstrap \
     -dir "$dir" -auth-url "http://127.0.0.1:$kport/v3" -admin-password "$admin_password" \
-    -glance-url "http://127.0.0.1:$gport" -glance-password "$glance_password")
+    -glance-url "http://127.0.0.1:$gport" -glance-password "$glance_password" -member-quota "$quota")
 }
 
 up() {

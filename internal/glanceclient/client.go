@@ -99,8 +99,8 @@ var (
 	whitespace = regexp.MustCompile(`\s+`)
 )
 
-// Message is the service's own words from a failed call: Glance answers errors with a small
-// HTML page and Keystone with JSON; either way, the sentence without the markup.
+// Message is the service's own words from a failed call: Glance and Keystone answer errors
+// with JSON or a small HTML page; either way, the sentence without the markup.
 func Message(err error) string {
 	var e gophercloud.ErrUnexpectedResponseCode
 	if !errors.As(err, &e) {
@@ -109,15 +109,12 @@ func Message(err error) string {
 	body := string(e.Body)
 	var doc map[string]any
 	if json.Unmarshal(e.Body, &doc) == nil {
-		if m := findMessage(doc); m != "" {
-			return m
-		}
-	}
-	if i := strings.Index(body, "</h1>"); i >= 0 {
+		body = findMessage(doc) // webob's JSON errors still carry "<br />"
+	} else if i := strings.Index(body, "</h1>"); i >= 0 {
 		body = body[i+len("</h1>"):]
 	}
 	msg := strings.TrimSpace(whitespace.ReplaceAllString(htmlTag.ReplaceAllString(body, " "), " "))
-	msg = strings.TrimSuffix(msg, ":")
+	msg = strings.TrimSpace(strings.TrimSuffix(msg, ":"))
 	if msg == "" {
 		return fmt.Sprintf("HTTP %d from %s %s", e.Actual, e.Method, e.URL)
 	}
@@ -137,4 +134,13 @@ func findMessage(v any) string {
 		}
 	}
 	return ""
+}
+
+// NewStatic is a client for a fixed image endpoint and token, without Keystone: for tests
+// that need answers a real cloud cannot be made to give.
+func NewStatic(imageEndpoint, token, projectID string) *Client {
+	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: &loggingTransport{next: http.DefaultTransport, secrets: []string{token}}}}
+	pc.SetToken(token)
+	ep := strings.TrimSuffix(imageEndpoint, "/") + "/"
+	return &Client{image: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}, ProjectID: projectID}
 }

@@ -130,9 +130,12 @@ func Resolve(explicit map[string]string, insecure *bool, getenv func(string) str
 			opts = append(opts, clouds.WithLocations(loc))
 		}
 	} else {
-		opts = append(opts, clouds.WithCloudName("glance"), clouds.WithCloudsYAML(strings.NewReader("clouds: {glance: {}}")))
+		opts = append(opts, clouds.WithCloudName("glance"), clouds.WithCloudsYAML(strings.NewReader("clouds: {glance: {auth: {}}}")))
 	}
-	ao, eo, tlsConfig, err := clouds.Parse(opts...)
+	ao, eo, tlsConfig, err := parseClouds(opts)
+	if err != nil && cloudName == "" { // only the TLS files can fail without a cloud
+		return nil, &ConfigError{Attr: "cacert_file", Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
+	}
 	if err != nil {
 		return nil, &ConfigError{Attr: "cloud", Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
 	}
@@ -168,6 +171,17 @@ func Resolve(explicit map[string]string, insecure *bool, getenv func(string) str
 		}
 	}
 	return c, c.validate()
+}
+
+// parseClouds is clouds.Parse, made safe: gophercloud v2.15 panics on an entry without an
+// auth section.
+func parseClouds(opts []clouds.ParseOption) (ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts, tlsConfig *tls.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the entry could not be read (it needs an auth: section with auth_url and credentials)")
+		}
+	}()
+	return clouds.Parse(opts...)
 }
 
 // validate reports the first problem that would keep authentication from working, naming
@@ -245,8 +259,9 @@ func (c *Config) AuthOptions() gophercloud.AuthOptions {
 		ApplicationCredentialID:     v["application_credential_id"],
 		ApplicationCredentialName:   v["application_credential_name"],
 		ApplicationCredentialSecret: v["application_credential_secret"],
-		// A long apply can outlive its token: get a new one instead of failing.
-		AllowReauth: true,
+		// A long apply can outlive its token: get a new one instead of failing. A given
+		// token cannot be renewed (and gophercloud refuses to try).
+		AllowReauth: v["token"] == "",
 	}
 	if ao.ApplicationCredentialSecret != "" {
 		return ao // an application credential carries its own scope

@@ -59,6 +59,7 @@ func fail(err error) {
 
 type bootstrapFlags struct {
 	dir, authURL, adminPassword, glanceURL, glancePassword string
+	memberQuota                                            int
 }
 
 func bootstrapCmd(ctx context.Context, args []string) error {
@@ -69,6 +70,7 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&f.adminPassword, "admin-password", "", "admin password")
 	fs.StringVar(&f.glanceURL, "glance-url", "", "Glance URL")
 	fs.StringVar(&f.glancePassword, "glance-password", "", "glance service user password")
+	fs.IntVar(&f.memberQuota, "member-quota", 0, "Glance's image_member_quota, recorded for the tests")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -138,6 +140,7 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 		"GLANCE_DEVCLOUD_IMAGE_URL=" + f.glanceURL,
 		"GLANCE_DEVCLOUD_SHARED_IMAGE_ID=" + shared,
 		"GLANCE_DEVCLOUD_PRIVATE_IMAGE_ID=" + private,
+		fmt.Sprintf("GLANCE_DEVCLOUD_MEMBER_QUOTA=%d", f.memberQuota),
 	}
 	for name, p := range projectIDs {
 		env = append(env, fmt.Sprintf("GLANCE_DEVCLOUD_%s_PROJECT_ID=%s", strings.ToUpper(name), p))

@@ -1,0 +1,214 @@
+// Package acctest holds the acceptance tests' helpers: the local cloud's IDs, direct Glance
+// calls (to arrange a situation out of band and to check what really happened) and a
+// request-counting proxy. It talks to the cloud through gophercloud, not through the
+// provider, so a provider bug cannot hide itself in its own checks.
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/config"
+	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
+)
+
+// Env is the local cloud as devcloud.sh bootstrapped it (its env file, sourced by make).
+type Env struct {
+	ProducerProject  string
+	ConsumerProject  string
+	Consumer2Project string
+	AdminProject     string
+	ServiceProject   string
+	ImageURL         string
+}
+
+// PreCheck fails (never skips) an acceptance test when the local cloud is not set up: in
+// CI a skipped acceptance test would be a silent pass.
+func PreCheck(t *testing.T) Env {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make testacc does, and starts the local cloud)")
+	}
+	e := Env{
+		ProducerProject:  os.Getenv("GLANCE_DEVCLOUD_PRODUCER_PROJECT_ID"),
+		ConsumerProject:  os.Getenv("GLANCE_DEVCLOUD_CONSUMER_PROJECT_ID"),
+		Consumer2Project: os.Getenv("GLANCE_DEVCLOUD_CONSUMER2_PROJECT_ID"),
+		AdminProject:     os.Getenv("GLANCE_DEVCLOUD_ADMIN_PROJECT_ID"),
+		ServiceProject:   os.Getenv("GLANCE_DEVCLOUD_SERVICE_PROJECT_ID"),
+		ImageURL:         os.Getenv("GLANCE_DEVCLOUD_IMAGE_URL"),
+	}
+	if e.ProducerProject == "" || e.ConsumerProject == "" || os.Getenv("OS_CLIENT_CONFIG_FILE") == "" {
+		t.Fatal("the local cloud's environment is missing: run the acceptance tests with `make testacc` (it starts the cloud and sources .devcloud/env)")
+	}
+	return e
+}
+
+var (
+	clientsMu sync.Mutex
+	clientsBy = map[string]*gophercloud.ServiceClient{}
+)
+
+// Image is an image service client logged in as one of the clouds of the devcloud clouds.yaml.
+func Image(t *testing.T, cloud string) *gophercloud.ServiceClient {
+	t.Helper()
+	clientsMu.Lock()
+	defer clientsMu.Unlock()
+	if c, ok := clientsBy[cloud]; ok {
+		return c
+	}
+	ao, eo, tlsConfig, err := clouds.Parse(clouds.WithCloudName(cloud))
+	if err != nil {
+		t.Fatalf("clouds.yaml cloud %s: %v", cloud, err)
+	}
+	ao.AllowReauth = true
+	pc, err := config.NewProviderClient(context.Background(), ao, config.WithTLSConfig(tlsConfig))
+	if err != nil {
+		t.Fatalf("login as %s: %v", cloud, err)
+	}
+	c, err := openstack.NewImageV2(pc, eo)
+	if err != nil {
+		t.Fatalf("image service for %s: %v", cloud, err)
+	}
+	clientsBy[cloud] = c
+	return c
+}
+
+// NewImage creates an image owned by the producer with the given visibility, and deletes it
+// when the test ends. Each test gets its own, so tests run in parallel without meeting.
+func NewImage(t *testing.T, visibility images.ImageVisibility) string {
+	t.Helper()
+	c := Image(t, "producer")
+	img, err := images.Create(context.Background(), c, images.CreateOpts{
+		Name: "acc-" + t.Name(), Visibility: &visibility, DiskFormat: "raw", ContainerFormat: "bare",
+	}).Extract()
+	if err != nil {
+		t.Fatalf("create image: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := images.Delete(context.Background(), c, img.ID).ExtractErr(); err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+			t.Errorf("delete image %s: %v", img.ID, err)
+		}
+	})
+	return img.ID
+}
+
+// SetVisibility changes an image's visibility as its owner.
+func SetVisibility(t *testing.T, imageID string, visibility images.ImageVisibility) {
+	t.Helper()
+	_, err := images.Update(context.Background(), Image(t, "producer"), imageID, images.UpdateOpts{images.UpdateVisibility{Visibility: visibility}}).Extract()
+	if err != nil {
+		t.Fatalf("set visibility of %s to %s: %v", imageID, visibility, err)
+	}
+}
+
+// AddMember adds a member as the producer, out of band.
+func AddMember(t *testing.T, imageID, memberID string) {
+	t.Helper()
+	if _, err := members.Create(context.Background(), Image(t, "producer"), imageID, memberID).Extract(); err != nil {
+		t.Fatalf("add member %s to %s: %v", memberID, imageID, err)
+	}
+}
+
+// RemoveMember removes a member as the producer, out of band.
+func RemoveMember(t *testing.T, imageID, memberID string) {
+	t.Helper()
+	if err := members.Delete(context.Background(), Image(t, "producer"), imageID, memberID).ExtractErr(); err != nil {
+		t.Fatalf("remove member %s from %s: %v", memberID, imageID, err)
+	}
+}
+
+// GetMember reads a member as the producer; the error is Glance's, for callers that expect a 404.
+func GetMember(imageID, memberID string, c *gophercloud.ServiceClient) (*members.Member, error) {
+	return members.Get(context.Background(), c, imageID, memberID).Extract()
+}
+
+// MemberIDs lists an image's member IDs as the producer, sorted.
+func MemberIDs(t *testing.T, imageID string) []string {
+	t.Helper()
+	pages, err := members.List(Image(t, "producer"), imageID).AllPages(context.Background())
+	if err != nil {
+		t.Fatalf("list members of %s: %v", imageID, err)
+	}
+	ms, err := members.ExtractMembers(pages)
+	if err != nil {
+		t.Fatalf("list members of %s: %v", imageID, err)
+	}
+	ids := make([]string, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.MemberID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// CheckMemberGone is a CheckDestroy: every listed membership must answer 404, nothing else.
+func CheckMemberGone(t *testing.T, pairs ...[2]string) error {
+	for _, p := range pairs {
+		_, err := GetMember(p[0], p[1], Image(t, "producer"))
+		switch {
+		case err == nil:
+			return fmt.Errorf("image %s still has member %s after destroy", p[0], p[1])
+		case !gophercloud.ResponseCodeIs(err, http.StatusNotFound):
+			return fmt.Errorf("image %s member %s: expected 404 after destroy, got: %v", p[0], p[1], err)
+		}
+	}
+	return nil
+}
+
+// Proxy is a reverse proxy to Glance that records every request, so tests can count what
+// the provider costs. Point the provider's image_endpoint at URL.
+type Proxy struct {
+	URL string
+	mu  sync.Mutex
+	log []string
+}
+
+// NewProxy starts a recording proxy in front of target; it stops when the test ends.
+func NewProxy(t *testing.T, target string) *Proxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatalf("proxy target %q: %v", target, err)
+	}
+	p := &Proxy{}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.log = append(p.log, r.Method+" "+r.URL.Path)
+		p.mu.Unlock()
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+// Requests returns the requests seen since the last Reset, as "METHOD /path".
+func (p *Proxy) Requests() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.log...)
+}
+
+// Reset forgets the requests seen so far.
+func (p *Proxy) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.log = nil
+}
+
+// Lines joins requests for messages.
+func Lines(reqs []string) string { return "\n  " + strings.Join(reqs, "\n  ") }

@@ -1,0 +1,208 @@
+package glanceclient
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2"
+)
+
+const testClouds = `clouds:
+  prod:
+    region_name: YamlRegion
+    interface: internal
+    auth:
+      auth_url: https://yaml.example:5000/v3
+      username: yaml-user
+      password: yaml-pass
+      project_name: yaml-project
+      user_domain_name: YamlDomain
+      project_domain_name: YamlProjectDomain
+  noauth:
+    region_name: R
+`
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func writeClouds(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "clouds.yaml")
+	if err := os.WriteFile(p, []byte(testClouds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestResolvePrecedence(t *testing.T) {
+	t.Parallel()
+	clouds := writeClouds(t)
+	env := map[string]string{
+		"OS_CLIENT_CONFIG_FILE": clouds,
+		"OS_AUTH_URL":           "https://env.example:5000/v3",
+		"OS_REGION_NAME":        "EnvRegion",
+		"OS_USERNAME":           "env-user",
+		"OS_PASSWORD":           "env-pass",
+		"OS_USER_DOMAIN_NAME":   "EnvDomain",
+		"OS_PROJECT_NAME":       "env-project",
+		"OS_INTERFACE":          "admin",
+	}
+	cases := []struct {
+		name     string
+		explicit map[string]string
+		want     map[string]string
+	}{
+		{
+			name: "environment alone",
+			want: map[string]string{"auth_url": "https://env.example:5000/v3", "user_name": "env-user", "region": "EnvRegion", "endpoint_type": "admin", "project_name": "env-project"},
+		},
+		{
+			name:     "clouds.yaml beats the environment",
+			explicit: map[string]string{"cloud": "prod"},
+			want: map[string]string{"auth_url": "https://yaml.example:5000/v3", "user_name": "yaml-user", "password": "yaml-pass", "region": "YamlRegion",
+				"endpoint_type": "internal", "user_domain_name": "YamlDomain", "project_domain_name": "YamlProjectDomain", "project_name": "yaml-project"},
+		},
+		{
+			name:     "explicit attributes beat clouds.yaml",
+			explicit: map[string]string{"cloud": "prod", "region": "ExplicitRegion", "user_name": "explicit-user", "endpoint_type": "public"},
+			want:     map[string]string{"auth_url": "https://yaml.example:5000/v3", "user_name": "explicit-user", "region": "ExplicitRegion", "endpoint_type": "public"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := Resolve(tc.explicit, nil, envOf(env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, want := range tc.want {
+				if got := c.Get(k); got != want {
+					t.Errorf("%s = %q, want %q", k, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestResolveOSCloudFromEnvironment(t *testing.T) {
+	t.Parallel()
+	c, err := Resolve(nil, nil, envOf(map[string]string{"OS_CLOUD": "prod", "OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_USERNAME": "env-user"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Get("user_name") != "yaml-user" {
+		t.Errorf("user_name = %q: OS_CLOUD's entry must beat OS_USERNAME", c.Get("user_name"))
+	}
+}
+
+func TestResolveErrors(t *testing.T) {
+	t.Parallel()
+	clouds := writeClouds(t)
+	base := map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "user_domain_name": "Default", "password": "p"}
+	with := func(extra map[string]string, drop ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for _, k := range drop {
+			delete(m, k)
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	cases := []struct {
+		name     string
+		explicit map[string]string
+		env      map[string]string
+		attr     string
+		contains []string
+	}{
+		{"no auth_url", with(nil, "auth_url"), nil, "auth_url", []string{"auth_url", "OS_AUTH_URL", "cloud"}},
+		{"auth_url not a URL", with(map[string]string{"auth_url": "keystone:5000"}), nil, "auth_url", []string{"not an http(s) URL"}},
+		{"no credentials", with(nil, "password"), nil, "password", []string{"No credentials", "OS_PASSWORD", "OS_TOKEN", "application_credential_secret"}},
+		{"password and token", with(nil), map[string]string{"OS_TOKEN": "tok"}, "token",
+			[]string{"More than one way", "password (from provider attribute password)", "token (from OS_TOKEN)"}},
+		{"password without user", with(nil, "user_name"), nil, "user_name", []string{"user_name", "user_id"}},
+		{"user name without domain", with(nil, "user_domain_name"), nil, "user_domain_name", []string{"user_domain_name", "OS_USER_DOMAIN_NAME"}},
+		{"project id and name", with(map[string]string{"project_id": "a", "project_name": "b"}), nil, "project_name", []string{"project_id", "project_name"}},
+		{"app credential secret alone", map[string]string{"auth_url": "https://k.example/v3", "application_credential_secret": "s"}, nil, "application_credential_id", []string{"application_credential_id"}},
+		{"bad endpoint_type from env", with(nil), map[string]string{"OS_INTERFACE": "private"}, "endpoint_type", []string{"OS_INTERFACE", "public, internal, admin"}},
+		{"bad OS_INSECURE", with(nil), map[string]string{"OS_INSECURE": "maybe"}, "insecure", []string{"OS_INSECURE", "true or false"}},
+		{"unknown cloud", map[string]string{"cloud": "nope"}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}, "cloud", []string{`cloud "nope"`, "not found"}},
+		{"cloud without auth section", map[string]string{"cloud": "noauth"}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}, "cloud", []string{`cloud "noauth"`, "auth: section"}},
+		{"image_endpoint not a URL", with(map[string]string{"image_endpoint": "glance"}), nil, "image_endpoint", []string{"image_endpoint", "not an http(s) URL"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Resolve(tc.explicit, nil, envOf(tc.env))
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("want a ConfigError, got %v", err)
+			}
+			if ce.Attr != tc.attr {
+				t.Errorf("error points at %q, want %q", ce.Attr, tc.attr)
+			}
+			for _, s := range tc.contains {
+				if !strings.Contains(ce.Msg, s) {
+					t.Errorf("message %q does not mention %q", ce.Msg, s)
+				}
+			}
+		})
+	}
+}
+
+func TestAuthOptions(t *testing.T) {
+	t.Parallel()
+	c, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "user_domain_name": "Users", "password": "p", "project_name": "proj"}, nil, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ao := c.AuthOptions()
+	if !ao.AllowReauth {
+		t.Error("re-authentication must be on")
+	}
+	want := gophercloud.AuthScope{ProjectName: "proj", DomainName: "Users"}
+	if ao.Scope == nil || *ao.Scope != want {
+		t.Errorf("scope = %+v, want %+v (project domain defaults to the user's)", ao.Scope, want)
+	}
+	if got := c.Secrets(); len(got) != 1 || got[0] != "p" {
+		t.Errorf("secrets = %v, want [p]", got)
+	}
+
+	app, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "application_credential_id": "id", "application_credential_secret": "s", "project_name": "ignored", "user_domain_name": "D"}, nil, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.AuthOptions().Scope != nil {
+		t.Error("an application credential carries its own scope: none must be sent")
+	}
+}
+
+func TestResolveInsecure(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{"auth_url": "https://k.example/v3", "token": "t"}
+	off := false
+	for _, tc := range []struct {
+		name     string
+		explicit *bool
+		env      string
+		want     bool
+	}{
+		{"default", nil, "", false},
+		{"from env", nil, "true", true},
+		{"explicit false beats env", &off, "true", false},
+	} {
+		c, err := Resolve(base, tc.explicit, envOf(map[string]string{"OS_INSECURE": tc.env}))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if c.Insecure != tc.want || c.TLS.InsecureSkipVerify != tc.want {
+			t.Errorf("%s: insecure = %v, want %v", tc.name, c.Insecure, tc.want)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+// Answers a real Glance cannot be made to give: a server error and no answer at all. The
+// real refusals (409, 403, 404, 413) are covered against the local cloud in
+// TestAccImageMember_errors.
+func TestMemberErrorWithoutARealCause(t *testing.T) {
+	t.Parallel()
+	const img, member = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", "proj"
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"message": "The server has either erred or is incapable of performing the requested operation.<br /><br />", "code": "500 Internal Server Error"}`))
+	}))
+	t.Cleanup(broken.Close)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+
+	cases := []struct {
+		name     string
+		endpoint string
+		op       memberOp
+		contains []string
+	}{
+		{"server error", broken.URL, opRead, []string{"Error reading image member", "Image " + img + ", member " + member, "HTTP 500", "Glance said: The server has either erred"}},
+		{"no answer on add", closed.URL, opAdd, []string{"Error adding image member", "no answer from Glance", "may or may not have reached Glance", "import it"}},
+		{"no answer on remove", closed.URL, opRemove, []string{"Error removing image member", "no answer from Glance"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			client := glanceclient.NewStatic(tc.endpoint, "token", "caller")
+			_, err := client.GetMember(context.Background(), img, member)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			d := memberError(context.Background(), client, tc.op, img, member, err)
+			text := d.Summary() + "\n" + d.Detail()
+			for _, s := range tc.contains {
+				if !strings.Contains(text, s) {
+					t.Errorf("diagnostic %q does not mention %q", text, s)
+				}
+			}
+			if strings.Contains(text, "<br") {
+				t.Errorf("diagnostic carries markup: %q", text)
+			}
+		})
+	}
+}
+
+func TestParseMemberID(t *testing.T) {
+	t.Parallel()
+	const img = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"
+	good := []struct{ id, image, member string }{
+		{img + "/0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5", img, "0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5"},
+		{img + "/" + strings.Repeat("m", 255), img, strings.Repeat("m", 255)},
+	}
+	for _, g := range good {
+		image, member, err := parseMemberID(g.id)
+		if err != nil || image != g.image || member != g.member {
+			t.Errorf("parseMemberID(%q) = %q, %q, %v", g.id, image, member, err)
+		}
+	}
+	bad := map[string]string{
+		img:                                  "has no '/'",
+		"":                                   "has no '/'",
+		"not-a-uuid/proj":                    "is not an image ID",
+		strings.ToUpper(img) + "/proj":       "is not an image ID",
+		img + "/":                            "is not a project ID",
+		img + "/a/b":                         "is not a project ID",
+		img + "/" + strings.Repeat("m", 256): "is not a project ID",
+	}
+	for id, want := range bad {
+		_, _, err := parseMemberID(id)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "<image_id>/<member_id>") {
+			t.Errorf("parseMemberID(%q) error = %v, want one that says %q and shows the form", id, err, want)
+		}
+	}
+}

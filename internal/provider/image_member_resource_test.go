@@ -1,0 +1,365 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+const memberAddr = "glance_image_member.test"
+
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+func imageMemberConfig(imageID, memberID string) string {
+	return providerProducer + fmt.Sprintf(`
+resource "glance_image_member" "test" {
+  image_id  = %q
+  member_id = %q
+}
+`, imageID, memberID)
+}
+
+// emptyPlanAfterApply is every apply's last word: nothing left to change.
+var emptyPlanAfterApply = tfresource.ConfigPlanChecks{
+	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+}
+
+func checkMemberGone(t *testing.T, imageID, memberID string) func(*terraform.State) error {
+	return func(*terraform.State) error { return acctest.CheckMemberGone(t, [2]string{imageID, memberID}) }
+}
+
+// checkAPIStatus reads the member from Glance directly, as the image's owner.
+func checkAPIStatus(t *testing.T, imageID, memberID, want string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		m, err := acctest.GetMember(imageID, memberID, acctest.Image(t, "producer"))
+		if err != nil {
+			return fmt.Errorf("Glance: image %s member %s: %v", imageID, memberID, err)
+		}
+		if m.Status != want {
+			return fmt.Errorf("Glance: image %s member %s has status %q, want %q", imageID, memberID, m.Status, want)
+		}
+		return nil
+	}
+}
+
+func TestAccImageMember_basic(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{{
+			Config: imageMemberConfig(imageID, env.ConsumerProject),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
+				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("image_id"), knownvalue.StringExact(imageID)),
+				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
+				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339)),
+				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("updated_at"), knownvalue.StringRegexp(rfc3339)),
+				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("schema"), knownvalue.StringExact("/v2/schemas/member")),
+			},
+			Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
+			ConfigPlanChecks: emptyPlanAfterApply,
+		}},
+	})
+}
+
+// The cost our users pay: creating one member is exactly one Glance request, the POST.
+func TestAccImageMember_createIsOneRequest(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	proxy := acctest.NewProxy(t, env.ImageURL)
+	config := fmt.Sprintf(`
+provider "glance" {
+  cloud          = "producer"
+  image_endpoint = %q
+}
+
+resource "glance_image_member" "test" {
+  image_id  = %q
+  member_id = %q
+}
+`, proxy.URL, imageID, env.ConsumerProject)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{{
+			PreConfig: proxy.Reset,
+			Config:    config,
+			// Runs right after the apply, before the framework's own refresh and plans.
+			Check: func(*terraform.State) error {
+				got := proxy.Requests()
+				want := []string{"POST /v2/images/" + imageID + "/members"}
+				if !slices.Equal(got, want) {
+					return fmt.Errorf("apply of one member made %d Glance requests:%s\nwant exactly:%s", len(got), acctest.Lines(got), acctest.Lines(want))
+				}
+				t.Logf("apply of one member: %d Glance request(s):%s", len(got), acctest.Lines(got))
+				return nil
+			},
+			ConfigPlanChecks: emptyPlanAfterApply,
+		}},
+	})
+}
+
+func TestAccImageMember_import(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	config := imageMemberConfig(imageID, env.ConsumerProject)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{
+			{Config: config, ConfigPlanChecks: emptyPlanAfterApply},
+			{ // terraform import
+				Config: config, ResourceName: memberAddr, ImportState: true, ImportStateVerify: true,
+			},
+			{ // an import {} block: the plan must be a no-op import with the real values
+				Config: config, ResourceName: memberAddr, ImportState: true,
+				ImportStateKind: tfresource.ImportBlockWithID,
+				ImportPlanChecks: tfresource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					plancheck.ExpectKnownValue(memberAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
+				}},
+			},
+			{
+				Config: config, ResourceName: memberAddr, ImportState: true, ImportStateId: imageID,
+				ExpectError: regexp.MustCompile(`(?s)must have the form.*<image_id>/<member_id>.*has no '/'`),
+			},
+			{
+				Config: config, ResourceName: memberAddr, ImportState: true, ImportStateId: "not-a-uuid/" + env.ConsumerProject,
+				ExpectError: regexp.MustCompile(`(?s)must have the form.*"not-a-uuid" is not an image ID`),
+			},
+		},
+	})
+}
+
+// A membership removed outside Terraform shows up as a planned create, and apply restores it.
+func TestAccImageMember_disappears(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	config := imageMemberConfig(imageID, env.ConsumerProject)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{
+			{Config: config, ConfigPlanChecks: emptyPlanAfterApply},
+			{
+				PreConfig:          func() { acctest.RemoveMember(t, imageID, env.ConsumerProject) },
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
+			},
+		},
+	})
+}
+
+// An image made private hides its members but keeps them: the state must stay.
+func TestAccImageMember_imageMadePrivate(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	config := imageMemberConfig(imageID, env.ConsumerProject)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{
+			{Config: config, ConfigPlanChecks: emptyPlanAfterApply},
+			{ // refresh keeps the membership; the plan is empty
+				PreConfig: func() { acctest.SetVisibility(t, imageID, images.ImageVisibilityPrivate) },
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				RefreshState: true,
+				Check: tfresource.ComposeAggregateTestCheckFunc(
+					tfresource.TestCheckResourceAttr(memberAddr, "status", "pending"),
+					tfresource.TestCheckResourceAttr(memberAddr, "id", imageID+"/"+env.ConsumerProject),
+				),
+			},
+			{ // shared again: Glance shows the member again, nothing to do
+				PreConfig: func() { acctest.SetVisibility(t, imageID, images.ImageVisibilityShared) },
+				Config:    config,
+				PlanOnly:  true,
+			},
+		},
+	})
+}
+
+// The warning itself, from Read against the real Glance (the test framework doesn't show
+// warnings): it names the image, the member, the cause and the fix, and keeps the state.
+func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	acctest.AddMember(t, imageID, env.ConsumerProject)
+	acctest.SetVisibility(t, imageID, images.ImageVisibilityPrivate)
+	t.Cleanup(func() {
+		acctest.SetVisibility(t, imageID, images.ImageVisibilityShared)
+		acctest.RemoveMember(t, imageID, env.ConsumerProject)
+	})
+
+	ctx := context.Background()
+	cfg, err := glanceclient.Resolve(map[string]string{"cloud": "producer"}, nil, os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := glanceclient.New(ctx, cfg, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &imageMemberResource{client: client}
+	var schemaResp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	prior := imageMemberModel{}
+	prior.ImageID, prior.MemberID = types.StringValue(imageID), types.StringValue(env.ConsumerProject)
+	prior.ID, prior.Status = types.StringValue(imageID+"/"+env.ConsumerProject), types.StringValue("pending")
+	prior.CreatedAt, prior.UpdatedAt, prior.Schema = types.StringValue("2026-01-01T00:00:00Z"), types.StringValue("2026-01-01T00:00:00Z"), types.StringValue("/v2/schemas/member")
+	if d := state.Set(ctx, prior); d.HasError() {
+		t.Fatal(d)
+	}
+	resp := resource.ReadResponse{State: state}
+	r.Read(ctx, resource.ReadRequest{State: state}, &resp)
+
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("read failed: %v", resp.Diagnostics)
+	}
+	warnings := resp.Diagnostics.Warnings()
+	if len(warnings) != 1 {
+		t.Fatalf("want one warning, got %v", resp.Diagnostics)
+	}
+	detail := warnings[0].Detail()
+	for _, want := range []string{imageID, env.ConsumerProject, "visibility is now 'private'", "openstack image set --shared"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("warning %q does not mention %q", detail, want)
+		}
+	}
+	if resp.State.Raw.IsNull() {
+		t.Fatal("the membership was removed from state; it must be kept")
+	}
+	var after imageMemberModel
+	resp.State.Get(ctx, &after)
+	if after != prior {
+		t.Errorf("state changed: %+v, want %+v", after, prior)
+	}
+}
+
+// Bad input and refusals: a clear error, and Glance's member list unchanged.
+func TestAccImageMember_errors(t *testing.T) {
+	env := acctest.PreCheck(t)
+	quota, _ := strconv.Atoi(os.Getenv("GLANCE_DEVCLOUD_MEMBER_QUOTA"))
+	if quota < 1 {
+		t.Fatal("GLANCE_DEVCLOUD_MEMBER_QUOTA is missing from the local cloud's env: run make testacc")
+	}
+	missing := "00000000-0000-4000-8000-000000000000"
+	cases := []struct {
+		name       string
+		visibility images.ImageVisibility // "" means: no image, use imageID as given
+		imageID    string
+		memberID   string
+		before     func(t *testing.T, imageID string) // arrange out of band
+		planOnly   bool
+		wantErr    string
+		wantAfter  func(imageID string) []string // Glance's members afterwards (shared images)
+	}{
+		{
+			name: "duplicate", visibility: images.ImageVisibilityShared, memberID: env.ConsumerProject,
+			before:    func(t *testing.T, id string) { acctest.AddMember(t, id, env.ConsumerProject) },
+			wantErr:   `project ` + env.ConsumerProject + ` is already a member of image [0-9a-f-]+.*import it: terraform import glance_image_member.<name> [0-9a-f-]+/` + env.ConsumerProject,
+			wantAfter: func(string) []string { return []string{env.ConsumerProject} },
+		},
+		{
+			name: "private image", visibility: images.ImageVisibilityPrivate, memberID: env.ConsumerProject,
+			wantErr: `image [0-9a-f-]+ has visibility 'private'; only images with visibility 'shared' can have members`,
+		},
+		{
+			name: "community image", visibility: images.ImageVisibilityCommunity, memberID: env.ConsumerProject,
+			wantErr: `image [0-9a-f-]+ has visibility 'community'; only images with visibility 'shared' can have members`,
+		},
+		{
+			name: "unknown image", imageID: missing, memberID: env.ConsumerProject,
+			wantErr: `image ` + missing + ` was not found, or is not visible to project ` + env.ProducerProject,
+		},
+		{
+			name: "quota", visibility: images.ImageVisibilityShared, memberID: env.ConsumerProject,
+			before: func(t *testing.T, id string) {
+				for i := range quota {
+					acctest.AddMember(t, id, fmt.Sprintf("quota-filler-%d", i))
+				}
+			},
+			wantErr: `limit on members per image.*Attempted: \d+, Maximum: ` + strconv.Itoa(quota),
+			wantAfter: func(string) []string {
+				var ids []string
+				for i := range quota {
+					ids = append(ids, fmt.Sprintf("quota-filler-%d", i))
+				}
+				return ids
+			},
+		},
+		{name: "malformed image_id", imageID: "not-a-uuid", memberID: env.ConsumerProject, planOnly: true, wantErr: `must be an image ID`},
+		{name: "upper-case image_id", imageID: "ABCDEF00" + missing[8:], memberID: env.ConsumerProject, planOnly: true, wantErr: `must be an image ID`},
+		{name: "empty member_id", imageID: missing, memberID: "", planOnly: true, wantErr: `string length must be between 1 and 255`},
+		{name: "member_id with slash", imageID: missing, memberID: "a/b", planOnly: true, wantErr: `never contains '/'`},
+		{name: "member_id of 256 characters", imageID: missing, memberID: strings.Repeat("a", 256), planOnly: true, wantErr: `string length must be between 1 and 255`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			imageID := tc.imageID
+			if tc.visibility != "" {
+				imageID = acctest.NewImage(t, tc.visibility)
+			}
+			if tc.before != nil {
+				tc.before(t, imageID)
+			}
+			tfresource.ParallelTest(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []tfresource.TestStep{{
+					Config:      imageMemberConfig(imageID, tc.memberID),
+					PlanOnly:    tc.planOnly,
+					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.wantErr)),
+				}},
+			})
+			switch {
+			case tc.wantAfter != nil:
+				if got, want := acctest.MemberIDs(t, imageID), tc.wantAfter(imageID); !slices.Equal(got, sorted(want)) {
+					t.Errorf("Glance's members changed: %v, want %v", got, want)
+				}
+			case tc.visibility != "" && tc.visibility != images.ImageVisibilityShared:
+				// Glance hides the members of a non-shared image: share it to look.
+				acctest.SetVisibility(t, imageID, images.ImageVisibilityShared)
+				if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+					t.Errorf("Glance's members changed: %v, want none", got)
+				}
+			}
+		})
+	}
+}
+
+func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
