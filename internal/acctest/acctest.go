@@ -171,9 +171,10 @@ func CheckMemberGone(t *testing.T, pairs ...[2]string) error {
 // Proxy is a reverse proxy to Glance that records every request, so tests can count what
 // the provider costs. Point the provider's image_endpoint at URL.
 type Proxy struct {
-	URL string
-	mu  sync.Mutex
-	log []string
+	URL        string
+	mu         sync.Mutex
+	log        []string
+	userAgents map[string]bool
 }
 
 // NewProxy starts a recording proxy in front of target; it stops when the test ends.
@@ -183,11 +184,12 @@ func NewProxy(t *testing.T, target string) *Proxy {
 	if err != nil {
 		t.Fatalf("proxy target %q: %v", target, err)
 	}
-	p := &Proxy{}
+	p := &Proxy{userAgents: map[string]bool{}}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		p.log = append(p.log, r.Method+" "+r.URL.Path)
+		p.userAgents[r.UserAgent()] = true
 		p.mu.Unlock()
 		rp.ServeHTTP(w, r)
 	}))
@@ -201,6 +203,26 @@ func (p *Proxy) Requests() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.log...)
+}
+
+// UserAgents returns the distinct User-Agent headers seen.
+func (p *Proxy) UserAgents() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for ua := range p.userAgents {
+		out = append(out, ua)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// DeleteImage deletes an image as the producer, out of band.
+func DeleteImage(t *testing.T, imageID string) {
+	t.Helper()
+	if err := images.Delete(context.Background(), Image(t, "producer"), imageID).ExtractErr(); err != nil {
+		t.Fatalf("delete image %s: %v", imageID, err)
+	}
 }
 
 // Reset forgets the requests seen so far.

@@ -115,6 +115,11 @@ resource "glance_image_member" "test" {
 					return fmt.Errorf("apply of one member made %d Glance requests:%s\nwant exactly:%s", len(got), acctest.Lines(got), acctest.Lines(want))
 				}
 				t.Logf("apply of one member: %d Glance request(s):%s", len(got), acctest.Lines(got))
+				for _, ua := range proxy.UserAgents() {
+					if !strings.HasPrefix(ua, "terraform-provider-glance/test Terraform/") {
+						return fmt.Errorf("User-Agent %q does not name the provider and its version", ua)
+					}
+				}
 				return nil
 			},
 			ConfigPlanChecks: emptyPlanAfterApply,
@@ -204,10 +209,39 @@ func TestAccImageMember_imageMadePrivate(t *testing.T) {
 					tfresource.TestCheckResourceAttr(memberAddr, "id", imageID+"/"+env.ConsumerProject),
 				),
 			},
+			{ // Glance refuses to remove a member of a non-shared image: say why
+				Config:      config,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Error removing image member.*` + spaced(`has visibility 'private'; only images with visibility 'shared' can have members`)),
+			},
 			{ // shared again: Glance shows the member again, nothing to do
 				PreConfig: func() { acctest.SetVisibility(t, imageID, images.ImageVisibilityShared) },
 				Config:    config,
 				PlanOnly:  true,
+			},
+		},
+	})
+}
+
+// A deleted image takes its memberships with it: they leave the state, and the plan wants
+// to create the membership again.
+func TestAccImageMember_imageDeleted(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	config := imageMemberConfig(imageID, env.ConsumerProject)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{
+			{Config: config, ConfigPlanChecks: emptyPlanAfterApply},
+			{
+				PreConfig: func() { acctest.DeleteImage(t, imageID) },
+				Config:    config,
+				PlanOnly:  true,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate)},
+				},
+				ExpectNonEmptyPlan: true,
 			},
 		},
 	})
