@@ -32,3 +32,9 @@ func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) err
 func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
 	return images.Get(ctx, c.image, imageID).Extract()
 }
+
+// UpdateMemberStatus sets a membership's status as the member project: PUT
+// /v2/images/{id}/members/{member}.
+func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, status string) (*Member, error) {
+	return members.Update(ctx, c.image, imageID, memberID, members.UpdateOpts{Status: status}).Extract()
+}

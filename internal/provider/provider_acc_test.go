@@ -21,7 +21,6 @@ func TestAccProvider_explicitAttributes(t *testing.T) {
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	config := fmt.Sprintf(`
 provider "glance" {
-  cloud               = ""
   auth_url            = %q
   region              = "RegionOne"
   endpoint_type       = "internal"
