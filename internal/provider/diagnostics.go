@@ -22,12 +22,15 @@ const (
 	opAdd    memberOp = "adding"
 	opRead   memberOp = "reading"
 	opRemove memberOp = "removing"
+	// opStatus is the member project setting its answer (accept, reject, pending).
+	opStatus memberOp = "setting the status of"
 )
 
 var opSummary = map[memberOp]string{
 	opAdd:    "Error adding image member",
 	opRead:   "Error reading image member",
 	opRemove: "Error removing image member",
+	opStatus: "Error setting image member status",
 }
 
 // memberError explains a failed member call. On a 403 it looks the image up once (only on
@@ -48,8 +51,16 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 			"To manage that membership here, import it: terraform import glance_image_member.<name> %s/%s (or an import block with id = \"%s/%s\"), or remove this resource.",
 			memberID, imageID, imageID, memberID, imageID, memberID)
 	case http.StatusForbidden:
-		cause = forbiddenCause(ctx, client, op, imageID)
+		if op == opStatus {
+			cause = fmt.Sprintf("only the member project can accept or reject an image it was offered, and the provider acts as project %s, not %s (the image's owner cannot answer for its members). Configure this provider with credentials scoped to project %s.", client.ProjectID, memberID, memberID)
+		} else {
+			cause = forbiddenCause(ctx, client, op, imageID)
+		}
 	case http.StatusNotFound:
+		if op == opStatus {
+			cause = fmt.Sprintf("image %s is not shared with project %s (or does not exist). The image's owner must first add project %s as a member (glance_image_member, with the owner's credentials); then apply again.", imageID, memberID, memberID)
+			break
+		}
 		cause = fmt.Sprintf("image %s was not found, or is not visible to project %s. Check image_id, and that the provider's credentials are those of the image's owner.", imageID, client.ProjectID)
 	case http.StatusRequestEntityTooLarge:
 		cause = fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a member it no longer needs, or ask the cloud operator to raise image_member_quota.", imageID)

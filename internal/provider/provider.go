@@ -142,6 +142,7 @@ func addConfigError(resp *provider.ConfigureResponse, err error) {
 func (p *glanceProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewImageMemberResource,
+		NewImageMemberAcceptanceResource,
 	}
 }
 

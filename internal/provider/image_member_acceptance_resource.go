@@ -1,0 +1,247 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*imageMemberAcceptanceResource)(nil)
+	_ resource.ResourceWithImportState = (*imageMemberAcceptanceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*imageMemberAcceptanceResource)(nil)
+)
+
+// memberStatuses are the answers a member project can give.
+var memberStatuses = []string{"accepted", "rejected", "pending"}
+
+// NewImageMemberAcceptanceResource is glance_image_member_acceptance: the member project's
+// side of sharing, its answer to an image it was offered.
+func NewImageMemberAcceptanceResource() resource.Resource { return &imageMemberAcceptanceResource{} }
+
+type imageMemberAcceptanceResource struct {
+	client *glanceclient.Client
+}
+
+func (r *imageMemberAcceptanceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_member_acceptance"
+}
+
+func (r *imageMemberAcceptanceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The member project's answer to an image shared with it: accept it (the default), reject it, or leave it pending. " +
+			"Configure this resource's provider with the member project's credentials; the image's owner adds the member first with `glance_image_member`. " +
+			"A member project cannot delete a membership, so destroying this resource sets the status to `status_on_destroy`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<image_id>/<member_id>`.",
+				PlanModifiers:       keep,
+			},
+			"image_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID (a UUID) of the image shared with this project. Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{imageIDValidator()},
+			},
+			"member_id": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "The member project. Defaults to the project the provider's token is scoped to, which is the only project that may answer. Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
+				Validators:          memberIDValidators(),
+			},
+			"status": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("accepted"),
+				MarkdownDescription: "The answer: `accepted` (default), `rejected` or `pending`. Changed in place.",
+				Validators:          []validator.String{stringvalidator.OneOf(memberStatuses...)},
+			},
+			"status_on_destroy": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("pending"),
+				MarkdownDescription: "The status destroy leaves behind (`pending` by default, or `rejected`/`accepted`): a member project cannot delete the membership, only its owner can.",
+				Validators:          []validator.String{stringvalidator.OneOf(memberStatuses...)},
+			},
+			"created_at": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the owner added the membership (RFC 3339).",
+				PlanModifiers:       keep,
+			},
+			"updated_at": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the membership last changed (RFC 3339).",
+			},
+		},
+	}
+}
+
+func (r *imageMemberAcceptanceResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if c, ok := req.ProviderData.(*glanceclient.Client); ok {
+		r.client = c
+	}
+}
+
+// ModifyPlan fills an unset member_id with the token's project at plan time, so the plan
+// shows who answers instead of "known after apply".
+func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil || r.client.ProjectID == "" {
+		return
+	}
+	var member types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("member_id"), &member)...)
+	if member.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("member_id"), r.client.ProjectID)...)
+	}
+}
+
+func (r *imageMemberAcceptanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan imageMemberAcceptanceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.Append(unconfiguredClient())
+		return
+	}
+	r.setStatus(ctx, plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state imageMemberAcceptanceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.Append(unconfiguredClient())
+		return
+	}
+	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
+	m, err := r.client.GetMember(ctx, imageID, memberID)
+	if glanceclient.IsNotFound(err) {
+		tflog.Warn(ctx, "image no longer shared with this project; removing from state", map[string]any{"image_id": imageID, "member_id": memberID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, state.StatusOnDestroy))...)
+}
+
+func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan imageMemberAcceptanceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.Append(unconfiguredClient())
+		return
+	}
+	r.setStatus(ctx, plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state imageMemberAcceptanceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.Append(unconfiguredClient())
+		return
+	}
+	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
+	_, err := r.client.UpdateMemberStatus(ctx, imageID, memberID, state.StatusOnDestroy.ValueString())
+	if glanceclient.IsNotFound(err) {
+		return // the owner removed the membership already: nothing left to answer
+	}
+	if err != nil {
+		resp.Diagnostics.Append(memberError(ctx, r.client, opStatus, imageID, memberID, err))
+	}
+}
+
+func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if !strings.Contains(id, "/") && r.client != nil {
+		id += "/" + r.client.ProjectID // the image ID alone: this project answers
+	}
+	imageID, memberID, err := parseMemberID(id)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", strings.Replace(err.Error(), "<image_id>/<member_id>", "<image_id> or <image_id>/<member_id>", 1))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("status_on_destroy"), "pending")...)
+}
+
+// setStatus PUTs the planned status and writes state from Glance's answer: one request.
+func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, plan imageMemberAcceptanceModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	imageID, memberID := plan.ImageID.ValueString(), r.memberID(plan)
+	m, err := r.client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
+	if err != nil {
+		diags.Append(memberError(ctx, r.client, opStatus, imageID, memberID, err))
+		return
+	}
+	tflog.Info(ctx, "set image member status", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
+	diags.Append(state.Set(ctx, acceptanceFromAPI(m, plan.StatusOnDestroy))...)
+}
+
+// memberID is the configured member, or the token's project.
+func (r *imageMemberAcceptanceResource) memberID(m imageMemberAcceptanceModel) string {
+	if v := m.MemberID.ValueString(); v != "" {
+		return v
+	}
+	return r.client.ProjectID
+}
+
+type imageMemberAcceptanceModel struct {
+	ID              types.String `tfsdk:"id"`
+	ImageID         types.String `tfsdk:"image_id"`
+	MemberID        types.String `tfsdk:"member_id"`
+	Status          types.String `tfsdk:"status"`
+	StatusOnDestroy types.String `tfsdk:"status_on_destroy"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	UpdatedAt       types.String `tfsdk:"updated_at"`
+}
+
+// acceptanceFromAPI is the one mapping from Glance's member to state; status_on_destroy is
+// ours alone, carried over.
+func acceptanceFromAPI(m *glanceclient.Member, statusOnDestroy types.String) imageMemberAcceptanceModel {
+	if statusOnDestroy.IsNull() || statusOnDestroy.IsUnknown() {
+		statusOnDestroy = types.StringValue("pending")
+	}
+	return imageMemberAcceptanceModel{
+		ID:              types.StringValue(fmt.Sprintf("%s/%s", m.ImageID, m.MemberID)),
+		ImageID:         types.StringValue(m.ImageID),
+		MemberID:        types.StringValue(m.MemberID),
+		Status:          types.StringValue(m.Status),
+		StatusOnDestroy: statusOnDestroy,
+		CreatedAt:       types.StringValue(m.CreatedAt.UTC().Format(time.RFC3339)),
+		UpdatedAt:       types.StringValue(m.UpdatedAt.UTC().Format(time.RFC3339)),
+	}
+}

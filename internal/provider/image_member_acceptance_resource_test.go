@@ -1,0 +1,150 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+)
+
+const acceptanceAddr = "glance_image_member_acceptance.test"
+
+// Both sides in one configuration, as users run it: the owner shares, the consumer answers.
+func ownerAndConsumerConfig(imageID, memberID, consumerBlock string) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    glance = {
+      source = "glancetf/glance"
+    }
+  }
+}
+
+provider "glance" {
+  alias = "owner"
+  cloud = "producer"
+}
+
+provider "glance" {
+  alias = "consumer"
+  cloud = "consumer"
+}
+
+resource "glance_image_member" "test" {
+  provider  = glance.owner
+  image_id  = %q
+  member_id = %q
+}
+`, imageID, memberID) + consumerBlock
+}
+
+func acceptanceBlock(extra string) string {
+	return `
+resource "glance_image_member_acceptance" "test" {
+  provider = glance.consumer
+  image_id = glance_image_member.test.image_id
+` + extra + `}
+`
+}
+
+func TestAccImageMemberAcceptance_lifecycle(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	accepted := ownerAndConsumerConfig(imageID, env.ConsumerProject, acceptanceBlock(""))
+	rejected := ownerAndConsumerConfig(imageID, env.ConsumerProject, acceptanceBlock(`  status = "rejected"`+"\n"))
+	ownerOnly := ownerAndConsumerConfig(imageID, env.ConsumerProject, "")
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ExternalProviders: builtProvider,
+		CheckDestroy:      checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{
+			{
+				Config: accepted,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					// member_id is known at plan time: the consumer's own project.
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
+					statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
+					statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("status_on_destroy"), knownvalue.StringExact("pending")),
+				},
+				Check: checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
+			},
+			{ // the owner's side sees the answer after a refresh
+				RefreshState: true,
+				Check:        tfresource.TestCheckResourceAttr(memberAddr, "status", "accepted"),
+			},
+			{
+				ResourceName: acceptanceAddr, ImportState: true, ImportStateVerify: true, Config: accepted,
+				ImportStateId: imageID, // the image alone: the member is the consumer's project
+			},
+			{
+				Config: rejected,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acceptanceAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkAPIStatus(t, imageID, env.ConsumerProject, "rejected"),
+			},
+			{ // destroying the answer leaves the membership pending; the owner's resource remains
+				Config:           ownerOnly,
+				Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+		},
+	})
+}
+
+func TestAccImageMemberAcceptance_errors(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Run("not shared with the project", func(t *testing.T) {
+		imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+		tfresource.ParallelTest(t, tfresource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []tfresource.TestStep{{
+				Config: fmt.Sprintf(`
+provider "glance" {
+  cloud = "consumer"
+}
+
+resource "glance_image_member_acceptance" "test" {
+  image_id = %q
+}
+`, imageID),
+				ExpectError: regexp.MustCompile(`(?s)Error setting image member status.*` + spaced(`image `+imageID+` is not shared with project `+env.ConsumerProject+`.*must first add project `+env.ConsumerProject+` as a member`)),
+			}},
+		})
+	})
+	t.Run("owner trying to accept", func(t *testing.T) {
+		imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+		acctest.AddMember(t, imageID, env.ConsumerProject)
+		tfresource.ParallelTest(t, tfresource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []tfresource.TestStep{{
+				Config: providerProducer + fmt.Sprintf(`
+resource "glance_image_member_acceptance" "test" {
+  image_id  = %q
+  member_id = %q
+}
+`, imageID, env.ConsumerProject),
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(`only the member project can accept or reject.*acts as project `+env.ProducerProject+`, not `+env.ConsumerProject)),
+			}},
+		})
+		if got := acctest.MemberIDs(t, imageID); len(got) != 1 {
+			t.Errorf("members changed: %v", got)
+		}
+		checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil)
+	})
+}
