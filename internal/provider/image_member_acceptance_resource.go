@@ -36,7 +36,7 @@ var memberStatuses = []string{"accepted", "rejected", "pending"}
 func NewImageMemberAcceptanceResource() resource.Resource { return &imageMemberAcceptanceResource{} }
 
 type imageMemberAcceptanceResource struct {
-	client *glanceclient.Client
+	configuredClient
 }
 
 func (r *imageMemberAcceptanceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -95,12 +95,6 @@ func (r *imageMemberAcceptanceResource) Schema(_ context.Context, _ resource.Sch
 	}
 }
 
-func (r *imageMemberAcceptanceResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if c, ok := req.ProviderData.(*glanceclient.Client); ok {
-		r.client = c
-	}
-}
-
 // ModifyPlan fills an unset member_id with the token's project at plan time, so the plan
 // shows who answers instead of "known after apply".
 func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -115,16 +109,7 @@ func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req reso
 }
 
 func (r *imageMemberAcceptanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan imageMemberAcceptanceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if r.client == nil {
-		resp.Diagnostics.Append(unconfiguredClient())
-		return
-	}
-	r.setStatus(ctx, plan, &resp.State, &resp.Diagnostics)
+	r.setStatus(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -133,8 +118,7 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.client == nil {
-		resp.Diagnostics.Append(unconfiguredClient())
+	if !r.ready(&resp.Diagnostics) {
 		return
 	}
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
@@ -151,17 +135,9 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, state.StatusOnDestroy))...)
 }
 
+// Update is the same single PUT as Create: the answer is the only thing that changes in place.
 func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan imageMemberAcceptanceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if r.client == nil {
-		resp.Diagnostics.Append(unconfiguredClient())
-		return
-	}
-	r.setStatus(ctx, plan, &resp.State, &resp.Diagnostics)
+	r.setStatus(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -170,8 +146,7 @@ func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.client == nil {
-		resp.Diagnostics.Append(unconfiguredClient())
+	if !r.ready(&resp.Diagnostics) {
 		return
 	}
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
@@ -200,7 +175,12 @@ func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req res
 }
 
 // setStatus PUTs the planned status and writes state from Glance's answer: one request.
-func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, plan imageMemberAcceptanceModel, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+	var plan imageMemberAcceptanceModel
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() || !r.ready(diags) {
+		return
+	}
 	imageID, memberID := plan.ImageID.ValueString(), r.memberID(plan)
 	m, err := r.client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
 	if err != nil {

@@ -31,7 +31,7 @@ var (
 func NewImageMemberResource() resource.Resource { return &imageMemberResource{} }
 
 type imageMemberResource struct {
-	client *glanceclient.Client
+	configuredClient
 }
 
 func (r *imageMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -84,20 +84,13 @@ func (r *imageMemberResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-func (r *imageMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if c, ok := req.ProviderData.(*glanceclient.Client); ok {
-		r.client = c
-	}
-}
-
 func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.client == nil {
-		resp.Diagnostics.Append(unconfiguredClient())
+	if !r.ready(&resp.Diagnostics) {
 		return
 	}
 	imageID, memberID := plan.ImageID.ValueString(), plan.MemberID.ValueString()
@@ -117,8 +110,7 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.client == nil {
-		resp.Diagnostics.Append(unconfiguredClient())
+	if !r.ready(&resp.Diagnostics) {
 		return
 	}
 	imageID, memberID := state.ImageID.ValueString(), state.MemberID.ValueString()
@@ -164,8 +156,7 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.client == nil {
-		resp.Diagnostics.Append(unconfiguredClient())
+	if !r.ready(&resp.Diagnostics) {
 		return
 	}
 	imageID, memberID := state.ImageID.ValueString(), state.MemberID.ValueString()

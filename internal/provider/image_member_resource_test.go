@@ -268,7 +268,7 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &imageMemberResource{client: client}
+	r := &imageMemberResource{configuredClient{client: client}}
 	var schemaResp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
 	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}

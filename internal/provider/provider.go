@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -137,6 +138,27 @@ func addConfigError(resp *provider.ConfigureResponse, err error) {
 		return
 	}
 	resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+}
+
+// configuredClient is embedded by every resource: it takes the provider's client in
+// Configure and is the one check that the client is there.
+type configuredClient struct {
+	client *glanceclient.Client
+}
+
+func (c *configuredClient) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if client, ok := req.ProviderData.(*glanceclient.Client); ok {
+		c.client = client
+	}
+}
+
+// ready says whether the client is configured, and explains when it is not.
+func (c *configuredClient) ready(diags *diag.Diagnostics) bool {
+	if c.client == nil {
+		diags.Append(unconfiguredClient())
+		return false
+	}
+	return true
 }
 
 func (p *glanceProvider) Resources(_ context.Context) []func() resource.Resource {
