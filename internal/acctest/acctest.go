@@ -130,6 +130,14 @@ func RemoveMember(t *testing.T, imageID, memberID string) {
 	}
 }
 
+// SetStatus answers for a member project, out of band, logged in as cloud (that project).
+func SetStatus(t *testing.T, cloud, imageID, memberID, status string) {
+	t.Helper()
+	if _, err := members.Update(context.Background(), Image(t, cloud), imageID, memberID, members.UpdateOpts{Status: status}).Extract(); err != nil {
+		t.Fatalf("%s: set status of image %s member %s to %s: %v", cloud, imageID, memberID, status, err)
+	}
+}
+
 // GetMember reads a member as the producer; the error is Glance's, for callers that expect a 404.
 func GetMember(imageID, memberID string, c *gophercloud.ServiceClient) (*members.Member, error) {
 	return members.Get(context.Background(), c, imageID, memberID).Extract()

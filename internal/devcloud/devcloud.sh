@@ -127,6 +127,8 @@ bind_port = $gport
 workers = 0
 log_file = $dir/log/glance-api.log
 image_member_quota = $quota
+# Pages of 2 images (Glance's default is 25), so the tests follow real pagination.
+limit_param_default = 2
 enabled_backends = fs:file
 # Like current clouds: secure RBAC with scope checks.
 enforce_secure_rbac = true

@@ -38,3 +38,48 @@ func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
 func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, status string) (*Member, error) {
 	return members.Update(ctx, c.image, imageID, memberID, members.UpdateOpts{Status: status}).Extract()
 }
+
+// ListMembers reads every member of an image in one request: GET /v2/images/{id}/members
+// (Glance does not paginate members).
+func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
+	page, err := members.List(c.image, imageID).AllPages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return members.ExtractMembers(page)
+}
+
+// MemberStatuses are the answers a member project can give, in the order we list them.
+var MemberStatuses = []string{"pending", "accepted", "rejected"}
+
+// SharedImage is an image shared with the caller's project, with the caller's answer.
+type SharedImage struct {
+	Image
+	MemberStatus string
+}
+
+// ListSharedImages lists the images other projects share with the caller's project whose
+// membership has one of the given statuses, following Glance's pagination to the end. Glance
+// only tells an image's member status through the member_status filter, so this is one
+// paginated list per status. Glance also lists the caller's own shared images here; they are
+// not shared *with* the caller and are left out.
+func (c *Client) ListSharedImages(ctx context.Context, statuses []string, owner string) ([]SharedImage, error) {
+	var out []SharedImage
+	for _, status := range statuses {
+		opts := images.ListOpts{Visibility: images.ImageVisibilityShared, MemberStatus: images.ImageMemberStatus(status), Owner: owner}
+		pages, err := images.List(c.image, opts).AllPages(ctx)
+		if err != nil {
+			return nil, err
+		}
+		list, err := images.ExtractImages(pages)
+		if err != nil {
+			return nil, err
+		}
+		for _, img := range list {
+			if img.Owner != c.ProjectID {
+				out = append(out, SharedImage{Image: img, MemberStatus: status})
+			}
+		}
+	}
+	return out, nil
+}

@@ -37,6 +37,9 @@ var opSummary = map[memberOp]string{
 // this error path) to tell a non-shared image from missing rights.
 func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, imageID, memberID string, err error) diag.Diagnostic {
 	subject := fmt.Sprintf("Image %s, member %s: ", imageID, memberID)
+	if memberID == "" { // a call on the whole member list
+		subject = fmt.Sprintf("Image %s: ", imageID)
+	}
 	glanceSays := "\n\nGlance said: " + glanceclient.Message(err)
 	var cause string
 	switch glanceclient.Status(err) {

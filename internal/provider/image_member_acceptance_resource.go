@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*imageMemberAcceptanceResource)(nil)
 	_ resource.ResourceWithImportState = (*imageMemberAcceptanceResource)(nil)
+	_ resource.ResourceWithMoveState   = (*imageMemberAcceptanceResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*imageMemberAcceptanceResource)(nil)
 )
 
@@ -135,8 +136,20 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, state.StatusOnDestroy))...)
 }
 
-// Update is the same single PUT as Create: the answer is the only thing that changes in place.
+// Update is the same single PUT as Create when the answer changes; a change of
+// status_on_destroy alone is ours to record and costs no request.
 func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state imageMemberAcceptanceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Status.Equal(state.Status) {
+		state.StatusOnDestroy = plan.StatusOnDestroy
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		return
+	}
 	r.setStatus(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 

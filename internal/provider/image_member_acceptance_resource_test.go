@@ -1,11 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -147,4 +151,32 @@ resource "glance_image_member_acceptance" "test" {
 		}
 		checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil)
 	})
+}
+
+// Changing only status_on_destroy is ours to record: no Glance request (the resource has no
+// client here, so any call would fail).
+func TestImageMemberAcceptance_statusOnDestroyAloneCostsNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &imageMemberAcceptanceResource{}
+	prior := imageMemberAcceptanceModel{
+		ID: types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77/p1"), ImageID: types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"),
+		MemberID: types.StringValue("p1"), Status: types.StringValue("accepted"), StatusOnDestroy: types.StringValue("pending"),
+		CreatedAt: types.StringValue("2026-01-01T00:00:00Z"), UpdatedAt: types.StringValue("2026-01-01T00:00:00Z"),
+	}
+	planned := prior
+	planned.StatusOnDestroy = types.StringValue("rejected")
+	state, plan := emptyState(r), emptyState(r)
+	state.Set(ctx, prior)
+	plan.Set(ctx, planned)
+	resp := resource.UpdateResponse{State: state}
+	r.Update(ctx, resource.UpdateRequest{State: state, Plan: tfsdk.Plan(plan)}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("update made a call or failed: %v", resp.Diagnostics)
+	}
+	var after imageMemberAcceptanceModel
+	resp.State.Get(ctx, &after)
+	if after != planned {
+		t.Errorf("state %+v, want %+v", after, planned)
+	}
 }

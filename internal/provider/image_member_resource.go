@@ -24,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*imageMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*imageMemberResource)(nil)
+	_ resource.ResourceWithMoveState   = (*imageMemberResource)(nil)
 )
 
 // NewImageMemberResource is glance_image_member: the owner's side of sharing one image with

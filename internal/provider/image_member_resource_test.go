@@ -12,9 +12,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -23,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
-	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
 const memberAddr = "glance_image_member.test"
@@ -260,18 +257,8 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 	})
 
 	ctx := context.Background()
-	cfg, err := glanceclient.Resolve(map[string]string{"cloud": "producer"}, nil, os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := glanceclient.New(ctx, cfg, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &imageMemberResource{configuredClient{client: client}}
-	var schemaResp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	r := &imageMemberResource{configuredClient{client: directClient(t, "producer")}}
+	state := emptyState(r)
 	prior := imageMemberModel{}
 	prior.ImageID, prior.MemberID = types.StringValue(imageID), types.StringValue(env.ConsumerProject)
 	prior.ID, prior.Status = types.StringValue(imageID+"/"+env.ConsumerProject), types.StringValue("pending")

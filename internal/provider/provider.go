@@ -152,6 +152,17 @@ func (c *configuredClient) Configure(_ context.Context, req resource.ConfigureRe
 	}
 }
 
+// configuredDataSource is configuredClient for data sources, whose Configure differs.
+type configuredDataSource struct {
+	configuredClient
+}
+
+func (c *configuredDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	if client, ok := req.ProviderData.(*glanceclient.Client); ok {
+		c.client = client
+	}
+}
+
 // ready says whether the client is configured, and explains when it is not.
 func (c *configuredClient) ready(diags *diag.Diagnostics) bool {
 	if c.client == nil {
@@ -165,9 +176,13 @@ func (p *glanceProvider) Resources(_ context.Context) []func() resource.Resource
 	return []func() resource.Resource{
 		NewImageMemberResource,
 		NewImageMemberAcceptanceResource,
+		NewImageMembersResource,
 	}
 }
 
 func (p *glanceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewImageMembersDataSource,
+		NewSharedImagesDataSource,
+	}
 }

@@ -1,0 +1,317 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*imageMembersResource)(nil)
+	_ resource.ResourceWithImportState = (*imageMembersResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*imageMembersResource)(nil)
+)
+
+// memberCallsInFlight bounds the concurrent add/remove calls of one glance_image_members:
+// fast for dozens of projects, gentle on a Glance with few workers.
+const memberCallsInFlight = 4
+
+// NewImageMembersResource is glance_image_members: the owner's authoritative list of every
+// project an image is shared with.
+func NewImageMembersResource() resource.Resource { return &imageMembersResource{} }
+
+type imageMembersResource struct {
+	configuredClient
+}
+
+func (r *imageMembersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_members"
+}
+
+func (r *imageMembersResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The complete list of projects an image is shared with (authoritative). " +
+			"Members added outside Terraform are removed on the next apply, and members removed outside Terraform are added again; " +
+			"when the resource is created, members of the image not in `member_ids` are removed. Destroying it removes every member of the image.\n\n" +
+			"~> **Do not** manage the same image with both `glance_image_members` and `glance_image_member`: each would undo the other's changes. " +
+			"Use `glance_image_members` to own an image's whole member list, or `glance_image_member` to add single projects alongside others.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The image ID, also the import ID.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"image_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID (a UUID) of the image whose members this resource owns. Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{imageIDValidator()},
+			},
+			"member_ids": schema.SetAttribute{
+				Required:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "IDs of every project the image is shared with. An empty set means no members. Changed in place: new projects are added, missing ones removed.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(memberIDValidators()...)},
+			},
+			"member_status": schema.MapAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Each member's answer, by member ID: `pending`, `accepted` or `rejected`.",
+			},
+		},
+	}
+}
+
+// ModifyPlan keeps member_status known when the member list does not change, so an apply
+// with nothing to do plans nothing.
+func (r *imageMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var plan, state imageMembersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || plan.MemberIDs.IsUnknown() {
+		return
+	}
+	if plan.MemberIDs.Equal(state.MemberIDs) && plan.ImageID.Equal(state.ImageID) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("member_status"), state.MemberStatus)...)
+	}
+}
+
+// Create makes the image's member list exactly member_ids: one list call, then the adds and
+// removes that differ.
+func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan imageMembersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	imageID := plan.ImageID.ValueString()
+	current, err := r.client.ListMembers(ctx, imageID)
+	if err != nil {
+		resp.Diagnostics.Append(membersError(ctx, r.client, opAdd, imageID, err))
+		return
+	}
+	r.reconcile(ctx, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics), &resp.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		// A failed create with state would be tainted, and replacing it would remove every
+		// member (their answers with them). Leave it out of state instead: the next apply's
+		// Create lists the members again and adds only what is still missing.
+		resp.State.RemoveResource(ctx)
+	}
+}
+
+// Read is one list call: the members Glance has are the state, so changes made outside
+// Terraform show up as drift.
+func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state imageMembersModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	imageID := state.ImageID.ValueString()
+	current, err := r.client.ListMembers(ctx, imageID)
+	switch {
+	case err == nil:
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, statusByMember(current), &resp.Diagnostics))...)
+	case glanceclient.IsNotFound(err):
+		tflog.Warn(ctx, "image is gone; removing its member list from state", map[string]any{"image_id": imageID})
+		resp.State.RemoveResource(ctx)
+	case glanceclient.Status(err) == http.StatusForbidden:
+		// Glance refuses to list the members of an image that is not shared (any more), but
+		// keeps them: warn and keep the state rather than forget them.
+		img, imgErr := r.client.GetImage(ctx, imageID)
+		if imgErr == nil && img.Visibility != images.ImageVisibilityShared {
+			resp.Diagnostics.AddWarning("Image is not shared: member list kept in state",
+				fmt.Sprintf("Image %s: its visibility is now '%s', so Glance hides its members, but it keeps them and restores them when the image is shared again. "+
+					"Terraform keeps the member list in state unchanged. To share the image again, set its visibility back to shared (openstack image set --shared %s).", imageID, img.Visibility, imageID))
+			return
+		}
+		resp.Diagnostics.Append(membersError(ctx, r.client, opRead, imageID, err))
+	default:
+		resp.Diagnostics.Append(membersError(ctx, r.client, opRead, imageID, err))
+	}
+}
+
+// Update adds the new members and removes the missing ones; state is what Read saw.
+func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state imageMembersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	current := map[string]string{}
+	resp.Diagnostics.Append(state.MemberStatus.ElementsAs(ctx, &current, false)...)
+	for _, id := range stringSet(ctx, state.MemberIDs, &resp.Diagnostics) {
+		if _, ok := current[id]; !ok {
+			current[id] = "pending"
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.reconcile(ctx, plan.ImageID.ValueString(), current, stringSet(ctx, plan.MemberIDs, &resp.Diagnostics), &resp.State, &resp.Diagnostics)
+}
+
+// Delete removes every member the image has, including any added since the last refresh.
+func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state imageMembersModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	imageID := state.ImageID.ValueString()
+	current, err := r.client.ListMembers(ctx, imageID)
+	if glanceclient.IsNotFound(err) {
+		return // the image is gone, and its members with it
+	}
+	if err != nil {
+		resp.Diagnostics.Append(membersError(ctx, r.client, opRemove, imageID, err))
+		return
+	}
+	// On a partial failure the framework keeps the resource in state as it was, so the next
+	// destroy lists and removes what is left.
+	r.reconcile(ctx, imageID, statusByMember(current), nil, nil, &resp.Diagnostics)
+}
+
+func (r *imageMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !uuidPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("The import ID of glance_image_members is the image ID, a lower-case UUID such as 3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77; %q is not one.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_ids"), []string{})...)
+}
+
+// reconcile turns current (member → status, as Glance has it) into want: removals first,
+// so they free room under Glance's member quota, then additions, each phase concurrent.
+// State records exactly what Glance has afterwards: members whose call failed stay as they
+// were, each failure is its own diagnostic, and the next apply finishes the job. A nil
+// state is the destroy: nothing to record.
+func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, current map[string]string, want []string, state setter, diags *diag.Diagnostics) {
+	var toAdd, toRemove []string
+	for _, m := range want {
+		if _, ok := current[m]; !ok {
+			toAdd = append(toAdd, m)
+		}
+	}
+	for m := range current {
+		if !slices.Contains(want, m) {
+			toRemove = append(toRemove, m)
+		}
+	}
+	var mu sync.Mutex // guards current and diags
+	inParallel(toRemove, func(member string) {
+		err := r.client.RemoveMember(ctx, imageID, member)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && !glanceclient.IsNotFound(err) {
+			diags.Append(memberError(ctx, r.client, opRemove, imageID, member, err))
+			return
+		}
+		delete(current, member)
+		tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": member})
+	})
+	inParallel(toAdd, func(member string) {
+		m, err := r.client.AddMember(ctx, imageID, member)
+		if glanceclient.Status(err) == http.StatusConflict {
+			// Added outside Terraform since the last refresh: it is what we want.
+			m, err = r.client.GetMember(ctx, imageID, member)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			diags.Append(memberError(ctx, r.client, opAdd, imageID, member, err))
+			return
+		}
+		current[member] = m.Status
+		tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": member, "status": m.Status})
+	})
+	if state != nil {
+		diags.Append(state.Set(ctx, imageMembersFromAPI(ctx, imageID, current, diags))...)
+	}
+}
+
+// inParallel calls fn for every member, at most memberCallsInFlight at a time.
+func inParallel(members []string, fn func(member string)) {
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, memberCallsInFlight)
+	for _, m := range members {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			fn(m)
+		}()
+	}
+	wg.Wait()
+}
+
+// setter is the part of tfsdk.State that reconcile writes to.
+type setter interface {
+	Set(context.Context, any) diag.Diagnostics
+}
+
+// membersError explains a failed list of an image's members, listed to do op.
+func membersError(ctx context.Context, client *glanceclient.Client, op memberOp, imageID string, err error) diag.Diagnostic {
+	d := memberError(ctx, client, op, imageID, "", err)
+	return diag.NewErrorDiagnostic("Error listing image members", d.Detail())
+}
+
+func statusByMember(list []glanceclient.Member) map[string]string {
+	out := make(map[string]string, len(list))
+	for _, m := range list {
+		out[m.MemberID] = m.Status
+	}
+	return out
+}
+
+func stringSet(ctx context.Context, set types.Set, diags *diag.Diagnostics) []string {
+	var out []string
+	diags.Append(set.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+type imageMembersModel struct {
+	ID           types.String `tfsdk:"id"`
+	ImageID      types.String `tfsdk:"image_id"`
+	MemberIDs    types.Set    `tfsdk:"member_ids"`
+	MemberStatus types.Map    `tfsdk:"member_status"`
+}
+
+// imageMembersFromAPI is the one mapping from Glance's member list to state.
+func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]string, diags *diag.Diagnostics) imageMembersModel {
+	ids := make([]string, 0, len(status))
+	for id := range status {
+		ids = append(ids, id)
+	}
+	memberIDs, d := types.SetValueFrom(ctx, types.StringType, ids)
+	diags.Append(d...)
+	memberStatus, d := types.MapValueFrom(ctx, types.StringType, status)
+	diags.Append(d...)
+	return imageMembersModel{
+		ID:           types.StringValue(imageID),
+		ImageID:      types.StringValue(imageID),
+		MemberIDs:    memberIDs,
+		MemberStatus: memberStatus,
+	}
+}

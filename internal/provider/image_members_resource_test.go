@@ -1,0 +1,266 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+)
+
+const membersAddr = "glance_image_members.test"
+
+// imageMembersConfig configures glance_image_members as the owner, through proxyURL when set.
+func imageMembersConfig(proxyURL, imageID string, memberIDs ...string) string {
+	provider := providerProducer
+	if proxyURL != "" {
+		provider = fmt.Sprintf("provider \"glance\" {\n  cloud          = \"producer\"\n  image_endpoint = %q\n}\n", proxyURL)
+	}
+	quoted := make([]string, len(memberIDs))
+	for i, m := range memberIDs {
+		quoted[i] = fmt.Sprintf("%q", m)
+	}
+	return provider + fmt.Sprintf(`
+resource "glance_image_members" "test" {
+  image_id   = %q
+  member_ids = [%s]
+}
+`, imageID, strings.Join(quoted, ", "))
+}
+
+// checkMembers compares Glance's member list with want, as the owner sees it.
+func checkMembers(t *testing.T, imageID string, want ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) {
+			return fmt.Errorf("Glance: image %s has members %v, want %v", imageID, got, sorted(want))
+		}
+		return nil
+	}
+}
+
+// checkWrites compares the add and remove calls the proxy saw with want (order aside), and
+// logs every request: the cost of the step.
+func checkWrites(t *testing.T, proxy *acctest.Proxy, step string, want ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		all := proxy.Requests()
+		var writes []string
+		for _, r := range all {
+			if !strings.HasPrefix(r, "GET ") {
+				writes = append(writes, r)
+			}
+		}
+		t.Logf("%s: %d Glance request(s):%s", step, len(all), acctest.Lines(all))
+		if !slices.Equal(sorted(writes), sorted(want)) {
+			return fmt.Errorf("%s changed Glance with:%s\nwant:%s", step, acctest.Lines(sorted(writes)), acctest.Lines(sorted(want)))
+		}
+		return nil
+	}
+}
+
+func memberStatusIs(status string, ids ...string) knownvalue.Check {
+	m := map[string]knownvalue.Check{}
+	for _, id := range ids {
+		m[id] = knownvalue.StringExact(status)
+	}
+	return knownvalue.MapExact(m)
+}
+
+// 3 members, drop one, one added out of band is removed, one removed out of band comes
+// back, import, destroy: each step checked in Glance, and its requests counted.
+func TestAccImageMembers_basic(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	proxy := acctest.NewProxy(t, env.ImageURL)
+	a, b, c := env.ConsumerProject, env.Consumer2Project, env.AdminProject
+	members := "/v2/images/" + imageID + "/members"
+	three, two := imageMembersConfig(proxy.URL, imageID, a, b, c), imageMembersConfig(proxy.URL, imageID, a, b)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMembers(t, imageID),
+		Steps: []tfresource.TestStep{
+			{
+				PreConfig: proxy.Reset,
+				Config:    three,
+				Check: tfresource.ComposeTestCheckFunc(
+					checkMembers(t, imageID, a, b, c),
+					checkWrites(t, proxy, "create with 3 members", "POST "+members, "POST "+members, "POST "+members),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID)),
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_ids"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact(a), knownvalue.StringExact(b), knownvalue.StringExact(c)})),
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_status"), memberStatusIs("pending", a, b, c)),
+				},
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				PreConfig: proxy.Reset,
+				Config:    two,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: tfresource.ComposeTestCheckFunc(
+					checkMembers(t, imageID, a, b),
+					checkWrites(t, proxy, "drop one member", "DELETE "+members+"/"+c),
+				),
+			},
+			{ // added outside Terraform: drift, then removed
+				PreConfig: func() { acctest.AddMember(t, imageID, env.ServiceProject); proxy.Reset() },
+				Config:    two,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: tfresource.ComposeTestCheckFunc(
+					checkMembers(t, imageID, a, b),
+					checkWrites(t, proxy, "remove a member added out of band", "DELETE "+members+"/"+env.ServiceProject),
+				),
+			},
+			{ // removed outside Terraform: drift, then added again
+				PreConfig: func() { acctest.RemoveMember(t, imageID, b); proxy.Reset() },
+				Config:    two,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: tfresource.ComposeTestCheckFunc(
+					checkMembers(t, imageID, a, b),
+					checkWrites(t, proxy, "re-add a member removed out of band", "POST "+members),
+				),
+			},
+			{ // the refresh costs one list call
+				PreConfig:    proxy.Reset,
+				RefreshState: true,
+				Check: func(*terraform.State) error {
+					got, want := proxy.Requests(), []string{"GET " + members}
+					if !slices.Equal(got, want) {
+						return fmt.Errorf("refresh made:%s\nwant exactly:%s", acctest.Lines(got), acctest.Lines(want))
+					}
+					return nil
+				},
+			},
+			{
+				Config: two, ResourceName: membersAddr, ImportState: true, ImportStateId: imageID, ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+// Creating the resource makes the list exactly member_ids, even from other members; an
+// empty set means no members; an accepted member's answer shows without a diff.
+func TestAccImageMembers_authoritative(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	acctest.AddMember(t, imageID, env.ServiceProject)
+	acctest.AddMember(t, imageID, env.ConsumerProject)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMembers(t, imageID),
+		Steps: []tfresource.TestStep{
+			{
+				Config:           imageMembersConfig("", imageID, env.ConsumerProject, env.Consumer2Project),
+				Check:            checkMembers(t, imageID, env.ConsumerProject, env.Consumer2Project),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				PreConfig: func() { acctest.SetStatus(t, "consumer", imageID, env.ConsumerProject, "accepted") },
+				Config:    imageMembersConfig("", imageID, env.ConsumerProject, env.Consumer2Project),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_status"), knownvalue.MapExact(map[string]knownvalue.Check{
+						env.ConsumerProject: knownvalue.StringExact("accepted"), env.Consumer2Project: knownvalue.StringExact("pending")})),
+				},
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionNoop)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: imageMembersConfig("", imageID),
+				Check:  checkMembers(t, imageID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_status"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				},
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+		},
+	})
+}
+
+// A partial failure (Glance's member quota stops one add) records in state exactly what
+// Glance has, reports the failure alone, and the next apply finishes the job.
+func TestAccImageMembers_partialFailure(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	ctx := context.Background()
+	r := &imageMembersResource{configuredClient{client: directClient(t, "producer")}}
+
+	// Direct Update: state has one member, the plan four; the quota (3) lets two adds through.
+	acctest.AddMember(t, imageID, env.ConsumerProject)
+	want := []string{env.ConsumerProject, env.Consumer2Project, env.AdminProject, env.ServiceProject}
+	state, plan := emptyState(r), emptyState(r)
+	set := func(s *tfsdk.State, ids ...string) {
+		statuses := map[string]string{}
+		for _, id := range ids {
+			statuses[id] = "pending"
+		}
+		var d diag.Diagnostics
+		d.Append(s.Set(ctx, imageMembersFromAPI(ctx, imageID, statuses, &d))...)
+		if d.HasError() {
+			t.Fatal(d)
+		}
+	}
+	set(&state, env.ConsumerProject)
+	set(&plan, want...)
+	resp := resource.UpdateResponse{State: state}
+	r.Update(ctx, resource.UpdateRequest{State: state, Plan: tfsdk.Plan(plan)}, &resp)
+
+	errs := resp.Diagnostics.Errors()
+	if len(errs) != 1 {
+		t.Fatalf("want exactly one error (the add over the quota), got %v", resp.Diagnostics)
+	}
+	if d := errs[0].Detail(); !strings.Contains(d, imageID) || !strings.Contains(d, "limit on members per image") {
+		t.Errorf("the error does not name the image and the quota: %s", d)
+	}
+	var after imageMembersModel
+	resp.State.Get(ctx, &after)
+	var recorded []string
+	after.MemberIDs.ElementsAs(ctx, &recorded, false)
+	inGlance := acctest.MemberIDs(t, imageID)
+	if !slices.Equal(sorted(recorded), inGlance) || len(inGlance) != 3 {
+		t.Fatalf("state records %v, Glance has %v: they must be equal (3 members)", sorted(recorded), inGlance)
+	}
+	t.Logf("partial update: state and Glance agree on %d of %d members; error: %s", len(inGlance), len(want), errs[0].Summary())
+
+	// Through Terraform: the same over-quota apply fails, then a reachable configuration
+	// converges from whatever got through.
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMembers(t, imageID),
+		Steps: []tfresource.TestStep{
+			{
+				Config:      imageMembersConfig("", imageID, want...),
+				ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`limit on members per image`)),
+			},
+			{
+				Config:           imageMembersConfig("", imageID, want[:3]...),
+				Check:            checkMembers(t, imageID, want[:3]...),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+		},
+	})
+}

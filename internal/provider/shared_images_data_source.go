@@ -1,0 +1,158 @@
+package provider
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+var _ datasource.DataSourceWithConfigure = (*sharedImagesDataSource)(nil)
+
+// NewSharedImagesDataSource is data.glance_shared_images: the member project's inbox.
+func NewSharedImagesDataSource() datasource.DataSource { return &sharedImagesDataSource{} }
+
+type sharedImagesDataSource struct {
+	configuredDataSource
+}
+
+func (d *sharedImagesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_shared_images"
+}
+
+func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The images other projects share with the provider's project, with this project's answer to each: its inbox. " +
+			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's member status only " +
+			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one list.",
+		Attributes: map[string]schema.Attribute{
+			"id": str("The provider's project ID, whose inbox this is."),
+			"member_status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only images this project has answered so: `pending`, `accepted`, `rejected`, or `all` (the default).",
+				Validators:          []validator.String{stringvalidator.OneOf(append([]string{"all"}, memberStatuses...)...)},
+			},
+			"owner": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only images owned by this project ID.",
+			},
+			"images": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The images, oldest first.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":               str("The image ID."),
+					"name":             str("The image name."),
+					"owner":            str("The ID of the project that owns and shares the image."),
+					"member_status":    str("This project's answer: `pending`, `accepted` or `rejected`."),
+					"visibility":       str("The image's visibility (`shared`)."),
+					"status":           str("The image's status, such as `active` or `queued`."),
+					"disk_format":      str("The disk format, such as `qcow2` or `raw`."),
+					"container_format": str("The container format, such as `bare`."),
+					"size_bytes":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The image size in bytes (0 until data is uploaded)."},
+					"tags":             schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The image's tags."},
+					"created_at":       str("When the image was created (RFC 3339)."),
+					"updated_at":       str("When the image last changed (RFC 3339)."),
+				}},
+			},
+		},
+	}
+}
+
+func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config sharedImagesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
+		return
+	}
+	statuses := glanceclient.MemberStatuses
+	if s := config.MemberStatus.ValueString(); s != "" && s != "all" {
+		statuses = []string{s}
+	}
+	list, err := d.client.ListSharedImages(ctx, statuses, config.Owner.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Error listing shared images",
+			"Project "+d.client.ProjectID+": Glance could not list the images shared with it. "+sharedImagesCause(err)+"\n\nGlance said: "+glanceclient.Message(err))
+		return
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		if !list[i].CreatedAt.Equal(list[j].CreatedAt) {
+			return list[i].CreatedAt.Before(list[j].CreatedAt)
+		}
+		return list[i].ID < list[j].ID
+	})
+	config.ID = types.StringValue(d.client.ProjectID)
+	config.Images = make([]sharedImageModel, 0, len(list))
+	for _, img := range list {
+		config.Images = append(config.Images, sharedImageFromAPI(ctx, img, &resp.Diagnostics))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
+}
+
+func sharedImagesCause(err error) string {
+	switch glanceclient.Status(err) {
+	case 0:
+		return "There was no answer from Glance; check image_endpoint or the catalog's image endpoint and the network, then run again."
+	case 400:
+		return "Glance refused the filters; check owner (a project ID)."
+	case 401, 403:
+		return "Check that the provider's credentials are valid and have a role (reader or member) on the project."
+	default:
+		return "Run again; if it persists, the message below is Glance's own."
+	}
+}
+
+type sharedImagesModel struct {
+	ID           types.String       `tfsdk:"id"`
+	MemberStatus types.String       `tfsdk:"member_status"`
+	Owner        types.String       `tfsdk:"owner"`
+	Images       []sharedImageModel `tfsdk:"images"`
+}
+
+type sharedImageModel struct {
+	ID              types.String `tfsdk:"id"`
+	Name            types.String `tfsdk:"name"`
+	Owner           types.String `tfsdk:"owner"`
+	MemberStatus    types.String `tfsdk:"member_status"`
+	Visibility      types.String `tfsdk:"visibility"`
+	Status          types.String `tfsdk:"status"`
+	DiskFormat      types.String `tfsdk:"disk_format"`
+	ContainerFormat types.String `tfsdk:"container_format"`
+	SizeBytes       types.Int64  `tfsdk:"size_bytes"`
+	Tags            types.List   `tfsdk:"tags"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	UpdatedAt       types.String `tfsdk:"updated_at"`
+}
+
+func sharedImageFromAPI(ctx context.Context, img glanceclient.SharedImage, diags *diag.Diagnostics) sharedImageModel {
+	tags := img.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	tagList, d := types.ListValueFrom(ctx, types.StringType, tags)
+	diags.Append(d...)
+	return sharedImageModel{
+		ID:              types.StringValue(img.ID),
+		Name:            types.StringValue(img.Name),
+		Owner:           types.StringValue(img.Owner),
+		MemberStatus:    types.StringValue(img.MemberStatus),
+		Visibility:      types.StringValue(string(img.Visibility)),
+		Status:          types.StringValue(string(img.Status)),
+		DiskFormat:      types.StringValue(img.DiskFormat),
+		ContainerFormat: types.StringValue(img.ContainerFormat),
+		SizeBytes:       types.Int64Value(img.SizeBytes),
+		Tags:            tagList,
+		CreatedAt:       types.StringValue(img.CreatedAt.UTC().Format(time.RFC3339)),
+		UpdatedAt:       types.StringValue(img.UpdatedAt.UTC().Format(time.RFC3339)),
+	}
+}
