@@ -29,8 +29,21 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "building the provider for the acceptance tests:", err)
 			os.Exit(1)
 		}
+		// The openstack provider, for the migration test, is installed into the same mirror by
+		// installOpenstackProvider. (Not dev_overrides: terraform init still looks a
+		// dev-overridden provider up in a real source, and there is no registry here.)
+		peerDir = filepath.Join(dir, "registry.terraform.io", "terraform-provider-openstack", "openstack", "3.4.0", runtime.GOOS+"_"+runtime.GOARCH)
 		rc := filepath.Join(dir, "dev.tfrc")
-		conf := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"glancetf/glance\"]\n  }\n  direct {\n    exclude = [\"glancetf/glance\"]\n  }\n}\n", dir)
+		conf := fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["glancetf/glance", "terraform-provider-openstack/openstack"]
+  }
+  direct {
+    exclude = ["glancetf/glance", "terraform-provider-openstack/openstack"]
+  }
+}
+`, dir)
 		if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -42,6 +55,9 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// peerDir holds the openstack provider binary once installOpenstackProvider has installed it.
+var peerDir string
 
 // builtProvider runs the binary TestMain built, one process per provider block.
 var builtProvider = map[string]tfresource.ExternalProvider{

@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+)
+
+// Every example in the docs is a configuration Terraform accepts with this provider's schema
+// (terraform init + validate): examples/<kind>/<name>/ directories, and each file of
+// examples/guides/ on its own.
+func TestAccExamples_valid(t *testing.T) {
+	acctest.PreCheck(t)
+	installOpenstackProvider(t) // the migration guide's "before" uses it
+	modules := map[string][]string{}
+	dirs, _ := filepath.Glob("../../examples/*/*")
+	dirs = append(dirs, "../../examples/provider", "../../examples/demo")
+	for _, d := range dirs {
+		files, _ := filepath.Glob(filepath.Join(d, "*.tf"))
+		if strings.Contains(d, "/guides/") {
+			for _, f := range files {
+				modules[strings.TrimPrefix(f, "../../")] = []string{f}
+			}
+		} else if len(files) > 0 {
+			modules[strings.TrimPrefix(d, "../../")] = files
+		}
+	}
+	if len(modules) < 12 {
+		t.Fatalf("found only %d example modules: %v", len(modules), modules)
+	}
+	for name, files := range modules {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			declared := false
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				declared = declared || strings.Contains(string(b), "required_providers")
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !declared { // resource and data source examples leave the provider block to the reader
+				os.WriteFile(filepath.Join(dir, "providers.tf"), []byte("terraform {\n  required_providers {\n    glance = { source = \"glancetf/glance\" }\n  }\n}\n"), 0o600)
+			}
+			for _, args := range [][]string{{"init", "-backend=false", "-input=false", "-no-color"}, {"validate", "-no-color"}} {
+				cmd := exec.Command("terraform", args...)
+				cmd.Dir = dir
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
+				}
+			}
+		})
+	}
+}
