@@ -40,6 +40,10 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
 	}
+	// Retries start after the first login: at configure time a refused connection is far more
+	// likely a wrong auth_url than a blip, and the user should hear so at once. Later calls,
+	// re-authentication included, retry transient failures.
+	pc.RetryFunc = newRetryPolicy(cfg.MaxRetries).retry
 
 	var image *gophercloud.ServiceClient
 	if ep := cfg.Get("image_endpoint"); ep != "" {
@@ -141,6 +145,7 @@ func findMessage(v any) string {
 func NewStatic(imageEndpoint, token, projectID string) *Client {
 	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: &loggingTransport{next: http.DefaultTransport, secrets: []string{token}}}}
 	pc.SetToken(token)
+	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
 	ep := strings.TrimSuffix(imageEndpoint, "/") + "/"
 	return &Client{image: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}, ProjectID: projectID}
 }

@@ -68,6 +68,8 @@ type Config struct {
 	sources  map[string]string
 	Insecure bool
 	TLS      *tls.Config
+	// MaxRetries bounds the tries after a transient failure of one request.
+	MaxRetries int
 }
 
 // Get returns the resolved value of a setting.
@@ -89,7 +91,8 @@ func (c *Config) from(attr string) string { return attr + " (from " + c.sources[
 
 // Resolve merges the explicit provider attributes, the clouds.yaml entry and the environment,
 // in that order of precedence, and checks that the result can authenticate. explicit holds
-// only the attributes set in the provider block; insecure is nil when unset there.
+// only the attributes set in the provider block (max_retries as its decimal string);
+// insecure is nil when unset there.
 func Resolve(explicit map[string]string, insecure *bool, getenv func(string) string) (*Config, error) {
 	c := &Config{values: map[string]string{}, sources: map[string]string{}}
 	set := func(attr, v, src string) {
@@ -169,6 +172,15 @@ func Resolve(explicit map[string]string, insecure *bool, getenv func(string) str
 		for _, env := range s.Env {
 			set(s.Attr, getenv(env), env)
 		}
+	}
+	set("max_retries", getenv(MaxRetriesEnv), MaxRetriesEnv)
+	c.MaxRetries = DefaultMaxRetries
+	if v := c.values["max_retries"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 100 {
+			return nil, &ConfigError{Attr: "max_retries", Msg: fmt.Sprintf("%s = %q is not a number of retries: use a whole number from 0 (no retries) to 100.", c.from("max_retries"), v)}
+		}
+		c.MaxRetries = n
 	}
 	return c, c.validate()
 }

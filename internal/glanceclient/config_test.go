@@ -134,6 +134,8 @@ func TestResolveErrors(t *testing.T) {
 		{"bad OS_INSECURE", with(nil), map[string]string{"OS_INSECURE": "maybe"}, "insecure", []string{"OS_INSECURE", "true or false"}},
 		{"unknown cloud", map[string]string{"cloud": "nope"}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}, "cloud", []string{`cloud "nope"`, "not found"}},
 		{"cloud without auth section", map[string]string{"cloud": "noauth"}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}, "cloud", []string{`cloud "noauth"`, "auth: section"}},
+		{"OS_MAX_RETRIES not a number", with(nil), map[string]string{"OS_MAX_RETRIES": "lots"}, "max_retries", []string{"max_retries (from OS_MAX_RETRIES)", `"lots"`, "0 (no retries) to 100"}},
+		{"OS_MAX_RETRIES negative", with(nil), map[string]string{"OS_MAX_RETRIES": "-1"}, "max_retries", []string{"OS_MAX_RETRIES"}},
 		{"image_endpoint not a URL", with(map[string]string{"image_endpoint": "glance"}), nil, "image_endpoint", []string{"image_endpoint", "not an http(s) URL"}},
 	}
 	for _, tc := range cases {
@@ -203,6 +205,36 @@ func TestResolveInsecure(t *testing.T) {
 		}
 		if c.Insecure != tc.want || c.TLS.InsecureSkipVerify != tc.want {
 			t.Errorf("%s: insecure = %v, want %v", tc.name, c.Insecure, tc.want)
+		}
+	}
+}
+
+func TestResolveMaxRetries(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{"auth_url": "https://k.example/v3", "token": "t"}
+	with := func(v string) map[string]string {
+		m := map[string]string{"max_retries": v}
+		for k, v := range base {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name     string
+		explicit map[string]string
+		env      string
+		want     int
+	}{
+		{"default", base, "", DefaultMaxRetries},
+		{"from env", base, "9", 9},
+		{"attribute beats env", with("0"), "9", 0},
+	} {
+		c, err := Resolve(tc.explicit, nil, envOf(map[string]string{"OS_MAX_RETRIES": tc.env}))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if c.MaxRetries != tc.want {
+			t.Errorf("%s: max_retries = %d, want %d", tc.name, c.MaxRetries, tc.want)
 		}
 	}
 }

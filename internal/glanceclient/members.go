@@ -2,6 +2,10 @@ package glanceclient
 
 import (
 	"context"
+	"net/http"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
@@ -13,9 +17,17 @@ type Member = members.Member
 // Image is an image as Glance returns it.
 type Image = images.Image
 
-// AddMember shares imageID with project memberID: POST /v2/images/{id}/members.
+// AddMember shares imageID with project memberID: POST /v2/images/{id}/members. When a
+// try's outcome was unknown (its answer lost) and a retry answers 409, the first try did
+// the work: the member is read back and returned. A 409 with no such try is the caller's.
 func (c *Client) AddMember(ctx context.Context, imageID, memberID string) (*Member, error) {
-	return members.Create(ctx, c.image, imageID, memberID).Extract()
+	ctx, t := track(ctx)
+	m, err := members.Create(ctx, c.image, imageID, memberID).Extract()
+	if gophercloud.ResponseCodeIs(err, http.StatusConflict) && t.unknownOutcome.Load() {
+		tflog.Info(ctx, "a retried add answered 409: an earlier try added the member; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
+		return c.GetMember(ctx, imageID, memberID)
+	}
+	return m, err
 }
 
 // GetMember reads one membership: GET /v2/images/{id}/members/{member}.
@@ -23,9 +35,16 @@ func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Memb
 	return members.Get(ctx, c.image, imageID, memberID).Extract()
 }
 
-// RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}.
+// RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}. A retry that
+// answers 404 after a try whose answer was lost means that try removed it: done.
 func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) error {
-	return members.Delete(ctx, c.image, imageID, memberID).ExtractErr()
+	ctx, t := track(ctx)
+	err := members.Delete(ctx, c.image, imageID, memberID).ExtractErr()
+	if IsNotFound(err) && t.unknownOutcome.Load() {
+		tflog.Info(ctx, "a retried remove answered 404: an earlier try removed the member", map[string]any{"image_id": imageID, "member_id": memberID})
+		return nil
+	}
+	return err
 }
 
 // GetImage reads an image; used to explain a failed member call (is it gone, or not shared?).

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -42,9 +43,21 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 	}
 	glanceSays := "\n\nGlance said: " + glanceclient.Message(err)
 	var cause string
+	var exhausted *glanceclient.RetriesExhaustedError
+	if errors.As(err, &exhausted) {
+		subject += fmt.Sprintf("the request failed %d times in a row, each time with a failure worth retrying; ", exhausted.Attempts)
+		if exhausted.Deadline {
+			subject += "the operation's timeout ended the retries (raise it in the resource's timeouts block if the cloud is often this slow). "
+		} else {
+			subject += "max_retries ended the retries (raise max_retries or OS_MAX_RETRIES if the cloud is often this busy). "
+		}
+	}
 	switch glanceclient.Status(err) {
 	case 0:
 		cause = fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the network.", err)
+		if errors.Is(err, context.DeadlineExceeded) {
+			cause = "the operation's timeout passed before Glance answered. Raise it in the resource's timeouts block (for example timeouts { create = \"20m\" }) if the cloud is this slow."
+		}
 		if op == opAdd {
 			cause += " The request may or may not have reached Glance: apply again; if the member was created, Glance answers that it is already a member and you can import it."
 		}

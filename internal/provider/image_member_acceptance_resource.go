@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -44,7 +45,7 @@ func (r *imageMemberAcceptanceResource) Metadata(_ context.Context, req resource
 	resp.TypeName = req.ProviderTypeName + "_image_member_acceptance"
 }
 
-func (r *imageMemberAcceptanceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The member project's answer to an image shared with it: accept it (the default), reject it, or leave it pending. " +
@@ -93,6 +94,9 @@ func (r *imageMemberAcceptanceResource) Schema(_ context.Context, _ resource.Sch
 				MarkdownDescription: "When the membership last changed (RFC 3339).",
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
 	}
 }
 
@@ -110,6 +114,10 @@ func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req reso
 }
 
 func (r *imageMemberAcceptanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	ctx, cancel := withTimeout(ctx, t.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	r.setStatus(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -122,6 +130,8 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 	if !r.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
 	m, err := r.client.GetMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
@@ -133,7 +143,7 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, state.StatusOnDestroy))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, state.StatusOnDestroy, state.Timeouts))...)
 }
 
 // Update is the same single PUT as Create when the answer changes; a change of
@@ -146,10 +156,12 @@ func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource
 		return
 	}
 	if plan.Status.Equal(state.Status) {
-		state.StatusOnDestroy = plan.StatusOnDestroy
+		state.StatusOnDestroy, state.Timeouts = plan.StatusOnDestroy, plan.Timeouts
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	r.setStatus(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -162,6 +174,8 @@ func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource
 	if !r.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
 	_, err := r.client.UpdateMemberStatus(ctx, imageID, memberID, state.StatusOnDestroy.ValueString())
 	if glanceclient.IsNotFound(err) {
@@ -201,7 +215,7 @@ func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, planned t
 		return
 	}
 	tflog.Info(ctx, "set image member status", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
-	diags.Append(state.Set(ctx, acceptanceFromAPI(m, plan.StatusOnDestroy))...)
+	diags.Append(state.Set(ctx, acceptanceFromAPI(m, plan.StatusOnDestroy, plan.Timeouts))...)
 }
 
 // memberID is the configured member, or the token's project.
@@ -213,22 +227,24 @@ func (r *imageMemberAcceptanceResource) memberID(m imageMemberAcceptanceModel) s
 }
 
 type imageMemberAcceptanceModel struct {
-	ID              types.String `tfsdk:"id"`
-	ImageID         types.String `tfsdk:"image_id"`
-	MemberID        types.String `tfsdk:"member_id"`
-	Status          types.String `tfsdk:"status"`
-	StatusOnDestroy types.String `tfsdk:"status_on_destroy"`
-	CreatedAt       types.String `tfsdk:"created_at"`
-	UpdatedAt       types.String `tfsdk:"updated_at"`
+	ID              types.String   `tfsdk:"id"`
+	ImageID         types.String   `tfsdk:"image_id"`
+	MemberID        types.String   `tfsdk:"member_id"`
+	Status          types.String   `tfsdk:"status"`
+	StatusOnDestroy types.String   `tfsdk:"status_on_destroy"`
+	CreatedAt       types.String   `tfsdk:"created_at"`
+	UpdatedAt       types.String   `tfsdk:"updated_at"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
-// acceptanceFromAPI is the one mapping from Glance's member to state; status_on_destroy is
-// ours alone, carried over.
-func acceptanceFromAPI(m *glanceclient.Member, statusOnDestroy types.String) imageMemberAcceptanceModel {
+// acceptanceFromAPI is the one mapping from Glance's member to state; status_on_destroy and
+// the timeouts block are ours alone, carried over.
+func acceptanceFromAPI(m *glanceclient.Member, statusOnDestroy types.String, t timeouts.Value) imageMemberAcceptanceModel {
 	if statusOnDestroy.IsNull() || statusOnDestroy.IsUnknown() {
 		statusOnDestroy = types.StringValue("pending")
 	}
 	return imageMemberAcceptanceModel{
+		Timeouts:        t,
 		ID:              types.StringValue(fmt.Sprintf("%s/%s", m.ImageID, m.MemberID)),
 		ImageID:         types.StringValue(m.ImageID),
 		MemberID:        types.StringValue(m.MemberID),

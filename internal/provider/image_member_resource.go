@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -39,7 +40,7 @@ func (r *imageMemberResource) Metadata(_ context.Context, req resource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_image_member"
 }
 
-func (r *imageMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Shares an image with another project: the image's owner adds the project as a member. " +
@@ -82,6 +83,9 @@ func (r *imageMemberResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers:       keep,
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+		},
 	}
 }
 
@@ -94,6 +98,8 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 	if !r.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	imageID, memberID := plan.ImageID.ValueString(), plan.MemberID.ValueString()
 	// One request: the POST's answer is the whole member, so no read-back.
 	m, err := r.client.AddMember(ctx, imageID, memberID)
@@ -102,7 +108,7 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, plan.Timeouts))...)
 }
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -114,10 +120,12 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if !r.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	imageID, memberID := state.ImageID.ValueString(), state.MemberID.ValueString()
 	m, err := r.client.GetMember(ctx, imageID, memberID)
 	if err == nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, state.Timeouts))...)
 		return
 	}
 	if !glanceclient.IsNotFound(err) {
@@ -144,11 +152,17 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 }
 
-// Update is never called with a change: every argument forces replacement.
+// Update only ever records a changed timeouts block: every other argument forces
+// replacement. No request.
 func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan imageMemberModel
+	var plan, state imageMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.Timeouts = plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -160,6 +174,8 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 	if !r.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	imageID, memberID := state.ImageID.ValueString(), state.MemberID.ValueString()
 	err := r.client.RemoveMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
@@ -212,18 +228,21 @@ func parseMemberID(id string) (imageID, memberID string, err error) {
 }
 
 type imageMemberModel struct {
-	ID        types.String `tfsdk:"id"`
-	ImageID   types.String `tfsdk:"image_id"`
-	MemberID  types.String `tfsdk:"member_id"`
-	Status    types.String `tfsdk:"status"`
-	CreatedAt types.String `tfsdk:"created_at"`
-	UpdatedAt types.String `tfsdk:"updated_at"`
-	Schema    types.String `tfsdk:"schema"`
+	ID        types.String   `tfsdk:"id"`
+	ImageID   types.String   `tfsdk:"image_id"`
+	MemberID  types.String   `tfsdk:"member_id"`
+	Status    types.String   `tfsdk:"status"`
+	CreatedAt types.String   `tfsdk:"created_at"`
+	UpdatedAt types.String   `tfsdk:"updated_at"`
+	Schema    types.String   `tfsdk:"schema"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
-// imageMemberFromAPI is the one mapping from Glance's member to state.
-func imageMemberFromAPI(m *glanceclient.Member) imageMemberModel {
+// imageMemberFromAPI is the one mapping from Glance's member to state; the timeouts block
+// is the configuration's, carried over.
+func imageMemberFromAPI(m *glanceclient.Member, t timeouts.Value) imageMemberModel {
 	return imageMemberModel{
+		Timeouts:  t,
 		ID:        types.StringValue(m.ImageID + "/" + m.MemberID),
 		ImageID:   types.StringValue(m.ImageID),
 		MemberID:  types.StringValue(m.MemberID),

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -44,7 +45,7 @@ func (r *imageMembersResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_image_members"
 }
 
-func (r *imageMembersResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The complete list of projects an image is shared with (authoritative). " +
 			"Members added outside Terraform are removed on the next apply, and members removed outside Terraform are added again; " +
@@ -75,6 +76,9 @@ func (r *imageMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "Each member's answer, by member ID: `pending`, `accepted` or `rejected`.",
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
 	}
 }
 
@@ -103,13 +107,15 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	imageID := plan.ImageID.ValueString()
 	current, err := r.client.ListMembers(ctx, imageID)
 	if err != nil {
 		resp.Diagnostics.Append(membersError(ctx, r.client, opAdd, imageID, err))
 		return
 	}
-	r.reconcile(ctx, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics), &resp.State, &resp.Diagnostics)
+	r.reconcile(ctx, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics), plan.Timeouts, &resp.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		// A failed create with state would be tainted, and replacing it would remove every
 		// member (their answers with them). Leave it out of state instead: the next apply's
@@ -126,11 +132,13 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	imageID := state.ImageID.ValueString()
 	current, err := r.client.ListMembers(ctx, imageID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, statusByMember(current), &resp.Diagnostics))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, statusByMember(current), state.Timeouts, &resp.Diagnostics))...)
 	case glanceclient.IsNotFound(err):
 		tflog.Warn(ctx, "image is gone; removing its member list from state", map[string]any{"image_id": imageID})
 		resp.State.RemoveResource(ctx)
@@ -168,7 +176,9 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.reconcile(ctx, plan.ImageID.ValueString(), current, stringSet(ctx, plan.MemberIDs, &resp.Diagnostics), &resp.State, &resp.Diagnostics)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
+	r.reconcile(ctx, plan.ImageID.ValueString(), current, stringSet(ctx, plan.MemberIDs, &resp.Diagnostics), plan.Timeouts, &resp.State, &resp.Diagnostics)
 }
 
 // Delete removes every member the image has, including any added since the last refresh.
@@ -178,6 +188,8 @@ func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	imageID := state.ImageID.ValueString()
 	current, err := r.client.ListMembers(ctx, imageID)
 	if glanceclient.IsNotFound(err) {
@@ -189,7 +201,7 @@ func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	// On a partial failure the framework keeps the resource in state as it was, so the next
 	// destroy lists and removes what is left.
-	r.reconcile(ctx, imageID, statusByMember(current), nil, nil, &resp.Diagnostics)
+	r.reconcile(ctx, imageID, statusByMember(current), nil, state.Timeouts, nil, &resp.Diagnostics)
 }
 
 func (r *imageMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -207,7 +219,7 @@ func (r *imageMembersResource) ImportState(ctx context.Context, req resource.Imp
 // State records exactly what Glance has afterwards: members whose call failed stay as they
 // were, each failure is its own diagnostic, and the next apply finishes the job. A nil
 // state is the destroy: nothing to record.
-func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, current map[string]string, want []string, state setter, diags *diag.Diagnostics) {
+func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, current map[string]string, want []string, t timeouts.Value, state setter, diags *diag.Diagnostics) {
 	var toAdd, toRemove []string
 	for _, m := range want {
 		if _, ok := current[m]; !ok {
@@ -247,7 +259,7 @@ func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, cu
 		tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": member, "status": m.Status})
 	})
 	if state != nil {
-		diags.Append(state.Set(ctx, imageMembersFromAPI(ctx, imageID, current, diags))...)
+		diags.Append(state.Set(ctx, imageMembersFromAPI(ctx, imageID, current, t, diags))...)
 	}
 }
 
@@ -292,14 +304,16 @@ func stringSet(ctx context.Context, set types.Set, diags *diag.Diagnostics) []st
 }
 
 type imageMembersModel struct {
-	ID           types.String `tfsdk:"id"`
-	ImageID      types.String `tfsdk:"image_id"`
-	MemberIDs    types.Set    `tfsdk:"member_ids"`
-	MemberStatus types.Map    `tfsdk:"member_status"`
+	ID           types.String   `tfsdk:"id"`
+	ImageID      types.String   `tfsdk:"image_id"`
+	MemberIDs    types.Set      `tfsdk:"member_ids"`
+	MemberStatus types.Map      `tfsdk:"member_status"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
-// imageMembersFromAPI is the one mapping from Glance's member list to state.
-func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]string, diags *diag.Diagnostics) imageMembersModel {
+// imageMembersFromAPI is the one mapping from Glance's member list to state; the timeouts
+// block is the configuration's, carried over.
+func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]string, t timeouts.Value, diags *diag.Diagnostics) imageMembersModel {
 	ids := make([]string, 0, len(status))
 	for id := range status {
 		ids = append(ids, id)
@@ -313,5 +327,6 @@ func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]
 		ImageID:      types.StringValue(imageID),
 		MemberIDs:    memberIDs,
 		MemberStatus: memberStatus,
+		Timeouts:     t,
 	}
 }

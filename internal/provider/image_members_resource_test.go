@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -219,7 +221,9 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 			statuses[id] = "pending"
 		}
 		var d diag.Diagnostics
-		d.Append(s.Set(ctx, imageMembersFromAPI(ctx, imageID, statuses, &d))...)
+		var nullTimeouts timeouts.Value
+		d.Append(s.GetAttribute(ctx, path.Root("timeouts"), &nullTimeouts)...)
+		d.Append(s.Set(ctx, imageMembersFromAPI(ctx, imageID, statuses, nullTimeouts, &d))...)
 		if d.HasError() {
 			t.Fatal(d)
 		}

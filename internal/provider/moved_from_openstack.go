@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -28,7 +30,7 @@ type openstackAccessState struct {
 
 // moveFromOpenstack is the StateMover for sourceType; build turns its state into ours.
 // Requests for any other source are left alone, so the framework reports them as unsupported.
-func moveFromOpenstack(sourceType string, build func(openstackAccessState) any) resource.StateMover {
+func moveFromOpenstack(sourceType string, build func(openstackAccessState, timeouts.Value) any) resource.StateMover {
 	return resource.StateMover{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
 		if req.SourceTypeName != sourceType || !strings.HasSuffix(req.SourceProviderAddress, "/"+openstackProvider) {
 			return
@@ -40,13 +42,17 @@ func moveFromOpenstack(sourceType string, build func(openstackAccessState) any) 
 					"Remove the moved block and import the membership instead: terraform import <address> <image_id>/<member_id>.", sourceType, req.SourceSchemaVersion))
 			return
 		}
-		resp.Diagnostics.Append(resp.TargetState.Set(ctx, build(src))...)
+		// The timeouts block has no counterpart in the source: null, typed by our schema.
+		var t timeouts.Value
+		resp.Diagnostics.Append(resp.TargetState.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+		resp.Diagnostics.Append(resp.TargetState.Set(ctx, build(src, t))...)
 	}}
 }
 
 func (r *imageMemberResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_v2", func(s openstackAccessState) any {
+	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_v2", func(s openstackAccessState, t timeouts.Value) any {
 		return imageMemberModel{
+			Timeouts:  t,
 			ID:        types.StringValue(s.ImageID + "/" + s.MemberID),
 			ImageID:   types.StringValue(s.ImageID),
 			MemberID:  types.StringValue(s.MemberID),
@@ -62,8 +68,9 @@ func (r *imageMemberResource) MoveState(context.Context) []resource.StateMover {
 // status_on_destroy says otherwise. The move keeps our default so a plain `moved` block
 // plans no change; the migration guide says how to keep rejecting.
 func (r *imageMemberAcceptanceResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_accept_v2", func(s openstackAccessState) any {
+	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_accept_v2", func(s openstackAccessState, t timeouts.Value) any {
 		return imageMemberAcceptanceModel{
+			Timeouts:        t,
 			ID:              types.StringValue(s.ImageID + "/" + s.MemberID),
 			ImageID:         types.StringValue(s.ImageID),
 			MemberID:        types.StringValue(s.MemberID),

@@ -85,6 +85,10 @@ func TestMoveState_fromOpenstack(t *testing.T) {
 			for k, v := range tc.extra {
 				want[k] = v
 			}
+			if tv, ok := got["timeouts"]; !ok || !tv.IsNull() {
+				t.Errorf("timeouts = %v, want null", tv)
+			}
+			delete(got, "timeouts")
 			if len(got) != len(want) {
 				t.Errorf("moved state has %d attributes, want %d: %v", len(got), len(want), got)
 			}

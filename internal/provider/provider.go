@@ -6,7 +6,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -42,6 +45,14 @@ func (p *glanceProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 
 func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
+		"max_retries": schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("How many times one request is tried again after a transient failure: no connection, a connection reset or timed out, "+
+				"or HTTP 429, 502, 503 or 504 (other answers are never retried). Waits grow exponentially with jitter, or follow Glance's `Retry-After`, "+
+				"and stop at the operation's timeout. A retried add that finds the member already there, or a retried remove that finds it gone, succeeded. "+
+				"Default %d; 0 turns retries off. Environment: `%s`.", glanceclient.DefaultMaxRetries, glanceclient.MaxRetriesEnv),
+			Validators: []validator.Int64{int64validator.Between(0, 100)},
+		},
 		"insecure": schema.BoolAttribute{
 			Optional:            true,
 			MarkdownDescription: "Skip verification of TLS certificates. Unsafe outside tests; prefer `cacert_file`. Environment: `" + glanceclient.InsecureEnv + "`.",
@@ -124,6 +135,11 @@ func explicitSettings(ctx context.Context, config tfsdk.Config, resp *provider.C
 			explicit[s.Attr] = v.ValueString()
 		}
 	}
+	var maxRetries types.Int64
+	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("max_retries"), &maxRetries)...)
+	if !maxRetries.IsNull() && !maxRetries.IsUnknown() {
+		explicit["max_retries"] = strconv.FormatInt(maxRetries.ValueInt64(), 10)
+	}
 	var insecure types.Bool
 	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("insecure"), &insecure)...)
 	if resp.Diagnostics.HasError() {
@@ -138,6 +154,20 @@ func addConfigError(resp *provider.ConfigureResponse, err error) {
 		return
 	}
 	resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+}
+
+// Default operation timeouts, which each resource's timeouts block overrides. Retries stop
+// at the operation's deadline.
+const (
+	defaultWriteTimeout = 10 * time.Minute
+	defaultReadTimeout  = 5 * time.Minute
+)
+
+// withTimeout bounds ctx by the timeouts block's value for the operation, or def.
+func withTimeout(ctx context.Context, configured func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, ds := configured(ctx, def)
+	diags.Append(ds...)
+	return context.WithTimeout(ctx, d)
 }
 
 // configuredClient is embedded by every resource: it takes the provider's client in
