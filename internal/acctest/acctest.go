@@ -1,18 +1,16 @@
 // Package acctest holds the acceptance tests' helpers: the local cloud's IDs, direct Glance
-// calls (to arrange a situation out of band and to check what really happened) and a
-// request-counting proxy. It talks to the cloud through gophercloud, not through the
-// provider, so a provider bug cannot hide itself in its own checks.
+// calls (to arrange a situation out of band and to check what really happened). It talks to
+// the cloud through gophercloud, not through the provider, so a provider bug cannot hide
+// itself in its own checks. The recording and fault-injecting proxy is package proxytest.
 package acctest
 
 import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -130,6 +128,41 @@ func RemoveMember(t *testing.T, imageID, memberID string) {
 	}
 }
 
+// MemberQuota is the local Glance's image_member_quota.
+func MemberQuota(t *testing.T) int {
+	t.Helper()
+	q, err := strconv.Atoi(os.Getenv("GLANCE_DEVCLOUD_MEMBER_QUOTA"))
+	if err != nil || q < 1 {
+		t.Fatal("GLANCE_DEVCLOUD_MEMBER_QUOTA is missing from the local cloud's env: run make testacc")
+	}
+	return q
+}
+
+// Fill adds n made-up members (filler-00, …) to an image out of band, a few at a time, and
+// returns their IDs, sorted.
+func Fill(t *testing.T, imageID string, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 4)
+	for i := range n {
+		ids[i] = fmt.Sprintf("filler-%02d", i)
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			if _, err := members.Create(context.Background(), Image(t, "producer"), imageID, ids[i]).Extract(); err != nil {
+				t.Errorf("add filler member %s to %s: %v", ids[i], imageID, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	return ids
+}
+
 // SetStatus answers for a member project, out of band, logged in as cloud (that project).
 func SetStatus(t *testing.T, cloud, imageID, memberID, status string) {
 	t.Helper()
@@ -176,68 +209,12 @@ func CheckMemberGone(t *testing.T, pairs ...[2]string) error {
 	return nil
 }
 
-// Proxy is a reverse proxy to Glance that records every request, so tests can count what
-// the provider costs. Point the provider's image_endpoint at URL.
-type Proxy struct {
-	URL        string
-	mu         sync.Mutex
-	log        []string
-	userAgents map[string]bool
-}
-
-// NewProxy starts a recording proxy in front of target; it stops when the test ends.
-func NewProxy(t *testing.T, target string) *Proxy {
-	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatalf("proxy target %q: %v", target, err)
-	}
-	p := &Proxy{userAgents: map[string]bool{}}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		p.log = append(p.log, r.Method+" "+r.URL.Path)
-		p.userAgents[r.UserAgent()] = true
-		p.mu.Unlock()
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	p.URL = srv.URL
-	return p
-}
-
-// Requests returns the requests seen since the last Reset, as "METHOD /path".
-func (p *Proxy) Requests() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.log...)
-}
-
-// UserAgents returns the distinct User-Agent headers seen.
-func (p *Proxy) UserAgents() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var out []string
-	for ua := range p.userAgents {
-		out = append(out, ua)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // DeleteImage deletes an image as the producer, out of band.
 func DeleteImage(t *testing.T, imageID string) {
 	t.Helper()
 	if err := images.Delete(context.Background(), Image(t, "producer"), imageID).ExtractErr(); err != nil {
 		t.Fatalf("delete image %s: %v", imageID, err)
 	}
-}
-
-// Reset forgets the requests seen so far.
-func (p *Proxy) Reset() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.log = nil
 }
 
 // Lines joins requests for messages.

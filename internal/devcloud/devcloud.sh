@@ -10,7 +10,7 @@
 # $DEVCLOUD_DIR/clouds.yaml has the clouds admin, producer, consumer and consumer2.
 #
 # Tunables (environment): DEVCLOUD_KEYSTONE_PORT (5000), DEVCLOUD_GLANCE_PORT (9292),
-# DEVCLOUD_MEMBER_QUOTA (3, Glance's image_member_quota), DEVCLOUD_TOKEN_EXPIRATION
+# DEVCLOUD_MEMBER_QUOTA (60, Glance's image_member_quota: room for the 50-member tests), DEVCLOUD_TOKEN_EXPIRATION
 # (3600 seconds, Keystone's token lifetime).
 set -euo pipefail
 
@@ -19,7 +19,7 @@ repo=$(cd "$here/../.." && pwd)
 dir=${DEVCLOUD_DIR:-$repo/.devcloud}
 kport=${DEVCLOUD_KEYSTONE_PORT:-5000}
 gport=${DEVCLOUD_GLANCE_PORT:-9292}
-quota=${DEVCLOUD_MEMBER_QUOTA:-3}
+quota=${DEVCLOUD_MEMBER_QUOTA:-60}
 expiration=${DEVCLOUD_TOKEN_EXPIRATION:-3600}
 # Debian's libraries are only visible to Debian's interpreter, not to a pyenv/venv python3.
 py=/usr/bin/python3

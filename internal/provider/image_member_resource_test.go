@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
 const memberAddr = "glance_image_member.test"
@@ -87,7 +89,7 @@ func TestAccImageMember_basic(t *testing.T) {
 func TestAccImageMember_createIsOneRequest(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	proxy := acctest.NewProxy(t, env.ImageURL)
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
 	config := fmt.Sprintf(`
 provider "glance" {
   cloud          = "producer"
@@ -330,19 +332,9 @@ func TestAccImageMember_errors(t *testing.T) {
 		},
 		{
 			name: "quota", visibility: images.ImageVisibilityShared, memberID: env.ConsumerProject,
-			before: func(t *testing.T, id string) {
-				for i := range quota {
-					acctest.AddMember(t, id, fmt.Sprintf("quota-filler-%d", i))
-				}
-			},
-			wantErr: `limit on members per image.*Attempted: \d+, Maximum: ` + strconv.Itoa(quota),
-			wantAfter: func(string) []string {
-				var ids []string
-				for i := range quota {
-					ids = append(ids, fmt.Sprintf("quota-filler-%d", i))
-				}
-				return ids
-			},
+			before:    func(t *testing.T, id string) { acctest.Fill(t, id, quota) },
+			wantErr:   `limit on members per image.*Attempted: \d+, Maximum: ` + strconv.Itoa(quota),
+			wantAfter: func(string) []string { return fillerIDs(quota) },
 		},
 		{name: "malformed image_id", imageID: "not-a-uuid", memberID: env.ConsumerProject, planOnly: true, wantErr: `must be an image ID`},
 		{name: "upper-case image_id", imageID: "ABCDEF00" + missing[8:], memberID: env.ConsumerProject, planOnly: true, wantErr: `must be an image ID`},
@@ -383,4 +375,76 @@ func TestAccImageMember_errors(t *testing.T) {
 	}
 }
 
+func fillerIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("filler-%02d", i)
+	}
+	return ids
+}
+
 func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+
+// The timeouts block bounds an operation, retries included, and changing it alone writes
+// nothing to Glance.
+func TestAccImageMember_timeouts(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	slow := proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.Latency}, Latency: 3 * time.Second})
+	config := func(create string) string {
+		return fmt.Sprintf(`
+provider "glance" {
+  cloud          = "producer"
+  image_endpoint = %q
+}
+
+resource "glance_image_member" "test" {
+  image_id  = %q
+  member_id = %q
+
+  timeouts {
+    create = %q
+  }
+}
+`, slow.URL, imageID, env.ConsumerProject, create)
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{
+			{ // every answer takes 3 s; create may take 1 s
+				Config:      config("1s"),
+				ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`the operation's timeout passed before Glance answered. Raise it in the resource's timeouts block`)),
+			},
+			{
+				PreConfig: func() {
+					if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+						t.Errorf("the timed-out create reached Glance: members %v", got)
+					}
+					slow.SetFaultRate(0)
+				},
+				Config:           config("2m"),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				PreConfig: slow.Reset,
+				Config:    config("3m"),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.StringExact("3m")),
+				},
+				Check: func(*terraform.State) error {
+					for _, r := range slow.Requests() {
+						if !strings.HasPrefix(r, "GET ") {
+							return fmt.Errorf("changing only the timeouts block wrote to Glance: %s", r)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

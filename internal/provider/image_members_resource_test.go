@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
 const membersAddr = "glance_image_members.test"
@@ -56,7 +57,7 @@ func checkMembers(t *testing.T, imageID string, want ...string) func(*terraform.
 
 // checkWrites compares the add and remove calls the proxy saw with want (order aside), and
 // logs every request: the cost of the step.
-func checkWrites(t *testing.T, proxy *acctest.Proxy, step string, want ...string) func(*terraform.State) error {
+func checkWrites(t *testing.T, proxy *proxytest.Proxy, step string, want ...string) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		all := proxy.Requests()
 		var writes []string
@@ -86,7 +87,7 @@ func memberStatusIs(status string, ids ...string) knownvalue.Check {
 func TestAccImageMembers_basic(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	proxy := acctest.NewProxy(t, env.ImageURL)
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
 	a, b, c := env.ConsumerProject, env.Consumer2Project, env.AdminProject
 	members := "/v2/images/" + imageID + "/members"
 	three, two := imageMembersConfig(proxy.URL, imageID, a, b, c), imageMembersConfig(proxy.URL, imageID, a, b)
@@ -211,9 +212,11 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 	ctx := context.Background()
 	r := &imageMembersResource{configuredClient{client: directClient(t, "producer")}}
 
-	// Direct Update: state has one member, the plan four; the quota (3) lets two adds through.
-	acctest.AddMember(t, imageID, env.ConsumerProject)
-	want := []string{env.ConsumerProject, env.Consumer2Project, env.AdminProject, env.ServiceProject}
+	// Direct Update: the image has quota-1 members, all in state; the plan adds two more, and
+	// the quota lets one of them through.
+	fillers := acctest.Fill(t, imageID, acctest.MemberQuota(t)-1)
+	more := []string{env.ConsumerProject, env.Consumer2Project}
+	want := append(slices.Clone(fillers), more...)
 	state, plan := emptyState(r), emptyState(r)
 	set := func(s *tfsdk.State, ids ...string) {
 		statuses := map[string]string{}
@@ -228,7 +231,7 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 			t.Fatal(d)
 		}
 	}
-	set(&state, env.ConsumerProject)
+	set(&state, fillers...)
 	set(&plan, want...)
 	resp := resource.UpdateResponse{State: state}
 	r.Update(ctx, resource.UpdateRequest{State: state, Plan: tfsdk.Plan(plan)}, &resp)
@@ -245,8 +248,8 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 	var recorded []string
 	after.MemberIDs.ElementsAs(ctx, &recorded, false)
 	inGlance := acctest.MemberIDs(t, imageID)
-	if !slices.Equal(sorted(recorded), inGlance) || len(inGlance) != 3 {
-		t.Fatalf("state records %v, Glance has %v: they must be equal (3 members)", sorted(recorded), inGlance)
+	if !slices.Equal(sorted(recorded), inGlance) || len(inGlance) != len(fillers)+1 {
+		t.Fatalf("state records %v, Glance has %v: they must be equal (%d members)", sorted(recorded), inGlance, len(fillers)+1)
 	}
 	t.Logf("partial update: state and Glance agree on %d of %d members; error: %s", len(inGlance), len(want), errs[0].Summary())
 
@@ -260,9 +263,9 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 				Config:      imageMembersConfig("", imageID, want...),
 				ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`limit on members per image`)),
 			},
-			{
-				Config:           imageMembersConfig("", imageID, want[:3]...),
-				Check:            checkMembers(t, imageID, want[:3]...),
+			{ // one filler fewer: a removal first makes room for the add that failed
+				Config:           imageMembersConfig("", imageID, want[1:]...),
+				Check:            checkMembers(t, imageID, want[1:]...),
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
 		},

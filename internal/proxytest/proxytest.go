@@ -1,0 +1,222 @@
+// Package proxytest is a reverse proxy on 127.0.0.1 for tests, between the provider (through
+// image_endpoint or auth_url) and the real Keystone or Glance. It records every request, so
+// tests can count what an operation costs, and can inject faults from a fixed seed: a 503
+// without forwarding, a connection reset after forwarding (the change happened, the answer
+// is lost), and latency. It can also terminate TLS with a certificate the test supplies.
+package proxytest
+
+import (
+	"crypto/tls"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Fault is what the proxy does to one request instead of passing it on untouched.
+type Fault string
+
+const (
+	// Unavailable answers 503 without forwarding: nothing happened.
+	Unavailable Fault = "503"
+	// ResetAfterForward forwards the request, drops the answer and resets the connection:
+	// the change happened, the caller cannot know it.
+	ResetAfterForward Fault = "reset"
+	// Latency waits Options.Latency, then forwards normally.
+	Latency Fault = "latency"
+)
+
+// Options configure a proxy; the zero value records and forwards, nothing else.
+type Options struct {
+	// FaultRate is the share of requests that get a fault, from 0 to 1.
+	FaultRate float64
+	// Seed fixes the sequence of fault decisions.
+	Seed uint64
+	// Faults are the kinds to choose from, evenly; all three when empty.
+	Faults []Fault
+	// Latency is how long a Latency fault waits.
+	Latency time.Duration
+	// TLS, when set, makes the proxy an HTTPS server with this configuration.
+	TLS *tls.Config
+}
+
+// Exchange is one request as the proxy handled it.
+type Exchange struct {
+	Method, Path string
+	Status       int   // the answer passed back, 0 when the connection was reset
+	Fault        Fault // "" when passed on untouched
+}
+
+// Stats counts what the proxy saw and did.
+type Stats struct {
+	Requests int
+	Faults   map[Fault]int
+}
+
+// Proxy is a running proxy; it stops when the test ends.
+type Proxy struct {
+	URL string
+
+	opts       Options
+	target     *url.URL
+	forward    *httputil.ReverseProxy
+	transport  http.RoundTripper
+	mu         sync.Mutex
+	rng        *rand.Rand
+	log        []Exchange
+	userAgents map[string]bool
+}
+
+// New starts a proxy in front of target (a base URL such as http://127.0.0.1:9292).
+func New(t testing.TB, target string, opts Options) *Proxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatalf("proxy target %q: %v", target, err)
+	}
+	if len(opts.Faults) == 0 {
+		opts.Faults = []Fault{Unavailable, ResetAfterForward, Latency}
+	}
+	p := &Proxy{
+		opts: opts, target: u, userAgents: map[string]bool{},
+		rng:       rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
+		transport: http.DefaultTransport.(*http.Transport).Clone(),
+	}
+	p.forward = httputil.NewSingleHostReverseProxy(u)
+	p.forward.Transport = p.transport
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(p.serve))
+	if opts.TLS != nil {
+		srv.TLS = opts.TLS
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	var fault Fault
+	if p.opts.FaultRate > 0 && p.rng.Float64() < p.opts.FaultRate {
+		fault = p.opts.Faults[p.rng.IntN(len(p.opts.Faults))]
+	}
+	p.userAgents[r.UserAgent()] = true
+	i := len(p.log)
+	p.log = append(p.log, Exchange{Method: r.Method, Path: r.URL.Path, Fault: fault})
+	p.mu.Unlock()
+
+	status := 0
+	switch fault {
+	case Unavailable:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"message": "injected by proxytest: service unavailable", "code": "503 Service Unavailable"}`)
+		status = http.StatusServiceUnavailable
+	case ResetAfterForward:
+		p.forwardAndReset(w, r)
+	default:
+		if fault == Latency {
+			time.Sleep(p.opts.Latency)
+		}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		p.forward.ServeHTTP(rec, r)
+		status = rec.status
+	}
+	p.mu.Lock()
+	p.log[i].Status = status
+	p.mu.Unlock()
+}
+
+// forwardAndReset lets the service do the work, then breaks the connection instead of
+// answering.
+func (p *Proxy) forwardAndReset(w http.ResponseWriter, r *http.Request) {
+	out := r.Clone(r.Context())
+	out.RequestURI = ""
+	out.URL.Scheme, out.URL.Host = p.target.Scheme, p.target.Host
+	out.Host = p.target.Host
+	if resp, err := p.transport.RoundTrip(out); err == nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		return
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.SetLinger(0) // RST, not FIN
+	}
+	conn.Close()
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+// Requests returns the requests seen since the last Reset, as "METHOD /path".
+func (p *Proxy) Requests() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]string, len(p.log))
+	for i, e := range p.log {
+		out[i] = e.Method + " " + e.Path
+	}
+	return out
+}
+
+// Exchanges returns the requests seen since the last Reset, with answers and faults.
+func (p *Proxy) Exchanges() []Exchange {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Exchange(nil), p.log...)
+}
+
+// Stats counts the requests and faults since the last Reset.
+func (p *Proxy) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := Stats{Requests: len(p.log), Faults: map[Fault]int{}}
+	for _, e := range p.log {
+		if e.Fault != "" {
+			s.Faults[e.Fault]++
+		}
+	}
+	return s
+}
+
+// UserAgents returns the distinct User-Agent headers seen.
+func (p *Proxy) UserAgents() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for ua := range p.userAgents {
+		out = append(out, ua)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Reset forgets the requests seen so far.
+func (p *Proxy) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.log = nil
+}
+
+// SetFaultRate changes the fault rate from now on (for example 0 to check the result).
+func (p *Proxy) SetFaultRate(rate float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.opts.FaultRate = rate
+}
