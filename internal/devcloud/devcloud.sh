@@ -11,7 +11,8 @@
 #
 # Tunables (environment): DEVCLOUD_KEYSTONE_PORT (5000), DEVCLOUD_GLANCE_PORT (9292),
 # DEVCLOUD_MEMBER_QUOTA (60, Glance's image_member_quota: room for the 50-member tests), DEVCLOUD_TOKEN_EXPIRATION
-# (3600 seconds, Keystone's token lifetime).
+# (3600 seconds, Keystone's token lifetime), DEVCLOUD_SHORT_KEYSTONE_PORT (5001) and
+# DEVCLOUD_SHORT_TOKEN_EXPIRATION (10 seconds): the second Keystone, with short-lived tokens.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,6 +20,10 @@ repo=$(cd "$here/../.." && pwd)
 dir=${DEVCLOUD_DIR:-$repo/.devcloud}
 kport=${DEVCLOUD_KEYSTONE_PORT:-5000}
 gport=${DEVCLOUD_GLANCE_PORT:-9292}
+# A second Keystone on the same database whose tokens expire within seconds, for the
+# re-authentication test.
+skport=${DEVCLOUD_SHORT_KEYSTONE_PORT:-$((kport + 1))}
+short_expiration=${DEVCLOUD_SHORT_TOKEN_EXPIRATION:-10}
 quota=${DEVCLOUD_MEMBER_QUOTA:-60}
 expiration=${DEVCLOUD_TOKEN_EXPIRATION:-3600}
 # Debian's libraries are only visible to Debian's interpreter, not to a pyenv/venv python3.
@@ -89,6 +94,9 @@ key_repository = $dir/credential-keys
 # Logins stay fast: these are throw-away test passwords.
 password_hash_rounds = 4
 EOF
+
+  sed -e "s/^expiration = .*/expiration = $short_expiration/" \
+    -e "s|^log_file = .*|log_file = $dir/log/keystone-short.log|" "$dir/keystone.conf" >"$dir/keystone-short.conf"
 
   cat >"$dir/glance-api-paste.ini" <<EOF
 [pipeline:glance-api-keystone]
@@ -202,18 +210,23 @@ wait_for() { # url name
   exit 1
 }
 
-start_services() {
-  if ! alive "$dir/keystone.pid"; then
-    log "starting keystone on 127.0.0.1:$kport"
+start_keystone() { # name port config
+  if ! alive "$dir/$1.pid"; then
+    log "starting $1 on 127.0.0.1:$2"
     # Exactly one process and one thread: SQLite takes one writer at a time.
-    setsid uwsgi --plugin python3 --http-socket "127.0.0.1:$kport" \
+    setsid uwsgi --plugin python3 --http-socket "127.0.0.1:$2" \
       --wsgi-file /usr/bin/keystone-wsgi-public --processes 1 --threads 1 \
       --die-on-term --skip-atexit-teardown --need-app \
-      --env "OS_KEYSTONE_CONFIG_FILES=$dir/keystone.conf" \
-      >"$dir/log/keystone-uwsgi.log" 2>&1 </dev/null &
-    echo $! >"$dir/keystone.pid"
+      --env "OS_KEYSTONE_CONFIG_FILES=$3" \
+      >"$dir/log/$1-uwsgi.log" 2>&1 </dev/null &
+    echo $! >"$dir/$1.pid"
   fi
-  wait_for "http://127.0.0.1:$kport/v3" keystone-uwsgi
+  wait_for "http://127.0.0.1:$2/v3" "$1-uwsgi"
+}
+
+start_services() {
+  start_keystone keystone "$kport" "$dir/keystone.conf"
+  start_keystone keystone-short "$skport" "$dir/keystone-short.conf"
   if ! alive "$dir/glance.pid"; then
     log "starting glance on 127.0.0.1:$gport"
     setsid "$dir/bin/glance-api" --config-file "$dir/glance-api.conf" \
@@ -227,7 +240,8 @@ bootstrap() {
   log "bootstrapping projects, users and images"
   (cd "$repo" && go run ./internal/devcloud/devcloudctl bootstrap \
     -dir "$dir" -auth-url "http://127.0.0.1:$kport/v3" -admin-password "$admin_password" \
-    -glance-url "http://127.0.0.1:$gport" -glance-password "$glance_password" -member-quota "$quota")
+    -glance-url "http://127.0.0.1:$gport" -glance-password "$glance_password" -member-quota "$quota" \
+    -short-auth-url "http://127.0.0.1:$skport/v3" -short-token-seconds "$short_expiration")
 }
 
 up() {
@@ -242,7 +256,7 @@ up() {
 }
 
 down() {
-  for name in glance keystone; do
+  for name in glance keystone-short keystone; do
     local pidfile="$dir/$name.pid"
     if alive "$pidfile"; then
       local pid
@@ -257,7 +271,7 @@ down() {
 }
 
 status() {
-  curl -fsS -o /dev/null "http://127.0.0.1:$kport/v3" && curl -fsS -o /dev/null "http://127.0.0.1:$gport/healthcheck" && [ -f "$dir/env" ]
+  curl -fsS -o /dev/null "http://127.0.0.1:$kport/v3" && curl -fsS -o /dev/null "http://127.0.0.1:$skport/v3" && curl -fsS -o /dev/null "http://127.0.0.1:$gport/healthcheck" && [ -f "$dir/env" ]
 }
 
 case "${1:-}" in

@@ -24,6 +24,8 @@ type Client struct {
 	image *gophercloud.ServiceClient
 	// ProjectID is the project the token is scoped to: who we act as.
 	ProjectID string
+	// FixedToken says the provider was given a token, which cannot be renewed.
+	FixedToken bool
 }
 
 // New authenticates with Keystone and finds the image service. userAgent names the provider
@@ -55,7 +57,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 			return nil, &ConfigError{Attr: "region", Msg: fmt.Sprintf("The service catalog has no image service for region %q and interface %q: %s. Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL.", cfg.Get("region"), cfg.Availability(), err)}
 		}
 	}
-	c := &Client{image: image}
+	c := &Client{image: image, FixedToken: cfg.Get("token") != ""}
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
 			c.ProjectID = p.ID
@@ -147,5 +149,5 @@ func NewStatic(imageEndpoint, token, projectID string) *Client {
 	pc.SetToken(token)
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
 	ep := strings.TrimSuffix(imageEndpoint, "/") + "/"
-	return &Client{image: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}, ProjectID: projectID}
+	return &Client{image: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}, ProjectID: projectID, FixedToken: true}
 }

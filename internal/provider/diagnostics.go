@@ -82,6 +82,9 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 		cause = fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a member it no longer needs, or ask the cloud operator to raise image_member_quota.", imageID)
 	case http.StatusUnauthorized:
 		cause = "Glance did not accept the provider's token. Check the provider credentials; if they were changed during the run, run again."
+		if client.FixedToken {
+			cause = "Glance did not accept the token given in token (OS_TOKEN): it has expired or was revoked, and a given token cannot be renewed. Give a fresh token, or configure a password or application credential so the provider can log in again by itself."
+		}
 	default:
 		cause = fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.", glanceclient.Status(err))
 	}

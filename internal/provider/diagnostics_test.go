@@ -22,6 +22,11 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 		_, _ = w.Write([]byte(`{"message": "The server has either erred or is incapable of performing the requested operation.<br /><br />", "code": "500 Internal Server Error"}`))
 	}))
 	t.Cleanup(broken.Close)
+	expired := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error": {"code": 401, "message": "The request you have made requires authentication."}}`))
+	}))
+	t.Cleanup(expired.Close)
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 
@@ -34,6 +39,9 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 		{"server error", broken.URL, opRead, []string{"Error reading image member", "Image " + img + ", member " + member, "HTTP 500", "Glance said: The server has either erred"}},
 		{"no answer on add", closed.URL, opAdd, []string{"Error adding image member", "no answer from Glance", "may or may not have reached Glance", "import it"}},
 		{"no answer on remove", closed.URL, opRemove, []string{"Error removing image member", "no answer from Glance"}},
+		// A real Glance gives this once a given token expires mid-run; the unit test spares
+		// waiting for it. (Re-authentication with a password is TestAccProvider_reauthentication.)
+		{"given token expired", expired.URL, opRead, []string{"token given in token (OS_TOKEN)", "cannot be renewed", "password or application credential"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,7 +20,9 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/config"
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/endpoints"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/services"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/users"
@@ -58,8 +60,8 @@ func fail(err error) {
 }
 
 type bootstrapFlags struct {
-	dir, authURL, adminPassword, glanceURL, glancePassword string
-	memberQuota                                            int
+	dir, authURL, shortAuthURL, adminPassword, glanceURL, glancePassword string
+	memberQuota, shortTokenSeconds                                       int
 }
 
 func bootstrapCmd(ctx context.Context, args []string) error {
@@ -71,6 +73,8 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&f.glanceURL, "glance-url", "", "Glance URL")
 	fs.StringVar(&f.glancePassword, "glance-password", "", "glance service user password")
 	fs.IntVar(&f.memberQuota, "member-quota", 0, "Glance's image_member_quota, recorded for the tests")
+	fs.StringVar(&f.shortAuthURL, "short-auth-url", "", "URL of the second Keystone, whose tokens expire quickly")
+	fs.IntVar(&f.shortTokenSeconds, "short-token-seconds", 0, "token lifetime of the second Keystone, recorded for the tests")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -115,8 +119,12 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	}
 	projectIDs["admin"] = adminProject
 
+	appCredID, err := ensureAppCredential(ctx, f.authURL)
+	if err != nil {
+		return err
+	}
 	cloudsFile := filepath.Join(f.dir, "clouds.yaml")
-	if err := writeClouds(cloudsFile, f.authURL, f.adminPassword); err != nil {
+	if err := writeClouds(cloudsFile, f, appCredID); err != nil {
 		return err
 	}
 
@@ -141,6 +149,8 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 		"GLANCE_DEVCLOUD_SHARED_IMAGE_ID=" + shared,
 		"GLANCE_DEVCLOUD_PRIVATE_IMAGE_ID=" + private,
 		fmt.Sprintf("GLANCE_DEVCLOUD_MEMBER_QUOTA=%d", f.memberQuota),
+		fmt.Sprintf("GLANCE_DEVCLOUD_SHORT_TOKEN_SECONDS=%d", f.shortTokenSeconds),
+		"GLANCE_DEVCLOUD_APPCRED_SECRET=" + appCredSecret,
 	}
 	for name, p := range projectIDs {
 		env = append(env, fmt.Sprintf("GLANCE_DEVCLOUD_%s_PROJECT_ID=%s", strings.ToUpper(name), p))
@@ -155,19 +165,68 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 // password is the throw-away password of a devcloud tenant user.
 func password(user string) string { return "devcloud-" + user }
 
-func writeClouds(path, authURL, adminPassword string) error {
+// writeClouds writes the clouds admin, producer, consumer, consumer2; producer-short-token
+// (the producer through the Keystone whose tokens expire quickly) and producer-appcred (the
+// producer's application credential).
+func writeClouds(path string, f bootstrapFlags, appCredID string) error {
 	var b bytes.Buffer
 	b.WriteString("clouds:\n")
-	entry := func(cloud, user, pass, project string) {
+	entry := func(cloud, authURL, user, pass, project string) {
 		fmt.Fprintf(&b, "  %s:\n    region_name: RegionOne\n    identity_api_version: 3\n    auth:\n", cloud)
 		fmt.Fprintf(&b, "      auth_url: %s\n      username: %s\n      password: %s\n      project_name: %s\n", authURL, user, pass, project)
 		b.WriteString("      user_domain_name: Default\n      project_domain_name: Default\n")
 	}
-	entry("admin", "admin", adminPassword, "admin")
+	entry("admin", f.authURL, "admin", f.adminPassword, "admin")
 	for _, t := range tenants {
-		entry(t, t, password(t), t)
+		entry(t, f.authURL, t, password(t), t)
 	}
+	if f.shortAuthURL != "" {
+		entry("producer-short-token", f.shortAuthURL, "producer", password("producer"), "producer")
+	}
+	fmt.Fprintf(&b, "  producer-appcred:\n    region_name: RegionOne\n    identity_api_version: 3\n    auth_type: v3applicationcredential\n    auth:\n")
+	fmt.Fprintf(&b, "      auth_url: %s\n      application_credential_id: %s\n      application_credential_secret: %s\n", f.authURL, appCredID, appCredSecret)
 	return os.WriteFile(path, b.Bytes(), 0o600)
+}
+
+// appCredSecret is the throw-away secret of the producer's application credential.
+const appCredSecret = "devcloud-appcred-secret"
+
+// ensureAppCredential (re)creates the producer's application credential "devcloud": its
+// secret cannot be read back, so an existing one is replaced.
+func ensureAppCredential(ctx context.Context, authURL string) (string, error) {
+	pc, err := openstack.AuthenticatedClient(ctx, gophercloud.AuthOptions{
+		IdentityEndpoint: authURL, Username: "producer", Password: password("producer"), DomainName: "Default",
+		Scope: &gophercloud.AuthScope{ProjectName: "producer", DomainName: "Default"},
+	})
+	if err != nil {
+		return "", fmt.Errorf("producer login: %w", err)
+	}
+	id, err := openstack.NewIdentityV3(pc, gophercloud.EndpointOpts{Region: "RegionOne"})
+	if err != nil {
+		return "", err
+	}
+	user, err := pc.GetAuthResult().(tokens.CreateResult).ExtractUser()
+	if err != nil {
+		return "", err
+	}
+	pages, err := applicationcredentials.List(id, user.ID, applicationcredentials.ListOpts{Name: "devcloud"}).AllPages(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list application credentials: %w", err)
+	}
+	existing, err := applicationcredentials.ExtractApplicationCredentials(pages)
+	if err != nil {
+		return "", err
+	}
+	for _, ac := range existing {
+		if err := applicationcredentials.Delete(ctx, id, user.ID, ac.ID).ExtractErr(); err != nil {
+			return "", fmt.Errorf("delete application credential: %w", err)
+		}
+	}
+	ac, err := applicationcredentials.Create(ctx, id, user.ID, applicationcredentials.CreateOpts{Name: "devcloud", Secret: appCredSecret}).Extract()
+	if err != nil {
+		return "", fmt.Errorf("create application credential: %w", err)
+	}
+	return ac.ID, nil
 }
 
 func ensureProject(ctx context.Context, id *gophercloud.ServiceClient, name string) (string, error) {
