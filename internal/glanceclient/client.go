@@ -73,19 +73,33 @@ func authError(cfg *Config, err error) error {
 	if who == "" {
 		who = cfg.Get("user_id")
 	}
-	var unknownCA x509.UnknownAuthorityError
-	var verifyErr *tls.CertificateVerificationError
-	var hostErr x509.HostnameError
 	var netErr net.Error
+	if attr, fix := TLSProblem(err); attr != "" {
+		return &ConfigError{Attr: attr, Msg: fmt.Sprintf("TLS with Keystone at %s failed: %s. %s", authURL, err, fix)}
+	}
 	switch {
-	case errors.As(err, &unknownCA), errors.As(err, &verifyErr), errors.As(err, &hostErr):
-		return &ConfigError{Attr: "cacert_file", Msg: fmt.Sprintf("The TLS certificate of %s is not trusted: %s. Set cacert_file (OS_CACERT) to the PEM file of the authority that signed it, or insecure = true (OS_INSECURE) to skip verification, which is unsafe outside tests.", authURL, err)}
 	case gophercloud.ResponseCodeIs(err, http.StatusUnauthorized):
 		return &ConfigError{Attr: "password", Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, project %q): %s. Check password, token or application credential, and the user and project names and domains.", authURL, who, cfg.Get("project_name")+cfg.Get("project_id"), Message(err))}
 	case errors.As(err, &netErr):
 		return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("Cannot reach Keystone at %s (%s): %s. Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here.", authURL, cfg.sources["auth_url"], err)}
 	}
 	return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("Authentication with Keystone at %s failed: %s.", authURL, Message(err))}
+}
+
+// TLSProblem recognises a failed TLS handshake and names the attribute that fixes it, with
+// the fix in words; attr is "" for any other error.
+func TLSProblem(err error) (attr, fix string) {
+	var unknownCA x509.UnknownAuthorityError
+	var verifyErr *tls.CertificateVerificationError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.As(err, &unknownCA), errors.As(err, &verifyErr), errors.As(err, &hostErr):
+		return "cacert_file", "The server's certificate is not trusted. Set cacert_file (OS_CACERT) to the PEM file of the authority that signed it, or insecure = true (OS_INSECURE) to skip verification, which is unsafe outside tests."
+	case strings.Contains(err.Error(), "tls: certificate required"), strings.Contains(err.Error(), "tls: bad certificate"),
+		strings.Contains(err.Error(), "tls: unknown certificate authority"):
+		return "cert", "The server requires a client certificate it trusts. Set cert (OS_CERT) and key (OS_KEY) to the PEM files of the client certificate and its private key."
+	}
+	return "", ""
 }
 
 // Status is the HTTP status of a failed call, or 0 when there was no answer.

@@ -55,6 +55,9 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 	switch glanceclient.Status(err) {
 	case 0:
 		cause = fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the network.", err)
+		if attr, fix := glanceclient.TLSProblem(err); attr != "" {
+			cause = fmt.Sprintf("TLS with Glance failed (%s). %s", err, fix)
+		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			cause = "the operation's timeout passed before Glance answered. Raise it in the resource's timeouts block (for example timeouts { create = \"20m\" }) if the cloud is this slow."
 		}
