@@ -88,12 +88,18 @@ func Image(t *testing.T, cloud string) *gophercloud.ServiceClient {
 // when the test ends. Each test gets its own, so tests run in parallel without meeting.
 func NewImage(t *testing.T, visibility images.ImageVisibility) string {
 	t.Helper()
-	c := Image(t, "producer")
+	return NewImageOf(t, "producer", visibility)
+}
+
+// NewImageOf is NewImage for an image owned by the project of another cloud.
+func NewImageOf(t *testing.T, cloud string, visibility images.ImageVisibility) string {
+	t.Helper()
+	c := Image(t, cloud)
 	img, err := images.Create(context.Background(), c, images.CreateOpts{
 		Name: "acc-" + t.Name(), Visibility: &visibility, DiskFormat: "raw", ContainerFormat: "bare",
 	}).Extract()
 	if err != nil {
-		t.Fatalf("create image: %v", err)
+		t.Fatalf("create image as %s: %v", cloud, err)
 	}
 	t.Cleanup(func() {
 		if err := images.Delete(context.Background(), c, img.ID).ExtractErr(); err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
@@ -179,9 +185,15 @@ func GetMember(imageID, memberID string, c *gophercloud.ServiceClient) (*members
 // MemberIDs lists an image's member IDs as the producer, sorted.
 func MemberIDs(t *testing.T, imageID string) []string {
 	t.Helper()
-	pages, err := members.List(Image(t, "producer"), imageID).AllPages(context.Background())
+	return MemberIDsOf(t, "producer", imageID)
+}
+
+// MemberIDsOf lists an image's member IDs as the project of a cloud (its owner), sorted.
+func MemberIDsOf(t *testing.T, cloud, imageID string) []string {
+	t.Helper()
+	pages, err := members.List(Image(t, cloud), imageID).AllPages(context.Background())
 	if err != nil {
-		t.Fatalf("list members of %s: %v", imageID, err)
+		t.Fatalf("list members of %s as %s: %v", imageID, cloud, err)
 	}
 	ms, err := members.ExtractMembers(pages)
 	if err != nil {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
@@ -109,48 +108,6 @@ func TestAccImageMemberAcceptance_lifecycle(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
 		},
-	})
-}
-
-func TestAccImageMemberAcceptance_errors(t *testing.T) {
-	env := acctest.PreCheck(t)
-	t.Run("not shared with the project", func(t *testing.T) {
-		imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-		tfresource.ParallelTest(t, tfresource.TestCase{
-			ProtoV6ProviderFactories: testAccProviders,
-			Steps: []tfresource.TestStep{{
-				Config: fmt.Sprintf(`
-provider "glance" {
-  cloud = "consumer"
-}
-
-resource "glance_image_member_acceptance" "test" {
-  image_id = %q
-}
-`, imageID),
-				ExpectError: regexp.MustCompile(`(?s)Error setting image member status.*` + spaced(`image `+imageID+` is not shared with project `+env.ConsumerProject+`.*must first add project `+env.ConsumerProject+` as a member`)),
-			}},
-		})
-	})
-	t.Run("owner trying to accept", func(t *testing.T) {
-		imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-		acctest.AddMember(t, imageID, env.ConsumerProject)
-		tfresource.ParallelTest(t, tfresource.TestCase{
-			ProtoV6ProviderFactories: testAccProviders,
-			Steps: []tfresource.TestStep{{
-				Config: providerProducer + fmt.Sprintf(`
-resource "glance_image_member_acceptance" "test" {
-  image_id  = %q
-  member_id = %q
-}
-`, imageID, env.ConsumerProject),
-				ExpectError: regexp.MustCompile(`(?s)` + spaced(`only the member project can accept or reject.*acts as project `+env.ProducerProject+`, not `+env.ConsumerProject)),
-			}},
-		})
-		if got := acctest.MemberIDs(t, imageID); len(got) != 1 {
-			t.Errorf("members changed: %v", got)
-		}
-		checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil)
 	})
 }
 

@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -291,87 +289,6 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 	}
 	if !resp.State.Raw.Equal(state.Raw) {
 		t.Errorf("state changed: %v, want %v", resp.State.Raw, state.Raw)
-	}
-}
-
-// Bad input and refusals: a clear error, and Glance's member list unchanged.
-func TestAccImageMember_errors(t *testing.T) {
-	env := acctest.PreCheck(t)
-	quota, _ := strconv.Atoi(os.Getenv("GLANCE_DEVCLOUD_MEMBER_QUOTA"))
-	if quota < 1 {
-		t.Fatal("GLANCE_DEVCLOUD_MEMBER_QUOTA is missing from the local cloud's env: run make testacc")
-	}
-	missing := "00000000-0000-4000-8000-000000000000"
-	cases := []struct {
-		name       string
-		visibility images.ImageVisibility // "" means: no image, use imageID as given
-		imageID    string
-		memberID   string
-		before     func(t *testing.T, imageID string) // arrange out of band
-		planOnly   bool
-		wantErr    string
-		wantAfter  func(imageID string) []string // Glance's members afterwards (shared images)
-	}{
-		{
-			name: "duplicate", visibility: images.ImageVisibilityShared, memberID: env.ConsumerProject,
-			before:    func(t *testing.T, id string) { acctest.AddMember(t, id, env.ConsumerProject) },
-			wantErr:   `project ` + env.ConsumerProject + ` is already a member of image [0-9a-f-]+.*import it: terraform import glance_image_member.<name> [0-9a-f-]+/` + env.ConsumerProject,
-			wantAfter: func(string) []string { return []string{env.ConsumerProject} },
-		},
-		{
-			name: "private image", visibility: images.ImageVisibilityPrivate, memberID: env.ConsumerProject,
-			wantErr: `image [0-9a-f-]+ has visibility 'private'; only images with visibility 'shared' can have members`,
-		},
-		{
-			name: "community image", visibility: images.ImageVisibilityCommunity, memberID: env.ConsumerProject,
-			wantErr: `image [0-9a-f-]+ has visibility 'community'; only images with visibility 'shared' can have members`,
-		},
-		{
-			name: "unknown image", imageID: missing, memberID: env.ConsumerProject,
-			wantErr: `image ` + missing + ` was not found, or is not visible to project ` + env.ProducerProject,
-		},
-		{
-			name: "quota", visibility: images.ImageVisibilityShared, memberID: env.ConsumerProject,
-			before:    func(t *testing.T, id string) { acctest.Fill(t, id, quota) },
-			wantErr:   `limit on members per image.*Attempted: \d+, Maximum: ` + strconv.Itoa(quota),
-			wantAfter: func(string) []string { return fillerIDs(quota) },
-		},
-		{name: "malformed image_id", imageID: "not-a-uuid", memberID: env.ConsumerProject, planOnly: true, wantErr: `must be an image ID`},
-		{name: "upper-case image_id", imageID: "ABCDEF00" + missing[8:], memberID: env.ConsumerProject, planOnly: true, wantErr: `must be an image ID`},
-		{name: "empty member_id", imageID: missing, memberID: "", planOnly: true, wantErr: `string length must be between 1 and 255`},
-		{name: "member_id with slash", imageID: missing, memberID: "a/b", planOnly: true, wantErr: `never contains '/'`},
-		{name: "member_id of 256 characters", imageID: missing, memberID: strings.Repeat("a", 256), planOnly: true, wantErr: `string length must be between 1 and 255`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			imageID := tc.imageID
-			if tc.visibility != "" {
-				imageID = acctest.NewImage(t, tc.visibility)
-			}
-			if tc.before != nil {
-				tc.before(t, imageID)
-			}
-			tfresource.ParallelTest(t, tfresource.TestCase{
-				ProtoV6ProviderFactories: testAccProviders,
-				Steps: []tfresource.TestStep{{
-					Config:      imageMemberConfig(imageID, tc.memberID),
-					PlanOnly:    tc.planOnly,
-					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.wantErr)),
-				}},
-			})
-			switch {
-			case tc.wantAfter != nil:
-				if got, want := acctest.MemberIDs(t, imageID), tc.wantAfter(imageID); !slices.Equal(got, sorted(want)) {
-					t.Errorf("Glance's members changed: %v, want %v", got, want)
-				}
-			case tc.visibility != "" && tc.visibility != images.ImageVisibilityShared:
-				// Glance hides the members of a non-shared image: share it to look.
-				acctest.SetVisibility(t, imageID, images.ImageVisibilityShared)
-				if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
-					t.Errorf("Glance's members changed: %v, want none", got)
-				}
-			}
-		})
 	}
 }
 

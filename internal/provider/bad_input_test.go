@@ -1,0 +1,186 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+)
+
+// troubleshootingPage lists every case below, under a heading with the case's name, quoting
+// what the error says.
+const troubleshootingPage = "../../templates/guides/troubleshooting.md.tmpl"
+
+// badInput is one way to get it wrong. The run asserts the error and that Glance's member
+// list did not change.
+type badInput struct {
+	name string // also its heading on the Troubleshooting page
+	// owner is the cloud whose project owns a fresh image of this visibility; with no owner
+	// there is no image and imageID is used as given.
+	owner      string
+	visibility images.ImageVisibility
+	imageID    string
+	before     func(t *testing.T, imageID string) // arrange out of band
+	config     func(imageID string) string
+	importID   func(imageID string) string // an import step instead of an apply
+	planOnly   bool
+	says       string // words of the error, verbatim; the Troubleshooting page quotes them
+	alsoSays   string // a regexp for the parts with IDs in them, apart from says
+}
+
+func badInputs(env acctest.Env) []badInput {
+	const missing = "00000000-0000-4000-8000-000000000000"
+	owner := func(imageID, memberID string) string { return imageMemberConfig(imageID, memberID) }
+	as := func(cloud, resources string) string {
+		return fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n}\n%s", cloud, resources)
+	}
+	member := func(imageID, memberID string) string {
+		return fmt.Sprintf("\nresource \"glance_image_member\" \"test\" {\n  image_id  = %q\n  member_id = %q\n}\n", imageID, memberID)
+	}
+	acceptance := func(imageID, memberID string) string {
+		return fmt.Sprintf("\nresource \"glance_image_member_acceptance\" \"test\" {\n  image_id  = %q\n  member_id = %q\n}\n", imageID, memberID)
+	}
+	toConsumer := func(imageID string) string { return owner(imageID, env.ConsumerProject) }
+	shareWithConsumer := func(t *testing.T, imageID string) { acctest.AddMember(t, imageID, env.ConsumerProject) }
+	return []badInput{
+		{name: "Malformed image_id", imageID: "not-a-uuid", config: toConsumer, planOnly: true,
+			says: "must be an image ID: a lower-case UUID"},
+		{name: "Upper-case image_id", imageID: "ABCDEF00" + missing[8:], config: toConsumer, planOnly: true,
+			says: "must be an image ID: a lower-case UUID"},
+		{name: "Unknown image", imageID: missing, config: toConsumer,
+			says: "was not found, or is not visible to project", alsoSays: `Image ` + missing + `, member ` + env.ConsumerProject + `: image ` + missing},
+		{name: "Image not visible to the caller", owner: "consumer2", visibility: images.ImageVisibilityShared, config: toConsumer,
+			says: "was not found, or is not visible to project"},
+		{name: "Private image", owner: "producer", visibility: images.ImageVisibilityPrivate, config: toConsumer,
+			says: "has visibility 'private'; only images with visibility 'shared' can have members"},
+		{name: "Community image", owner: "producer", visibility: images.ImageVisibilityCommunity, config: toConsumer,
+			says: "has visibility 'community'; only images with visibility 'shared' can have members"},
+		{name: "Empty member_id", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
+			config: func(id string) string { return owner(id, "") }, says: "string length must be between 1 and 255"},
+		{name: "member_id containing '/'", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
+			config: func(id string) string { return owner(id, "a/b") }, says: "must be a project ID, which never contains '/'"},
+		{name: "member_id of 256 characters", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
+			config: func(id string) string { return owner(id, strings.Repeat("a", 256)) }, says: "string length must be between 1 and 255"},
+		{name: "Already a member", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer, config: toConsumer,
+			says: "is already a member of image", alsoSays: `import it: terraform import glance_image_member.<name> [0-9a-f-]+/` + env.ConsumerProject},
+		{name: "Member quota reached", owner: "producer", visibility: images.ImageVisibilityShared, config: toConsumer,
+			before: func(t *testing.T, id string) { acctest.Fill(t, id, acctest.MemberQuota(t)) },
+			says:   "has reached Glance's limit on members per image", alsoSays: `Attempted: \d+, Maximum: \d+`},
+		{name: "Accepting an image not shared yet", owner: "producer", visibility: images.ImageVisibilityShared,
+			config: func(id string) string { return as("consumer", acceptance(id, env.ConsumerProject)) },
+			says:   "The image's owner must first add project"},
+		{name: "Owner trying to accept", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
+			config: func(id string) string { return as("producer", acceptance(id, env.ConsumerProject)) },
+			says:   "only the member project can accept or reject an image it was offered", alsoSays: `acts as project ` + env.ProducerProject + `, not ` + env.ConsumerProject},
+		{name: "Member project trying to add a member", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
+			config: func(id string) string { return as("consumer", member(id, env.Consumer2Project)) },
+			says:   "only the owner can add members", alsoSays: `owned by project ` + env.ProducerProject + `, but the provider acts as project ` + env.ConsumerProject},
+		{name: "Wrong password", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
+			config: func(id string) string {
+				return fmt.Sprintf(`
+provider "glance" {
+  auth_url         = %q
+  user_name        = "producer"
+  user_domain_name = "Default"
+  password         = "not-the-password"
+  project_name     = "producer"
+}
+`, os.Getenv("GLANCE_DEVCLOUD_AUTH_URL")) + member(id, env.Consumer2Project)
+			},
+			says: "rejected the credentials", alsoSays: `user "producer", project "producer"`},
+		{name: "Unknown cloud in clouds.yaml", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
+			config: func(id string) string { return as("no-such-cloud", member(id, env.Consumer2Project)) },
+			says:   "Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE)", alsoSays: `Cannot use cloud "no-such-cloud"`},
+		{name: "Two ways to log in", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
+			config: func(id string) string {
+				return "provider \"glance\" {\n  cloud = \"producer\"\n  token = \"some-token\"\n}\n" + member(id, env.Consumer2Project)
+			},
+			says: "More than one way to authenticate is configured", alsoSays: `password \(from clouds.yaml cloud producer\), token \(from provider attribute token\)`},
+		{name: "Unreachable auth_url", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
+			config: func(id string) string {
+				return "provider \"glance\" {\n  auth_url = \"http://127.0.0.1:1/v3\"\n  token    = \"x\"\n}\n" + member(id, env.Consumer2Project)
+			},
+			says: "Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here"},
+		{name: "Import ID without '/'", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer, config: toConsumer,
+			importID: func(id string) string { return id },
+			says:     "The import ID must have the form <image_id>/<member_id>"},
+	}
+}
+
+// Every way to get it wrong gets a clear error that names the cause and the fix, and Glance's
+// member list stays as it was.
+func TestAccBadInput(t *testing.T) {
+	env := acctest.PreCheck(t)
+	for _, tc := range badInputs(env) {
+		t.Run(tc.name, func(t *testing.T) {
+			imageID := tc.imageID
+			if tc.owner != "" {
+				imageID = acctest.NewImageOf(t, tc.owner, tc.visibility)
+			}
+			if tc.before != nil {
+				tc.before(t, imageID)
+			}
+			// Glance lists the members of shared images only; the others are fresh, so none.
+			members := func() []string {
+				if tc.owner == "" {
+					return nil
+				}
+				if tc.visibility != images.ImageVisibilityShared {
+					acctest.SetVisibility(t, imageID, images.ImageVisibilityShared)
+				}
+				return acctest.MemberIDsOf(t, tc.owner, imageID)
+			}
+			var before []string
+			if tc.visibility == images.ImageVisibilityShared {
+				before = members()
+			}
+			says := spaced(regexp.QuoteMeta(tc.says))
+			if also := spaced(tc.alsoSays); also != "" { // both, in either order
+				says = "(?:" + says + ".*" + also + "|" + also + ".*" + says + ")"
+			}
+			step := tfresource.TestStep{Config: tc.config(imageID), PlanOnly: tc.planOnly, ExpectError: regexp.MustCompile(`(?s)` + says)}
+			if tc.importID != nil {
+				step.ResourceName, step.ImportState, step.ImportStateId = memberAddr, true, tc.importID(imageID)
+			}
+			tfresource.ParallelTest(t, tfresource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: []tfresource.TestStep{step}})
+			if after := members(); !slices.Equal(after, before) {
+				t.Errorf("Glance's members changed: %v, were %v", after, before)
+			}
+		})
+	}
+}
+
+// The Troubleshooting page has a section for every case, quoting its error.
+func TestTroubleshootingPage_listsEveryCase(t *testing.T) {
+	t.Parallel()
+	page, err := os.ReadFile(troubleshootingPage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]string{}
+	for _, part := range strings.Split(string(page), "\n### ")[1:] {
+		title, body, _ := strings.Cut(part, "\n")
+		sections[title] = body
+	}
+	cases := badInputs(acctest.Env{})
+	for _, tc := range cases {
+		body, ok := sections[tc.name]
+		if !ok {
+			t.Errorf("%s has no section \"### %s\"", troubleshootingPage, tc.name)
+			continue
+		}
+		if !strings.Contains(strings.Join(strings.Fields(body), " "), tc.says) {
+			t.Errorf("section %q does not quote the error: %q", tc.name, tc.says)
+		}
+	}
+	if len(sections) < len(cases) {
+		t.Errorf("%d sections for %d cases", len(sections), len(cases))
+	}
+}
