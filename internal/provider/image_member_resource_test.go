@@ -88,17 +88,12 @@ func TestAccImageMember_createIsOneRequest(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
-	config := fmt.Sprintf(`
-provider "glance" {
-  cloud          = "producer"
-  image_endpoint = %q
-}
-
+	config := providerVia("producer", proxy.URL) + fmt.Sprintf(`
 resource "glance_image_member" "test" {
   image_id  = %q
   member_id = %q
 }
-`, proxy.URL, imageID, env.ConsumerProject)
+`, imageID, env.ConsumerProject)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
@@ -309,12 +304,7 @@ func TestAccImageMember_timeouts(t *testing.T) {
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	slow := proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.Latency}, Latency: 3 * time.Second})
 	config := func(create string) string {
-		return fmt.Sprintf(`
-provider "glance" {
-  cloud          = "producer"
-  image_endpoint = %q
-}
-
+		return providerVia("producer", slow.URL) + fmt.Sprintf(`
 resource "glance_image_member" "test" {
   image_id  = %q
   member_id = %q
@@ -323,7 +313,7 @@ resource "glance_image_member" "test" {
     create = %q
   }
 }
-`, slow.URL, imageID, env.ConsumerProject, create)
+`, imageID, env.ConsumerProject, create)
 	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,

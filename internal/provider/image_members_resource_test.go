@@ -31,7 +31,7 @@ const membersAddr = "glance_image_members.test"
 func imageMembersConfig(proxyURL, imageID string, memberIDs ...string) string {
 	provider := providerProducer
 	if proxyURL != "" {
-		provider = fmt.Sprintf("provider \"glance\" {\n  cloud          = \"producer\"\n  image_endpoint = %q\n}\n", proxyURL)
+		provider = providerVia("producer", proxyURL)
 	}
 	quoted := make([]string, len(memberIDs))
 	for i, m := range memberIDs {
@@ -74,6 +74,12 @@ func checkWrites(t *testing.T, proxy *proxytest.Proxy, step string, want ...stri
 	}
 }
 
+// membersUpdatedInPlace: the plan changes the list in place, and nothing is left after.
+var membersUpdatedInPlace = tfresource.ConfigPlanChecks{
+	PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate)},
+	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+}
+
 func memberStatusIs(status string, ids ...string) knownvalue.Check {
 	m := map[string]knownvalue.Check{}
 	for _, id := range ids {
@@ -111,36 +117,27 @@ func TestAccImageMembers_basic(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
 			{
-				PreConfig: proxy.Reset,
-				Config:    two,
-				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        proxy.Reset,
+				Config:           two,
+				ConfigPlanChecks: membersUpdatedInPlace,
 				Check: tfresource.ComposeTestCheckFunc(
 					checkMembers(t, imageID, a, b),
 					checkWrites(t, proxy, "drop one member", "DELETE "+members+"/"+c),
 				),
 			},
 			{ // added outside Terraform: drift, then removed
-				PreConfig: func() { acctest.AddMember(t, imageID, env.ServiceProject); proxy.Reset() },
-				Config:    two,
-				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        func() { acctest.AddMember(t, imageID, env.ServiceProject); proxy.Reset() },
+				Config:           two,
+				ConfigPlanChecks: membersUpdatedInPlace,
 				Check: tfresource.ComposeTestCheckFunc(
 					checkMembers(t, imageID, a, b),
 					checkWrites(t, proxy, "remove a member added out of band", "DELETE "+members+"/"+env.ServiceProject),
 				),
 			},
 			{ // removed outside Terraform: drift, then added again
-				PreConfig: func() { acctest.RemoveMember(t, imageID, b); proxy.Reset() },
-				Config:    two,
-				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        func() { acctest.RemoveMember(t, imageID, b); proxy.Reset() },
+				Config:           two,
+				ConfigPlanChecks: membersUpdatedInPlace,
 				Check: tfresource.ComposeTestCheckFunc(
 					checkMembers(t, imageID, a, b),
 					checkWrites(t, proxy, "re-add a member removed out of band", "POST "+members),

@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
 // Moving state from terraform-provider-openstack's image access resources (Terraform >= 1.8
@@ -28,39 +32,55 @@ type openstackAccessState struct {
 	Schema    string `json:"schema"`
 }
 
-// moveFromOpenstack is the StateMover for sourceType; build turns its state into ours.
-// Requests for any other source are left alone, so the framework reports them as unsupported.
-func moveFromOpenstack(sourceType string, build func(openstackAccessState, timeouts.Value) any) resource.StateMover {
+// openstackMember reads the source state as the Glance member it describes, so that the one
+// mapping from a member to our state serves moves too.
+func openstackMember(raw *tfprotov6.RawState) (*glanceclient.Member, error) {
+	if raw == nil {
+		return nil, fmt.Errorf("no state")
+	}
+	var s openstackAccessState
+	if err := json.Unmarshal(raw.JSON, &s); err != nil {
+		return nil, err
+	}
+	if s.ImageID == "" || s.MemberID == "" {
+		return nil, fmt.Errorf("no image_id or member_id")
+	}
+	m := &glanceclient.Member{ImageID: s.ImageID, MemberID: s.MemberID, Status: s.Status, Schema: s.Schema}
+	var err error
+	if m.CreatedAt, err = time.Parse(time.RFC3339, s.CreatedAt); err != nil {
+		return nil, fmt.Errorf("created_at: %w", err)
+	}
+	if m.UpdatedAt, err = time.Parse(time.RFC3339, s.UpdatedAt); err != nil {
+		return nil, fmt.Errorf("updated_at: %w", err)
+	}
+	return m, nil
+}
+
+// moveFromOpenstack is the StateMover for sourceType; build turns the member its state
+// describes into ours. Requests for any other source are left alone, so the framework reports
+// them as unsupported.
+func moveFromOpenstack(sourceType string, build func(*glanceclient.Member, timeouts.Value) any) resource.StateMover {
 	return resource.StateMover{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
 		if req.SourceTypeName != sourceType || !strings.HasSuffix(req.SourceProviderAddress, "/"+openstackProvider) {
 			return
 		}
-		var src openstackAccessState
-		if req.SourceRawState == nil || json.Unmarshal(req.SourceRawState.JSON, &src) != nil || src.ImageID == "" || src.MemberID == "" {
+		m, err := openstackMember(req.SourceRawState)
+		if err != nil {
 			resp.Diagnostics.AddError("Cannot move "+sourceType,
-				fmt.Sprintf("The state of %s (schema version %d) has no image_id and member_id this provider can read, so it cannot be moved. "+
-					"Remove the moved block and import the membership instead: terraform import <address> <image_id>/<member_id>.", sourceType, req.SourceSchemaVersion))
+				fmt.Sprintf("The state of %s (schema version %d) cannot be read as an image membership (%s), so it cannot be moved. "+
+					"Remove the moved block and import the membership instead: terraform import <address> <image_id>/<member_id>.", sourceType, req.SourceSchemaVersion, err))
 			return
 		}
 		// The timeouts block has no counterpart in the source: null, typed by our schema.
 		var t timeouts.Value
 		resp.Diagnostics.Append(resp.TargetState.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-		resp.Diagnostics.Append(resp.TargetState.Set(ctx, build(src, t))...)
+		resp.Diagnostics.Append(resp.TargetState.Set(ctx, build(m, t))...)
 	}}
 }
 
 func (r *imageMemberResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_v2", func(s openstackAccessState, t timeouts.Value) any {
-		return imageMemberModel{
-			Timeouts:  t,
-			ID:        types.StringValue(s.ImageID + "/" + s.MemberID),
-			ImageID:   types.StringValue(s.ImageID),
-			MemberID:  types.StringValue(s.MemberID),
-			Status:    types.StringValue(s.Status),
-			CreatedAt: types.StringValue(s.CreatedAt),
-			UpdatedAt: types.StringValue(s.UpdatedAt),
-			Schema:    types.StringValue(s.Schema),
-		}
+	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_v2", func(m *glanceclient.Member, t timeouts.Value) any {
+		return imageMemberFromAPI(m, t)
 	})}
 }
 
@@ -68,16 +88,7 @@ func (r *imageMemberResource) MoveState(context.Context) []resource.StateMover {
 // status_on_destroy says otherwise. The move keeps our default so a plain `moved` block
 // plans no change; the migration guide says how to keep rejecting.
 func (r *imageMemberAcceptanceResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_accept_v2", func(s openstackAccessState, t timeouts.Value) any {
-		return imageMemberAcceptanceModel{
-			Timeouts:        t,
-			ID:              types.StringValue(s.ImageID + "/" + s.MemberID),
-			ImageID:         types.StringValue(s.ImageID),
-			MemberID:        types.StringValue(s.MemberID),
-			Status:          types.StringValue(s.Status),
-			StatusOnDestroy: types.StringValue("pending"),
-			CreatedAt:       types.StringValue(s.CreatedAt),
-			UpdatedAt:       types.StringValue(s.UpdatedAt),
-		}
+	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_accept_v2", func(m *glanceclient.Member, t timeouts.Value) any {
+		return acceptanceFromAPI(m, types.StringValue("pending"), t)
 	})}
 }

@@ -123,7 +123,11 @@ func TestMoveState_otherSourcesIgnored(t *testing.T) {
 
 func TestMoveState_unreadableSource(t *testing.T) {
 	t.Parallel()
-	for _, raw := range []string{`{"image_id":"2b7a0322-a9ee-4147-97eb-b5d2d0842859"}`, `not json`} {
+	for _, raw := range []string{
+		`{"image_id":"2b7a0322-a9ee-4147-97eb-b5d2d0842859"}`,
+		`not json`,
+		strings.Replace(openstackAccessJSON, `"created_at":"2026-11-27T00:32:58Z"`, `"created_at":"yesterday"`, 1),
+	} {
 		_, resp := move(t, NewImageMemberResource(), openstackAddress, "openstack_images_image_access_v2", raw)
 		if !resp.Diagnostics.HasError() {
 			t.Fatalf("%s: no error", raw)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -26,6 +27,11 @@ provider "glance" {
   cloud = "producer"
 }
 `
+
+// providerVia configures the provider as cloud, talking to Glance through url (a proxy).
+func providerVia(cloud, url string) string {
+	return fmt.Sprintf("provider \"glance\" {\n  cloud          = %q\n  image_endpoint = %q\n}\n", cloud, url)
+}
 
 // directClient is the provider's own client for tests that call a resource's methods
 // directly, logged in as a cloud of the local cloud's clouds.yaml.

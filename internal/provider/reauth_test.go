@@ -32,7 +32,7 @@ func TestAccProvider_reauthentication(t *testing.T) {
 	slow := proxytest.New(t, env.ImageURL, proxytest.Options{Faults: []proxytest.Fault{proxytest.Latency}, Latency: latency})
 
 	var config strings.Builder
-	fmt.Fprintf(&config, "provider \"glance\" {\n  cloud          = \"producer-short-token\"\n  image_endpoint = %q\n}\n", slow.URL)
+	config.WriteString(providerVia("producer-short-token", slow.URL))
 	var want []string
 	for i := range n {
 		member := fmt.Sprintf("reauth-%02d", i)
