@@ -214,22 +214,7 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 	fillers := acctest.Fill(t, imageID, acctest.MemberQuota(t)-1)
 	more := []string{env.ConsumerProject, env.Consumer2Project}
 	want := append(slices.Clone(fillers), more...)
-	state, plan := emptyState(r), emptyState(r)
-	set := func(s *tfsdk.State, ids ...string) {
-		statuses := map[string]string{}
-		for _, id := range ids {
-			statuses[id] = "pending"
-		}
-		var d diag.Diagnostics
-		var nullTimeouts timeouts.Value
-		d.Append(s.GetAttribute(ctx, path.Root("timeouts"), &nullTimeouts)...)
-		d.Append(s.Set(ctx, imageMembersFromAPI(ctx, imageID, statuses, nullTimeouts, &d))...)
-		if d.HasError() {
-			t.Fatal(d)
-		}
-	}
-	set(&state, fillers...)
-	set(&plan, want...)
+	state, plan := membersState(t, imageID, fillers...), membersState(t, imageID, want...)
 	resp := resource.UpdateResponse{State: state}
 	r.Update(ctx, resource.UpdateRequest{State: state, Plan: tfsdk.Plan(plan)}, &resp)
 
@@ -267,4 +252,58 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 			},
 		},
 	})
+}
+
+// When the owner makes the image private, Glance refuses to list its members but keeps
+// them: the list stays in state, with a warning; when the image is deleted, the resource
+// leaves the state. Read is called directly: the framework does not surface warnings.
+func TestAccImageMembers_imageMadePrivateOrDeleted(t *testing.T) {
+	env := acctest.PreCheck(t)
+	ctx := context.Background()
+	r := &imageMembersResource{configuredClient{client: directClient(t, "producer")}}
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	acctest.AddMember(t, imageID, env.ConsumerProject)
+	state := membersState(t, imageID, env.ConsumerProject)
+	read := func() resource.ReadResponse {
+		resp := resource.ReadResponse{State: state}
+		r.Read(ctx, resource.ReadRequest{State: state}, &resp)
+		return resp
+	}
+
+	acctest.SetVisibility(t, imageID, images.ImageVisibilityPrivate)
+	resp := read()
+	if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 1 {
+		t.Fatalf("want one warning and no error, got %v", resp.Diagnostics)
+	}
+	if w := resp.Diagnostics.Warnings()[0].Detail(); !strings.Contains(w, imageID) || !strings.Contains(w, "visibility is now 'private'") {
+		t.Errorf("the warning does not name the image and its visibility: %s", w)
+	}
+	if !resp.State.Raw.Equal(state.Raw) {
+		t.Errorf("state changed: %v", resp.State.Raw)
+	}
+
+	acctest.SetVisibility(t, imageID, images.ImageVisibilityShared)
+	acctest.DeleteImage(t, imageID)
+	if resp := read(); resp.Diagnostics.HasError() || !resp.State.Raw.IsNull() {
+		t.Errorf("a deleted image must leave the state quietly: %v, state %v", resp.Diagnostics, resp.State.Raw)
+	}
+}
+
+// membersState is a glance_image_members state with these members, all pending.
+func membersState(t *testing.T, imageID string, ids ...string) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	state := emptyState(&imageMembersResource{})
+	statuses := map[string]string{}
+	for _, id := range ids {
+		statuses[id] = "pending"
+	}
+	var d diag.Diagnostics
+	var nullTimeouts timeouts.Value
+	d.Append(state.GetAttribute(ctx, path.Root("timeouts"), &nullTimeouts)...)
+	d.Append(state.Set(ctx, imageMembersFromAPI(ctx, imageID, statuses, nullTimeouts, &d))...)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	return state
 }
