@@ -17,10 +17,10 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
-	"github.com/gophercloud/gophercloud/v2/openstack/config"
-	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
+
+	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 )
 
 // Env is the local cloud as devcloud.sh bootstrapped it (its env file, sourced by make).
@@ -67,14 +67,9 @@ func Image(t *testing.T, cloud string) *gophercloud.ServiceClient {
 	if c, ok := clientsBy[cloud]; ok {
 		return c
 	}
-	ao, eo, tlsConfig, err := clouds.Parse(clouds.WithCloudName(cloud))
+	pc, eo, err := devcloud.Login(context.Background(), "", cloud)
 	if err != nil {
-		t.Fatalf("clouds.yaml cloud %s: %v", cloud, err)
-	}
-	ao.AllowReauth = true
-	pc, err := config.NewProviderClient(context.Background(), ao, config.WithTLSConfig(tlsConfig))
-	if err != nil {
-		t.Fatalf("login as %s: %v", cloud, err)
+		t.Fatal(err)
 	}
 	c, err := openstack.NewImageV2(pc, eo)
 	if err != nil {

@@ -28,7 +28,11 @@ members() { (cd "$repo" && go run ./internal/devcloud/devcloudctl members -cloud
 tf() { terraform -chdir="$work" "$@"; }
 
 echo "== Glance before: members of image $GLANCE_DEVCLOUD_SHARED_IMAGE_ID (as producer)"
-members
+members | tee "$work/before.txt"
+if grep -q "member $GLANCE_DEVCLOUD_CONSUMER_PROJECT_ID" "$work/before.txt"; then
+  echo "(left over from an interrupted run: removing it, so the demo starts clean)"
+  (cd "$repo" && go run ./internal/devcloud/devcloudctl unshare -cloud producer "$GLANCE_DEVCLOUD_SHARED_IMAGE_ID" "$GLANCE_DEVCLOUD_CONSUMER_PROJECT_ID")
+fi
 echo
 echo "== terraform apply: share it with project consumer ($GLANCE_DEVCLOUD_CONSUMER_PROJECT_ID)"
 tf apply -auto-approve -input=false -no-color

@@ -3,6 +3,7 @@
 //
 //	devcloudctl bootstrap -dir D -auth-url U -admin-password P -glance-url G -glance-password Q
 //	devcloudctl members -cloud producer IMAGE_ID
+//	devcloudctl unshare -cloud producer IMAGE_ID MEMBER_ID
 package main
 
 import (
@@ -17,8 +18,6 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
-	"github.com/gophercloud/gophercloud/v2/openstack/config"
-	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/endpoints"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
@@ -29,6 +28,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/imagedata"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
+
+	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 )
 
 // The tenant projects; each gets a user of the same name with member+reader on it.
@@ -36,7 +37,7 @@ var tenants = []string{"producer", "consumer", "consumer2"}
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: devcloudctl bootstrap|members ..."))
+		fail(fmt.Errorf("usage: devcloudctl bootstrap|members|unshare ..."))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -46,6 +47,8 @@ func main() {
 		err = bootstrapCmd(ctx, os.Args[2:])
 	case "members":
 		err = membersCmd(ctx, os.Args[2:])
+	case "unshare":
+		err = unshareCmd(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -78,10 +81,10 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	admin, err := openstack.AuthenticatedClient(ctx, gophercloud.AuthOptions{
+	admin, err := devcloud.LoginWith(ctx, gophercloud.AuthOptions{
 		IdentityEndpoint: f.authURL, Username: "admin", Password: f.adminPassword, DomainName: "Default",
 		Scope: &gophercloud.AuthScope{ProjectName: "admin", DomainName: "Default"},
-	})
+	}, nil)
 	if err != nil {
 		return fmt.Errorf("admin login: %w", err)
 	}
@@ -194,10 +197,10 @@ const appCredSecret = "devcloud-appcred-secret"
 // ensureAppCredential (re)creates the producer's application credential "devcloud": its
 // secret cannot be read back, so an existing one is replaced.
 func ensureAppCredential(ctx context.Context, authURL string) (string, error) {
-	pc, err := openstack.AuthenticatedClient(ctx, gophercloud.AuthOptions{
+	pc, err := devcloud.LoginWith(ctx, gophercloud.AuthOptions{
 		IdentityEndpoint: authURL, Username: "producer", Password: password("producer"), DomainName: "Default",
 		Scope: &gophercloud.AuthScope{ProjectName: "producer", DomainName: "Default"},
-	})
+	}, nil)
 	if err != nil {
 		return "", fmt.Errorf("producer login: %w", err)
 	}
@@ -371,13 +374,9 @@ func ensureImage(ctx context.Context, img *gophercloud.ServiceClient, name strin
 
 // cloudClient is an image client for a cloud of the devcloud clouds.yaml.
 func cloudClient(ctx context.Context, cloudsFile, cloud string) (*gophercloud.ServiceClient, error) {
-	ao, eo, tlsConfig, err := clouds.Parse(clouds.WithCloudName(cloud), clouds.WithLocations(cloudsFile))
+	pc, eo, err := devcloud.Login(ctx, cloudsFile, cloud)
 	if err != nil {
 		return nil, err
-	}
-	pc, err := config.NewProviderClient(ctx, ao, config.WithTLSConfig(tlsConfig))
-	if err != nil {
-		return nil, fmt.Errorf("login as %s: %w", cloud, err)
 	}
 	return openstack.NewImageV2(pc, eo)
 }
@@ -411,4 +410,26 @@ func membersCmd(ctx context.Context, args []string) error {
 		fmt.Printf("image %s: member %s status %s\n", fs.Arg(0), m.MemberID, m.Status)
 	}
 	return nil
+}
+
+// unshareCmd removes a membership if it is there: the demo's clean start after an
+// interrupted run.
+func unshareCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("unshare", flag.ContinueOnError)
+	cloud := fs.String("cloud", "producer", "cloud name in clouds.yaml (OS_CLIENT_CONFIG_FILE)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return fmt.Errorf("usage: devcloudctl unshare [-cloud NAME] IMAGE_ID MEMBER_ID")
+	}
+	img, err := cloudClient(ctx, os.Getenv("OS_CLIENT_CONFIG_FILE"), *cloud)
+	if err != nil {
+		return err
+	}
+	err = members.Delete(ctx, img, fs.Arg(0), fs.Arg(1)).ExtractErr()
+	if gophercloud.ResponseCodeIs(err, 404) {
+		return nil
+	}
+	return err
 }
