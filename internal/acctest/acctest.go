@@ -35,7 +35,7 @@ type Env struct {
 
 // PreCheck fails (never skips) an acceptance test when the local cloud is not set up: in
 // CI a skipped acceptance test would be a silent pass.
-func PreCheck(t *testing.T) Env {
+func PreCheck(t testing.TB) Env {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make testacc does, and starts the local cloud)")
@@ -60,7 +60,7 @@ var (
 )
 
 // Image is an image service client logged in as one of the clouds of the devcloud clouds.yaml.
-func Image(t *testing.T, cloud string) *gophercloud.ServiceClient {
+func Image(t testing.TB, cloud string) *gophercloud.ServiceClient {
 	t.Helper()
 	clientsMu.Lock()
 	defer clientsMu.Unlock()
@@ -81,13 +81,13 @@ func Image(t *testing.T, cloud string) *gophercloud.ServiceClient {
 
 // NewImage creates an image owned by the producer with the given visibility, and deletes it
 // when the test ends. Each test gets its own, so tests run in parallel without meeting.
-func NewImage(t *testing.T, visibility images.ImageVisibility) string {
+func NewImage(t testing.TB, visibility images.ImageVisibility) string {
 	t.Helper()
 	return NewImageOf(t, "producer", visibility)
 }
 
 // NewImageOf is NewImage for an image owned by the project of another cloud.
-func NewImageOf(t *testing.T, cloud string, visibility images.ImageVisibility) string {
+func NewImageOf(t testing.TB, cloud string, visibility images.ImageVisibility) string {
 	t.Helper()
 	c := Image(t, cloud)
 	img, err := images.Create(context.Background(), c, images.CreateOpts{
@@ -105,7 +105,7 @@ func NewImageOf(t *testing.T, cloud string, visibility images.ImageVisibility) s
 }
 
 // SetVisibility changes an image's visibility as its owner.
-func SetVisibility(t *testing.T, imageID string, visibility images.ImageVisibility) {
+func SetVisibility(t testing.TB, imageID string, visibility images.ImageVisibility) {
 	t.Helper()
 	_, err := images.Update(context.Background(), Image(t, "producer"), imageID, images.UpdateOpts{images.UpdateVisibility{Visibility: visibility}}).Extract()
 	if err != nil {
@@ -114,7 +114,7 @@ func SetVisibility(t *testing.T, imageID string, visibility images.ImageVisibili
 }
 
 // AddMember adds a member as the producer, out of band.
-func AddMember(t *testing.T, imageID, memberID string) {
+func AddMember(t testing.TB, imageID, memberID string) {
 	t.Helper()
 	if _, err := members.Create(context.Background(), Image(t, "producer"), imageID, memberID).Extract(); err != nil {
 		t.Fatalf("add member %s to %s: %v", memberID, imageID, err)
@@ -122,7 +122,7 @@ func AddMember(t *testing.T, imageID, memberID string) {
 }
 
 // RemoveMember removes a member as the producer, out of band.
-func RemoveMember(t *testing.T, imageID, memberID string) {
+func RemoveMember(t testing.TB, imageID, memberID string) {
 	t.Helper()
 	if err := members.Delete(context.Background(), Image(t, "producer"), imageID, memberID).ExtractErr(); err != nil {
 		t.Fatalf("remove member %s from %s: %v", memberID, imageID, err)
@@ -130,7 +130,7 @@ func RemoveMember(t *testing.T, imageID, memberID string) {
 }
 
 // MemberQuota is the local Glance's image_member_quota.
-func MemberQuota(t *testing.T) int {
+func MemberQuota(t testing.TB) int {
 	t.Helper()
 	q, err := strconv.Atoi(os.Getenv("GLANCE_DEVCLOUD_MEMBER_QUOTA"))
 	if err != nil || q < 1 {
@@ -141,7 +141,7 @@ func MemberQuota(t *testing.T) int {
 
 // Fill adds n made-up members (filler-00, …) to an image out of band, a few at a time, and
 // returns their IDs, sorted.
-func Fill(t *testing.T, imageID string, n int) []string {
+func Fill(t testing.TB, imageID string, n int) []string {
 	t.Helper()
 	ids := make([]string, n)
 	var wg sync.WaitGroup
@@ -165,7 +165,7 @@ func Fill(t *testing.T, imageID string, n int) []string {
 }
 
 // SetStatus answers for a member project, out of band, logged in as cloud (that project).
-func SetStatus(t *testing.T, cloud, imageID, memberID, status string) {
+func SetStatus(t testing.TB, cloud, imageID, memberID, status string) {
 	t.Helper()
 	if _, err := members.Update(context.Background(), Image(t, cloud), imageID, memberID, members.UpdateOpts{Status: status}).Extract(); err != nil {
 		t.Fatalf("%s: set status of image %s member %s to %s: %v", cloud, imageID, memberID, status, err)
@@ -178,13 +178,13 @@ func GetMember(imageID, memberID string, c *gophercloud.ServiceClient) (*members
 }
 
 // MemberIDs lists an image's member IDs as the producer, sorted.
-func MemberIDs(t *testing.T, imageID string) []string {
+func MemberIDs(t testing.TB, imageID string) []string {
 	t.Helper()
 	return MemberIDsOf(t, "producer", imageID)
 }
 
 // MemberIDsOf lists an image's member IDs as the project of a cloud (its owner), sorted.
-func MemberIDsOf(t *testing.T, cloud, imageID string) []string {
+func MemberIDsOf(t testing.TB, cloud, imageID string) []string {
 	t.Helper()
 	pages, err := members.List(Image(t, cloud), imageID).AllPages(context.Background())
 	if err != nil {
@@ -203,7 +203,7 @@ func MemberIDsOf(t *testing.T, cloud, imageID string) []string {
 }
 
 // CheckMemberGone is a CheckDestroy: every listed membership must answer 404, nothing else.
-func CheckMemberGone(t *testing.T, pairs ...[2]string) error {
+func CheckMemberGone(t testing.TB, pairs ...[2]string) error {
 	for _, p := range pairs {
 		_, err := GetMember(p[0], p[1], Image(t, "producer"))
 		switch {
@@ -217,7 +217,7 @@ func CheckMemberGone(t *testing.T, pairs ...[2]string) error {
 }
 
 // DeleteImage deletes an image as the producer, out of band.
-func DeleteImage(t *testing.T, imageID string) {
+func DeleteImage(t testing.TB, imageID string) {
 	t.Helper()
 	if err := images.Delete(context.Background(), Image(t, "producer"), imageID).ExtractErr(); err != nil {
 		t.Fatalf("delete image %s: %v", imageID, err)

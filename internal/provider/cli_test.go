@@ -12,15 +12,17 @@ import (
 // test framework does not expose: -parallelism, TF_LOG output, exit codes. The provider
 // comes from TestMain's filesystem mirror.
 type workdir struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 	env []string
 }
 
-func newWorkdir(t *testing.T, config string, env ...string) *workdir {
+func newWorkdir(t testing.TB, config string, env ...string) *workdir {
 	t.Helper()
 	w := &workdir{t: t, dir: t.TempDir(), env: env}
-	config = "terraform {\n  required_providers {\n    glance = { source = \"glancetf/glance\" }\n  }\n}\n" + config
+	if !strings.Contains(config, "required_providers") {
+		config = "terraform {\n  required_providers {\n    glance = { source = \"glancetf/glance\" }\n  }\n}\n" + config
+	}
 	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ var (
 
 // installOpenstackProvider installs terraform-provider-openstack into peerDir, which TestMain's CLI
 // filesystem mirror holds. Go's caches make every run after the first quick.
-func installOpenstackProvider(t *testing.T) {
+func installOpenstackProvider(t testing.TB) {
 	t.Helper()
 	installOpenstack.Do(func() {
 		start := time.Now()
