@@ -5,10 +5,9 @@ import (
 	"net/http"
 
 	"github.com/gophercloud/gophercloud/v2"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Member is an image membership as Glance returns it.

@@ -64,6 +64,9 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
 		return
 	}
+	// Data sources have no timeouts block; this bounds their retries.
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
 	imageID := config.ImageID.ValueString()
 	list, err := d.client.ListMembers(ctx, imageID)
 	if err != nil {

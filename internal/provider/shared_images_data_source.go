@@ -75,6 +75,9 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
 		return
 	}
+	// Data sources have no timeouts block; this bounds their retries.
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
 	statuses := glanceclient.MemberStatuses
 	if s := config.MemberStatus.ValueString(); s != "" && s != "all" {
 		statuses = []string{s}
