@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
 func TestAccImageMembersDataSource_basic(t *testing.T) {
@@ -36,10 +37,12 @@ func TestAccImageMembersDataSource_basic(t *testing.T) {
 		}
 		all = append(all, member(id, status))
 	}
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []tfresource.TestStep{{
-			Config: providerProducer + fmt.Sprintf(`
+			PreConfig: proxy.Reset,
+			Config: providerVia("producer", proxy.URL) + fmt.Sprintf(`
 data "glance_image_members" "all" {
   image_id = %[1]q
 }
@@ -54,6 +57,17 @@ data "glance_image_members" "accepted" {
 				statecheck.ExpectKnownValue("data.glance_image_members.all", tfjsonpath.New("members"), knownvalue.ListExact(all)),
 				statecheck.ExpectKnownValue("data.glance_image_members.accepted", tfjsonpath.New("members"),
 					knownvalue.ListExact([]knownvalue.Check{member(env.ConsumerProject, "accepted")})),
+			},
+			// Each read is the one list call, never a call per member.
+			Check: func(*terraform.State) error {
+				reqs := proxy.Requests()
+				for _, r := range reqs {
+					if r != "GET /v2/images/"+imageID+"/members" {
+						return fmt.Errorf("the data sources made %s; only the list call is expected:%s", r, acctest.Lines(reqs))
+					}
+				}
+				t.Logf("two data sources, read during plan and apply: %d requests, each the list call", len(reqs))
+				return nil
 			},
 			ConfigPlanChecks: emptyPlanAfterApply,
 		}},
