@@ -113,7 +113,14 @@ func forbiddenCause(ctx context.Context, client *glanceclient.Client, op memberO
 }
 
 // unconfiguredClient is the diagnostic for a resource used before the provider has a client.
-func unconfiguredClient() diag.Diagnostic {
+func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
+	subject := ""
+	switch {
+	case imageID != "" && memberID != "":
+		subject = fmt.Sprintf("Image %s, member %s: nothing was changed, because ", imageID, memberID)
+	case imageID != "":
+		subject = fmt.Sprintf("Image %s: nothing was changed, because ", imageID)
+	}
 	return diag.NewErrorDiagnostic("Provider not configured",
-		"The glance provider has no client: its configuration was not known or failed. Fix the provider block errors reported above and run again.")
+		subject+"the glance provider has no client: its configuration was not known or failed. Fix the provider block errors reported above and run again.")
 }

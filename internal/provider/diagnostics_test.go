@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
@@ -91,6 +93,23 @@ func TestParseMemberID(t *testing.T) {
 		_, _, err := parseMemberID(id)
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "<image_id>/<member_id>") {
 			t.Errorf("parseMemberID(%q) error = %v, want one that says %q and shows the form", id, err, want)
+		}
+	}
+}
+
+// A resource used after a failed provider configuration says which image and member it
+// left alone.
+func TestUnconfiguredClient(t *testing.T) {
+	t.Parallel()
+	r := &imageMemberResource{}
+	var diags diag.Diagnostics
+	if r.ready(&diags, "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", "proj") || !diags.HasError() {
+		t.Fatal("a resource without a client must not be ready")
+	}
+	d := diags.Errors()[0].Detail()
+	for _, want := range []string{"Image 3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77, member proj: nothing was changed", "Fix the provider block errors"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("diagnostic %q does not mention %q", d, want)
 		}
 	}
 }

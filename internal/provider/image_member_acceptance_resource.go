@@ -127,7 +127,7 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics) {
+	if !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), state.MemberID.ValueString()) {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
@@ -171,7 +171,7 @@ func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics) {
+	if !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), state.MemberID.ValueString()) {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
@@ -205,7 +205,7 @@ func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req res
 func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
 	var plan imageMemberAcceptanceModel
 	diags.Append(planned.Get(ctx, &plan)...)
-	if diags.HasError() || !r.ready(diags) {
+	if diags.HasError() || !r.ready(diags, plan.ImageID.ValueString(), plan.MemberID.ValueString()) {
 		return
 	}
 	imageID, memberID := plan.ImageID.ValueString(), r.memberID(plan)

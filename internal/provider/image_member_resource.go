@@ -95,7 +95,7 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics) {
+	if !r.ready(&resp.Diagnostics, plan.ImageID.ValueString(), plan.MemberID.ValueString()) {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
@@ -117,7 +117,7 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics) {
+	if !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), state.MemberID.ValueString()) {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
@@ -171,7 +171,7 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics) {
+	if !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), state.MemberID.ValueString()) {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)

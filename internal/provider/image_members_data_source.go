@@ -61,7 +61,7 @@ func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config imageMembersDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics, config.ImageID.ValueString(), "") {
 		return
 	}
 	// Data sources have no timeouts block; this bounds their retries.

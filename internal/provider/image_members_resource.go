@@ -104,7 +104,7 @@ func (r *imageMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, plan.ImageID.ValueString(), "") {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
@@ -129,7 +129,7 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), "") {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
@@ -163,7 +163,7 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state imageMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, plan.ImageID.ValueString(), "") {
 		return
 	}
 	current := map[string]string{}
@@ -185,7 +185,7 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), "") {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)

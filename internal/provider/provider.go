@@ -193,10 +193,11 @@ func (c *configuredDataSource) Configure(_ context.Context, req datasource.Confi
 	}
 }
 
-// ready says whether the client is configured, and explains when it is not.
-func (c *configuredClient) ready(diags *diag.Diagnostics) bool {
+// ready says whether the client is configured, and explains when it is not, naming the
+// image and member at stake ("" when there is none).
+func (c *configuredClient) ready(diags *diag.Diagnostics, imageID, memberID string) bool {
 	if c.client == nil {
-		diags.Append(unconfiguredClient())
+		diags.Append(unconfiguredClient(imageID, memberID))
 		return false
 	}
 	return true

@@ -72,7 +72,7 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config sharedImagesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics, "", "") {
 		return
 	}
 	// Data sources have no timeouts block; this bounds their retries.
