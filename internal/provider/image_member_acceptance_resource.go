@@ -31,7 +31,7 @@ var (
 )
 
 // memberStatuses are the answers a member project can give.
-var memberStatuses = []string{"accepted", "rejected", "pending"}
+var memberStatuses = glanceclient.MemberStatuses
 
 // NewImageMemberAcceptanceResource is glance_image_member_acceptance: the member project's
 // side of sharing, its answer to an image it was offered.

@@ -287,14 +287,6 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 	}
 }
 
-func fillerIDs(n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("filler-%02d", i)
-	}
-	return ids
-}
-
 func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
 
 // The timeouts block bounds an operation, retries included, and changing it alone writes
