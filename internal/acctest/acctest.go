@@ -23,14 +23,36 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 )
 
-// Env is the local cloud as devcloud.sh bootstrapped it (its env file, sourced by make).
+// Env is the local cloud as devcloud.sh bootstrapped it (its env file, sourced by make):
+// everything a test needs to know about it, so that no test reads the environment itself.
 type Env struct {
 	ProducerProject  string
 	ConsumerProject  string
 	Consumer2Project string
 	AdminProject     string
 	ServiceProject   string
-	ImageURL         string
+	// CloudsFile is the clouds.yaml with the clouds of package devcloud.
+	CloudsFile string
+	AuthURL    string
+	ImageURL   string
+	// MemberQuota is Glance's image_member_quota.
+	MemberQuota int
+	// ShortTokenSeconds is the token lifetime through cloud devcloud.ProducerShortToken.
+	ShortTokenSeconds int
+	// AppCredSecret is the secret of cloud devcloud.ProducerAppCred.
+	AppCredSecret string
+}
+
+// Password is the password of a user of the local cloud (each tenant project has one).
+func (Env) Password(user string) string { return devcloud.Password(user) }
+
+// Getenv answers the provider's configuration look-ups as a clean environment with the local
+// cloud's clouds.yaml would: for tests that configure the provider's client directly.
+func (e Env) Getenv(name string) string {
+	if name == devcloud.EnvCloudsFile {
+		return e.CloudsFile
+	}
+	return ""
 }
 
 // PreCheck fails (never skips) an acceptance test when the local cloud is not set up: in
@@ -40,15 +62,27 @@ func PreCheck(t testing.TB) Env {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make testacc does, and starts the local cloud)")
 	}
-	e := Env{
-		ProducerProject:  os.Getenv("GLANCE_DEVCLOUD_PRODUCER_PROJECT_ID"),
-		ConsumerProject:  os.Getenv("GLANCE_DEVCLOUD_CONSUMER_PROJECT_ID"),
-		Consumer2Project: os.Getenv("GLANCE_DEVCLOUD_CONSUMER2_PROJECT_ID"),
-		AdminProject:     os.Getenv("GLANCE_DEVCLOUD_ADMIN_PROJECT_ID"),
-		ServiceProject:   os.Getenv("GLANCE_DEVCLOUD_SERVICE_PROJECT_ID"),
-		ImageURL:         os.Getenv("GLANCE_DEVCLOUD_IMAGE_URL"),
+	number := func(name string) int {
+		n, err := strconv.Atoi(os.Getenv(name))
+		if err != nil || n < 1 {
+			t.Fatalf("%s is missing from the local cloud's env: run the acceptance tests with `make testacc`", name)
+		}
+		return n
 	}
-	if e.ProducerProject == "" || e.ConsumerProject == "" || os.Getenv("OS_CLIENT_CONFIG_FILE") == "" {
+	e := Env{
+		ProducerProject:   os.Getenv(devcloud.EnvProjectID(devcloud.Producer)),
+		ConsumerProject:   os.Getenv(devcloud.EnvProjectID(devcloud.Consumer)),
+		Consumer2Project:  os.Getenv(devcloud.EnvProjectID(devcloud.Consumer2)),
+		AdminProject:      os.Getenv(devcloud.EnvProjectID("admin")),
+		ServiceProject:    os.Getenv(devcloud.EnvProjectID("service")),
+		CloudsFile:        os.Getenv(devcloud.EnvCloudsFile),
+		AuthURL:           os.Getenv(devcloud.EnvAuthURL),
+		ImageURL:          os.Getenv(devcloud.EnvImageURL),
+		AppCredSecret:     os.Getenv(devcloud.EnvAppCredSecret),
+		MemberQuota:       number(devcloud.EnvMemberQuota),
+		ShortTokenSeconds: number(devcloud.EnvShortTokenSeconds),
+	}
+	if e.ProducerProject == "" || e.ConsumerProject == "" || e.CloudsFile == "" || e.AuthURL == "" || e.AppCredSecret == "" {
 		t.Fatal("the local cloud's environment is missing: run the acceptance tests with `make testacc` (it starts the cloud and sources .devcloud/env)")
 	}
 	return e
@@ -83,7 +117,7 @@ func Image(t testing.TB, cloud string) *gophercloud.ServiceClient {
 // when the test ends. Each test gets its own, so tests run in parallel without meeting.
 func NewImage(t testing.TB, visibility images.ImageVisibility) string {
 	t.Helper()
-	return NewImageOf(t, "producer", visibility)
+	return NewImageOf(t, devcloud.Producer, visibility)
 }
 
 // NewImageOf is NewImage for an image owned by the project of another cloud.
@@ -107,7 +141,7 @@ func NewImageOf(t testing.TB, cloud string, visibility images.ImageVisibility) s
 // SetVisibility changes an image's visibility as its owner.
 func SetVisibility(t testing.TB, imageID string, visibility images.ImageVisibility) {
 	t.Helper()
-	_, err := images.Update(context.Background(), Image(t, "producer"), imageID, images.UpdateOpts{images.UpdateVisibility{Visibility: visibility}}).Extract()
+	_, err := images.Update(context.Background(), Image(t, devcloud.Producer), imageID, images.UpdateOpts{images.UpdateVisibility{Visibility: visibility}}).Extract()
 	if err != nil {
 		t.Fatalf("set visibility of %s to %s: %v", imageID, visibility, err)
 	}
@@ -116,7 +150,7 @@ func SetVisibility(t testing.TB, imageID string, visibility images.ImageVisibili
 // AddMember adds a member as the producer, out of band.
 func AddMember(t testing.TB, imageID, memberID string) {
 	t.Helper()
-	if _, err := members.Create(context.Background(), Image(t, "producer"), imageID, memberID).Extract(); err != nil {
+	if _, err := members.Create(context.Background(), Image(t, devcloud.Producer), imageID, memberID).Extract(); err != nil {
 		t.Fatalf("add member %s to %s: %v", memberID, imageID, err)
 	}
 }
@@ -124,19 +158,9 @@ func AddMember(t testing.TB, imageID, memberID string) {
 // RemoveMember removes a member as the producer, out of band.
 func RemoveMember(t testing.TB, imageID, memberID string) {
 	t.Helper()
-	if err := members.Delete(context.Background(), Image(t, "producer"), imageID, memberID).ExtractErr(); err != nil {
+	if err := members.Delete(context.Background(), Image(t, devcloud.Producer), imageID, memberID).ExtractErr(); err != nil {
 		t.Fatalf("remove member %s from %s: %v", memberID, imageID, err)
 	}
-}
-
-// MemberQuota is the local Glance's image_member_quota.
-func MemberQuota(t testing.TB) int {
-	t.Helper()
-	q, err := strconv.Atoi(os.Getenv("GLANCE_DEVCLOUD_MEMBER_QUOTA"))
-	if err != nil || q < 1 {
-		t.Fatal("GLANCE_DEVCLOUD_MEMBER_QUOTA is missing from the local cloud's env: run make testacc")
-	}
-	return q
 }
 
 // Fill adds n made-up members (filler-00, …) to an image out of band, a few at a time, and
@@ -152,7 +176,7 @@ func Fill(t testing.TB, imageID string, n int) []string {
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			if _, err := members.Create(context.Background(), Image(t, "producer"), imageID, ids[i]).Extract(); err != nil {
+			if _, err := members.Create(context.Background(), Image(t, devcloud.Producer), imageID, ids[i]).Extract(); err != nil {
 				t.Errorf("add filler member %s to %s: %v", ids[i], imageID, err)
 			}
 		}()
@@ -180,7 +204,7 @@ func GetMember(imageID, memberID string, c *gophercloud.ServiceClient) (*members
 // MemberIDs lists an image's member IDs as the producer, sorted.
 func MemberIDs(t testing.TB, imageID string) []string {
 	t.Helper()
-	return MemberIDsOf(t, "producer", imageID)
+	return MemberIDsOf(t, devcloud.Producer, imageID)
 }
 
 // MemberIDsOf lists an image's member IDs as the project of a cloud (its owner), sorted.
@@ -205,7 +229,7 @@ func MemberIDsOf(t testing.TB, cloud, imageID string) []string {
 // CheckMemberGone is a CheckDestroy: every listed membership must answer 404, nothing else.
 func CheckMemberGone(t testing.TB, pairs ...[2]string) error {
 	for _, p := range pairs {
-		_, err := GetMember(p[0], p[1], Image(t, "producer"))
+		_, err := GetMember(p[0], p[1], Image(t, devcloud.Producer))
 		switch {
 		case err == nil:
 			return fmt.Errorf("image %s still has member %s after destroy", p[0], p[1])
@@ -219,7 +243,7 @@ func CheckMemberGone(t testing.TB, pairs ...[2]string) error {
 // DeleteImage deletes an image as the producer, out of band.
 func DeleteImage(t testing.TB, imageID string) {
 	t.Helper()
-	if err := images.Delete(context.Background(), Image(t, "producer"), imageID).ExtractErr(); err != nil {
+	if err := images.Delete(context.Background(), Image(t, devcloud.Producer), imageID).ExtractErr(); err != nil {
 		t.Fatalf("delete image %s: %v", imageID, err)
 	}
 }

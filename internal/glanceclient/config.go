@@ -95,23 +95,38 @@ func (c *Config) from(attr string) string { return attr + " (from " + c.sources[
 // insecure is nil when unset there.
 func Resolve(explicit map[string]string, insecure *bool, getenv func(string) string) (*Config, error) {
 	c := &Config{values: map[string]string{}, sources: map[string]string{}}
-	set := func(attr, v, src string) {
-		if v != "" && c.values[attr] == "" {
-			c.values[attr], c.sources[attr] = v, src
-		}
-	}
 	for attr, v := range explicit {
-		set(attr, v, "provider attribute "+attr)
+		c.set(attr, v, "provider attribute "+attr)
 	}
+	if err := c.fromClouds(explicit, insecure, getenv); err != nil {
+		return nil, err
+	}
+	c.fromEnv(getenv)
+	if err := c.parseMaxRetries(); err != nil {
+		return nil, err
+	}
+	return c, c.validate()
+}
+
+// set records a value and where it came from, unless a source of higher precedence already did.
+func (c *Config) set(attr, v, src string) {
+	if v != "" && c.values[attr] == "" {
+		c.values[attr], c.sources[attr] = v, src
+	}
+}
+
+// fromClouds takes the values of the clouds.yaml entry named by cloud (or OS_CLOUD), below the
+// explicit ones, and the TLS settings, which gophercloud's clouds.Parse builds from the
+// explicit attributes, OS_CACERT/OS_CERT/OS_KEY and the file, in that order. With no cloud
+// it parses an empty entry, so that TLS is built in one place either way.
+func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv func(string) string) error {
 	cloudName := explicit["cloud"]
 	if cloudName == "" {
 		cloudName = getenv("OS_CLOUD")
 	}
-	// clouds.Parse builds the TLS settings (explicit attributes and OS_CACERT/OS_CERT/OS_KEY
-	// over the file's). With no cloud it reads an empty entry, so TLS is built in one place.
 	opts := []clouds.ParseOption{
-		// Parse would let OS_REGION_NAME and OS_INTERFACE beat the file: clear them, we
-		// apply the environment below the file ourselves.
+		// Parse would let OS_REGION_NAME and OS_INTERFACE beat the file: clear them, fromEnv
+		// applies the environment below the file.
 		clouds.WithRegion(""), clouds.WithEndpointType(""),
 		clouds.WithCACertPath(explicit["cacert_file"]),
 		clouds.WithClientCertPath(explicit["cert"]),
@@ -120,7 +135,7 @@ func Resolve(explicit map[string]string, insecure *bool, getenv func(string) str
 	if insecure == nil && getenv(InsecureEnv) != "" {
 		b, err := strconv.ParseBool(getenv(InsecureEnv))
 		if err != nil {
-			return nil, &ConfigError{Attr: "insecure", Msg: fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv))}
+			return &ConfigError{Attr: "insecure", Msg: fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv))}
 		}
 		insecure = &b
 	}
@@ -137,52 +152,72 @@ func Resolve(explicit map[string]string, insecure *bool, getenv func(string) str
 	}
 	ao, eo, tlsConfig, err := parseClouds(opts)
 	if err != nil && cloudName == "" { // only the TLS files can fail without a cloud
-		return nil, &ConfigError{Attr: "cacert_file", Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
+		return &ConfigError{Attr: "cacert_file", Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
 	}
 	if err != nil {
-		return nil, &ConfigError{Attr: "cloud", Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
+		return &ConfigError{Attr: "cloud", Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
 	}
 	c.TLS = tlsConfig
 	c.Insecure = tlsConfig.InsecureSkipVerify
 	if cloudName != "" {
-		src := "clouds.yaml cloud " + cloudName
-		set("cloud", cloudName, src)
-		set("auth_url", ao.IdentityEndpoint, src)
-		set("user_name", ao.Username, src)
-		set("user_id", ao.UserID, src)
-		set("password", ao.Password, src)
-		set("token", ao.TokenID, src)
-		set("application_credential_id", ao.ApplicationCredentialID, src)
-		set("application_credential_name", ao.ApplicationCredentialName, src)
-		set("application_credential_secret", ao.ApplicationCredentialSecret, src)
-		set("user_domain_id", ao.DomainID, src)
-		set("user_domain_name", ao.DomainName, src)
-		set("project_id", ao.TenantID, src)
-		set("project_name", ao.TenantName, src)
-		if ao.Scope != nil && ao.Scope.ProjectName != "" {
-			set("project_domain_id", ao.Scope.DomainID, src)
-			set("project_domain_name", ao.Scope.DomainName, src)
-		}
-		set("region", eo.Region, src)
-		if eo.Availability != gophercloud.AvailabilityPublic { // public is also Parse's default
-			set("endpoint_type", strings.TrimSuffix(string(eo.Availability), "URL"), src)
-		}
+		c.fromCloudEntry(cloudName, ao, eo)
 	}
+	return nil
+}
+
+// fromCloudEntry takes the values of clouds.yaml's entry name, as gophercloud parsed them.
+func (c *Config) fromCloudEntry(name string, ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts) {
+	src := "clouds.yaml cloud " + name
+	for attr, v := range map[string]string{
+		"cloud":                         name,
+		"auth_url":                      ao.IdentityEndpoint,
+		"user_name":                     ao.Username,
+		"user_id":                       ao.UserID,
+		"password":                      ao.Password,
+		"token":                         ao.TokenID,
+		"application_credential_id":     ao.ApplicationCredentialID,
+		"application_credential_name":   ao.ApplicationCredentialName,
+		"application_credential_secret": ao.ApplicationCredentialSecret,
+		"user_domain_id":                ao.DomainID,
+		"user_domain_name":              ao.DomainName,
+		"project_id":                    ao.TenantID,
+		"project_name":                  ao.TenantName,
+		"region":                        eo.Region,
+	} {
+		c.set(attr, v, src)
+	}
+	if ao.Scope != nil && ao.Scope.ProjectName != "" {
+		c.set("project_domain_id", ao.Scope.DomainID, src)
+		c.set("project_domain_name", ao.Scope.DomainName, src)
+	}
+	if eo.Availability != gophercloud.AvailabilityPublic { // public is also Parse's default
+		c.set("endpoint_type", strings.TrimSuffix(string(eo.Availability), "URL"), src)
+	}
+}
+
+// fromEnv takes the environment's values, below everything else.
+func (c *Config) fromEnv(getenv func(string) string) {
 	for _, s := range Settings {
 		for _, env := range s.Env {
-			set(s.Attr, getenv(env), env)
+			c.set(s.Attr, getenv(env), env)
 		}
 	}
-	set("max_retries", getenv(MaxRetriesEnv), MaxRetriesEnv)
+	c.set("max_retries", getenv(MaxRetriesEnv), MaxRetriesEnv)
+}
+
+// parseMaxRetries reads max_retries, DefaultMaxRetries when unset.
+func (c *Config) parseMaxRetries() error {
 	c.MaxRetries = DefaultMaxRetries
-	if v := c.values["max_retries"]; v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 100 {
-			return nil, &ConfigError{Attr: "max_retries", Msg: fmt.Sprintf("%s = %q is not a number of retries: use a whole number from 0 (no retries) to 100.", c.from("max_retries"), v)}
-		}
-		c.MaxRetries = n
+	v := c.values["max_retries"]
+	if v == "" {
+		return nil
 	}
-	return c, c.validate()
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 100 {
+		return &ConfigError{Attr: "max_retries", Msg: fmt.Sprintf("%s = %q is not a number of retries: use a whole number from 0 (no retries) to 100.", c.from("max_retries"), v)}
+	}
+	c.MaxRetries = n
+	return nil
 }
 
 // parseClouds is clouds.Parse, made safe: gophercloud v2.15 panics on an entry without an

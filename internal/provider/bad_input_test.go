@@ -41,9 +41,7 @@ func badInputs(env acctest.Env) []badInput {
 	as := func(cloud, resources string) string {
 		return fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n}\n%s", cloud, resources)
 	}
-	member := func(imageID, memberID string) string {
-		return fmt.Sprintf("\nresource \"glance_image_member\" \"test\" {\n  image_id  = %q\n  member_id = %q\n}\n", imageID, memberID)
-	}
+	member := func(imageID, memberID string) string { return memberBlock("test", imageID, memberID) }
 	acceptance := func(imageID, memberID string) string {
 		return fmt.Sprintf("\nresource \"glance_image_member_acceptance\" \"test\" {\n  image_id  = %q\n  member_id = %q\n}\n", imageID, memberID)
 	}
@@ -71,7 +69,7 @@ func badInputs(env acctest.Env) []badInput {
 		{name: "Already a member", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer, config: toConsumer,
 			says: "is already a member of image", alsoSays: `import it: terraform import glance_image_member.<name> [0-9a-f-]+/` + env.ConsumerProject},
 		{name: "Member quota reached", owner: "producer", visibility: images.ImageVisibilityShared, config: toConsumer,
-			before: func(t *testing.T, id string) { acctest.Fill(t, id, acctest.MemberQuota(t)) },
+			before: func(t *testing.T, id string) { acctest.Fill(t, id, env.MemberQuota) },
 			says:   "has reached Glance's limit on members per image", alsoSays: `Attempted: \d+, Maximum: \d+`},
 		{name: "Accepting an image not shared yet", owner: "producer", visibility: images.ImageVisibilityShared,
 			config: func(id string) string { return as("consumer", acceptance(id, env.ConsumerProject)) },
@@ -92,7 +90,7 @@ provider "glance" {
   password         = "not-the-password"
   project_name     = "producer"
 }
-`, os.Getenv("GLANCE_DEVCLOUD_AUTH_URL")) + member(id, env.Consumer2Project)
+`, env.AuthURL) + member(id, env.Consumer2Project)
 			},
 			says: "rejected the credentials", alsoSays: `user "producer", project "producer"`},
 		{name: "Unknown cloud in clouds.yaml", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,

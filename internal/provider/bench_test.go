@@ -32,13 +32,7 @@ func BenchmarkSharing(b *testing.B) {
 		config func(proxyURL, imageID string) string
 	}{
 		{"openstack_images_image_access_v2", func(proxyURL, imageID string) string {
-			return fmt.Sprintf(`
-terraform {
-  required_providers {
-    openstack = { source = "terraform-provider-openstack/openstack" }
-  }
-}
-
+			return requiredProviders("openstack") + fmt.Sprintf(`
 provider "openstack" {
   cloud              = "producer"
   endpoint_overrides = { image = "%s/v2/" }

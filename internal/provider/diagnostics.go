@@ -25,6 +25,8 @@ const (
 	opRemove memberOp = "removing"
 	// opStatus is the member project setting its answer (accept, reject, pending).
 	opStatus memberOp = "setting the status of"
+	// opList is reading an image's whole member list (memberID is then "").
+	opList memberOp = "listing"
 )
 
 var opSummary = map[memberOp]string{
@@ -32,6 +34,7 @@ var opSummary = map[memberOp]string{
 	opRead:   "Error reading image member",
 	opRemove: "Error removing image member",
 	opStatus: "Error setting image member status",
+	opList:   "Error listing image members",
 }
 
 // memberError explains a failed member call. On a 403 it looks the image up once (only on
@@ -107,7 +110,7 @@ func forbiddenCause(ctx context.Context, client *glanceclient.Client, op memberO
 		return fmt.Sprintf("image %s has visibility '%s'; only images with visibility 'shared' can have members. Set its visibility to shared (openstack image set --shared %s) and apply again.", imageID, img.Visibility, imageID)
 	}
 	if client.ProjectID != "" && img.Owner != client.ProjectID {
-		return fmt.Sprintf("image %s is owned by project %s, but the provider acts as project %s; only the owner can %s members. Use credentials scoped to project %s.", imageID, img.Owner, client.ProjectID, map[memberOp]string{opAdd: "add", opRemove: "remove", opRead: "read"}[op], img.Owner)
+		return fmt.Sprintf("image %s is owned by project %s, but the provider acts as project %s; only the owner can %s members. Use credentials scoped to project %s.", imageID, img.Owner, client.ProjectID, map[memberOp]string{opAdd: "add", opRemove: "remove", opRead: "read", opList: "list"}[op], img.Owner)
 	}
 	return fmt.Sprintf("Glance refused the change to image %s although it is shared and owned by this project: the provider's user probably lacks the member role on project %s.", imageID, client.ProjectID)
 }
@@ -123,4 +126,47 @@ func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
 	}
 	return diag.NewErrorDiagnostic("Provider not configured",
 		subject+"the glance provider has no client: its configuration was not known or failed. Fix the provider block errors reported above and run again.")
+}
+
+// imageNotShared warns that an image's members are hidden because it is no longer shared,
+// and that the state keeps them. memberID is "" for the whole list.
+func imageNotShared(imageID, memberID string, visibility images.ImageVisibility) diag.Diagnostic {
+	what, subject, end := "membership", fmt.Sprintf("Image %s, member %s: the image's", imageID, memberID),
+		"; to end the membership, set it to shared and destroy this resource."
+	if memberID == "" {
+		what, subject, end = "member list", fmt.Sprintf("Image %s: its", imageID), "."
+	}
+	return diag.NewWarningDiagnostic("Image is not shared: "+what+" kept in state",
+		fmt.Sprintf("%s visibility is now '%s', so Glance hides its members, but it keeps them and restores them when the image is shared again. "+
+			"Terraform keeps the %s in state unchanged. To share the image again, set its visibility back to shared (openstack image set --shared %s)%s",
+			subject, visibility, what, imageID, end))
+}
+
+// sharedImagesError explains a failed list of the images shared with the provider's project.
+func sharedImagesError(projectID string, err error) diag.Diagnostic {
+	var cause string
+	switch glanceclient.Status(err) {
+	case 0:
+		cause = "There was no answer from Glance; check image_endpoint or the catalog's image endpoint and the network, then run again."
+	case http.StatusBadRequest:
+		cause = "Glance refused the filters; check owner (a project ID)."
+	case http.StatusUnauthorized, http.StatusForbidden:
+		cause = "Check that the provider's credentials are valid and have a role (reader or member) on the project."
+	default:
+		cause = "Run again; if it persists, the message below is Glance's own."
+	}
+	return diag.NewErrorDiagnostic("Error listing shared images",
+		"Project "+projectID+": Glance could not list the images shared with it. "+cause+"\n\nGlance said: "+glanceclient.Message(err))
+}
+
+// invalidImportID explains an import ID that is not of the resource's form; err says which
+// part is wrong.
+func invalidImportID(form string, err error) diag.Diagnostic {
+	example := map[string]string{
+		memberImportForm:     memberImportID(exampleImageID, exampleMemberID),
+		acceptanceImportForm: exampleImageID + " or " + memberImportID(exampleImageID, exampleMemberID),
+		imageImportForm:      exampleImageID,
+	}[form]
+	return diag.NewErrorDiagnostic("Invalid import ID",
+		fmt.Sprintf("The import ID must have the form %s, for example %s; %s.", form, example, err))
 }

@@ -7,14 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
 // Answers a real Glance cannot be made to give: a server error and no answer at all. The
-// real refusals (409, 403, 404, 413) are covered against the local cloud in
-// TestAccImageMember_errors.
+// real refusals (409, 403, 404, 413) are covered against the local cloud in TestAccBadInput.
 func TestMemberErrorWithoutARealCause(t *testing.T) {
 	t.Parallel()
 	const img, member = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", "proj"
@@ -69,9 +68,9 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 
 func TestParseMemberID(t *testing.T) {
 	t.Parallel()
-	const img = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"
+	const img = exampleImageID
 	good := []struct{ id, image, member string }{
-		{img + "/0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5", img, "0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5"},
+		{memberImportID(img, exampleMemberID), img, exampleMemberID},
 		{img + "/" + strings.Repeat("m", 255), img, strings.Repeat("m", 255)},
 	}
 	for _, g := range good {
@@ -91,23 +90,31 @@ func TestParseMemberID(t *testing.T) {
 	}
 	for id, want := range bad {
 		_, _, err := parseMemberID(id)
-		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "<image_id>/<member_id>") {
-			t.Errorf("parseMemberID(%q) error = %v, want one that says %q and shows the form", id, err, want)
+		if err == nil {
+			t.Errorf("parseMemberID(%q) accepted it", id)
+			continue
+		}
+		d := invalidImportID(memberImportForm, err).Detail()
+		if !strings.Contains(d, want) || !strings.Contains(d, "The import ID must have the form <image_id>/<member_id>, for example "+img+"/") {
+			t.Errorf("parseMemberID(%q): %q, want one that says %q and shows the form", id, d, want)
 		}
 	}
 }
 
 // A resource used after a failed provider configuration says which image and member it
-// left alone.
+// left alone, and calls nothing.
 func TestUnconfiguredClient(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	r := &imageMemberResource{}
-	var diags diag.Diagnostics
-	if r.ready(&diags, "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", "proj") || !diags.HasError() {
-		t.Fatal("a resource without a client must not be ready")
+	state := memberState(t, exampleImageID, "proj")
+	resp := resource.DeleteResponse{State: state}
+	r.Delete(ctx, resource.DeleteRequest{State: state}, &resp)
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("a resource without a client must not go on")
 	}
-	d := diags.Errors()[0].Detail()
-	for _, want := range []string{"Image 3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77, member proj: nothing was changed", "Fix the provider block errors"} {
+	d := resp.Diagnostics.Errors()[0].Detail()
+	for _, want := range []string{"Image " + exampleImageID + ", member proj: nothing was changed", "Fix the provider block errors"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("diagnostic %q does not mention %q", d, want)
 		}

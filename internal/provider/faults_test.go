@@ -96,11 +96,3 @@ resource "glance_image_members" "all" {
 }
 `, imageID, quoteAll(want)), want)
 }
-
-func quoteAll(ids []string) string {
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = fmt.Sprintf("%q", id)
-	}
-	return strings.Join(q, ", ")
-}

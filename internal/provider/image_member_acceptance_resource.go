@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -29,9 +27,6 @@ var (
 	_ resource.ResourceWithMoveState   = (*imageMemberAcceptanceResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*imageMemberAcceptanceResource)(nil)
 )
-
-// memberStatuses are the answers a member project can give.
-var memberStatuses = glanceclient.MemberStatuses
 
 // NewImageMemberAcceptanceResource is glance_image_member_acceptance: the member project's
 // side of sharing, its answer to an image it was offered.
@@ -75,14 +70,14 @@ func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.S
 				Computed:            true,
 				Default:             stringdefault.StaticString("accepted"),
 				MarkdownDescription: "The answer: `accepted` (default), `rejected` or `pending`. Changed in place.",
-				Validators:          []validator.String{stringvalidator.OneOf(memberStatuses...)},
+				Validators:          []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
 			},
 			"status_on_destroy": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString("pending"),
 				MarkdownDescription: "The status destroy leaves behind (`pending` by default, or `rejected`/`accepted`): a member project cannot delete the membership, only its owner can.",
-				Validators:          []validator.String{stringvalidator.OneOf(memberStatuses...)},
+				Validators:          []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
 			},
 			"created_at": schema.StringAttribute{
 				Computed:            true,
@@ -114,24 +109,22 @@ func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req reso
 }
 
 func (r *imageMemberAcceptanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	ctx, cancel := withTimeout(ctx, t.Create, defaultWriteTimeout, &resp.Diagnostics)
+	var plan imageMemberAcceptanceModel
+	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
-	r.setStatus(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	r.setStatus(ctx, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMemberAcceptanceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), state.MemberID.ValueString()) {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
+	if !ok {
+		return
+	}
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
 	m, err := r.client.GetMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
@@ -150,9 +143,10 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 // status_on_destroy alone is ours to record and costs no request.
 func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMemberAcceptanceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
 	if plan.Status.Equal(state.Status) {
@@ -160,22 +154,16 @@ func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
-	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
-	defer cancel()
-	r.setStatus(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.setStatus(ctx, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMemberAcceptanceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), state.MemberID.ValueString()) {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
+	if !ok {
+		return
+	}
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
 	_, err := r.client.UpdateMemberStatus(ctx, imageID, memberID, state.StatusOnDestroy.ValueString())
 	if glanceclient.IsNotFound(err) {
@@ -189,11 +177,11 @@ func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource
 func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := req.ID
 	if !strings.Contains(id, "/") && r.client != nil {
-		id += "/" + r.client.ProjectID // the image ID alone: this project answers
+		id = memberImportID(id, r.client.ProjectID) // the image ID alone: this project answers
 	}
 	imageID, memberID, err := parseMemberID(id)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", strings.Replace(err.Error(), "<image_id>/<member_id>", "<image_id> or <image_id>/<member_id>", 1))
+		resp.Diagnostics.Append(invalidImportID(acceptanceImportForm, err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
@@ -202,12 +190,7 @@ func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req res
 }
 
 // setStatus PUTs the planned status and writes state from Glance's answer: one request.
-func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
-	var plan imageMemberAcceptanceModel
-	diags.Append(planned.Get(ctx, &plan)...)
-	if diags.HasError() || !r.ready(diags, plan.ImageID.ValueString(), plan.MemberID.ValueString()) {
-		return
-	}
+func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, plan imageMemberAcceptanceModel, state *tfsdk.State, diags *diag.Diagnostics) {
 	imageID, memberID := plan.ImageID.ValueString(), r.memberID(plan)
 	m, err := r.client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
 	if err != nil {
@@ -237,6 +220,12 @@ type imageMemberAcceptanceModel struct {
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m *imageMemberAcceptanceModel) target() (string, string) {
+	return m.ImageID.ValueString(), m.MemberID.ValueString()
+}
+
+func (m *imageMemberAcceptanceModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
+
 // acceptanceFromAPI is the one mapping from Glance's member to state; status_on_destroy and
 // the timeouts block are ours alone, carried over.
 func acceptanceFromAPI(m *glanceclient.Member, statusOnDestroy types.String, t timeouts.Value) imageMemberAcceptanceModel {
@@ -245,12 +234,12 @@ func acceptanceFromAPI(m *glanceclient.Member, statusOnDestroy types.String, t t
 	}
 	return imageMemberAcceptanceModel{
 		Timeouts:        t,
-		ID:              types.StringValue(fmt.Sprintf("%s/%s", m.ImageID, m.MemberID)),
+		ID:              types.StringValue(memberImportID(m.ImageID, m.MemberID)),
 		ImageID:         types.StringValue(m.ImageID),
 		MemberID:        types.StringValue(m.MemberID),
 		Status:          types.StringValue(m.Status),
 		StatusOnDestroy: statusOnDestroy,
-		CreatedAt:       types.StringValue(m.CreatedAt.UTC().Format(time.RFC3339)),
-		UpdatedAt:       types.StringValue(m.UpdatedAt.UTC().Format(time.RFC3339)),
+		CreatedAt:       timestamp(m.CreatedAt),
+		UpdatedAt:       timestamp(m.UpdatedAt),
 	}
 }

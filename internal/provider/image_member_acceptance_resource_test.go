@@ -2,7 +2,8 @@ package provider
 
 import (
 	"context"
-	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
@@ -17,21 +18,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
 const acceptanceAddr = "glance_image_member_acceptance.test"
 
 // Both sides in one configuration, as users run it: the owner shares, the consumer answers.
 func ownerAndConsumerConfig(imageID, memberID, consumerBlock string) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    glance = {
-      source = "glancetf/glance"
-    }
-  }
-}
-
+	return requiredProviders("glance") + `
 provider "glance" {
   alias = "owner"
   cloud = "producer"
@@ -41,13 +35,7 @@ provider "glance" {
   alias = "consumer"
   cloud = "consumer"
 }
-
-resource "glance_image_member" "test" {
-  provider  = glance.owner
-  image_id  = %q
-  member_id = %q
-}
-`, imageID, memberID) + consumerBlock
+` + memberBlock("test", imageID, memberID, "provider = glance.owner") + consumerBlock
 }
 
 func acceptanceBlock(extra string) string {
@@ -111,12 +99,14 @@ func TestAccImageMemberAcceptance_lifecycle(t *testing.T) {
 	})
 }
 
-// Changing only status_on_destroy is ours to record: no Glance request (the resource has no
-// client here, so any call would fail).
+// Changing only status_on_destroy is ours to record: no Glance request (the resource's
+// client points at a closed port, so any call would fail).
 func TestImageMemberAcceptance_statusOnDestroyAloneCostsNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	r := &imageMemberAcceptanceResource{}
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	r := &imageMemberAcceptanceResource{configuredClient{client: glanceclient.NewStatic(closed.URL, "token", "p1")}}
 	prior := imageMemberAcceptanceModel{
 		ID: types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77/p1"), ImageID: types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"),
 		MemberID: types.StringValue("p1"), Status: types.StringValue("accepted"), StatusOnDestroy: types.StringValue("pending"),

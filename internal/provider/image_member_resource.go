@@ -2,14 +2,9 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"regexp"
-	"strings"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -91,16 +86,12 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 
 func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMemberModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !r.ready(&resp.Diagnostics, plan.ImageID.ValueString(), plan.MemberID.ValueString()) {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
-	imageID, memberID := plan.ImageID.ValueString(), plan.MemberID.ValueString()
+	if !ok {
+		return
+	}
+	imageID, memberID := plan.target()
 	// One request: the POST's answer is the whole member, so no read-back.
 	m, err := r.client.AddMember(ctx, imageID, memberID)
 	if err != nil {
@@ -113,16 +104,12 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMemberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), state.MemberID.ValueString()) {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
-	imageID, memberID := state.ImageID.ValueString(), state.MemberID.ValueString()
+	if !ok {
+		return
+	}
+	imageID, memberID := state.target()
 	m, err := r.client.GetMember(ctx, imageID, memberID)
 	if err == nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, state.Timeouts))...)
@@ -142,10 +129,7 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	case imgErr != nil:
 		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, imgErr))
 	case img.Visibility != images.ImageVisibilityShared:
-		resp.Diagnostics.AddWarning("Image is not shared: membership kept in state",
-			fmt.Sprintf("Image %s, member %s: the image's visibility is now '%s', so Glance hides its members, but it keeps them and restores them when the image is shared again. "+
-				"Terraform keeps this membership in state unchanged. To share the image again, set its visibility back to shared (openstack image set --shared %s); "+
-				"to end the membership, set it to shared and destroy this resource.", imageID, memberID, img.Visibility, imageID))
+		resp.Diagnostics.Append(imageNotShared(imageID, memberID, img.Visibility))
 	default:
 		tflog.Warn(ctx, "image member removed outside Terraform; removing it from state", map[string]any{"image_id": imageID, "member_id": memberID})
 		resp.State.RemoveResource(ctx)
@@ -156,9 +140,10 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 // replacement. No request.
 func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMemberModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	_, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
 	state.Timeouts = plan.Timeouts
@@ -167,16 +152,12 @@ func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateReq
 
 func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMemberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), state.MemberID.ValueString()) {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
-	imageID, memberID := state.ImageID.ValueString(), state.MemberID.ValueString()
+	if !ok {
+		return
+	}
+	imageID, memberID := state.target()
 	err := r.client.RemoveMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
 		tflog.Info(ctx, "image member already gone", map[string]any{"image_id": imageID, "member_id": memberID})
@@ -192,39 +173,11 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 func (r *imageMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	imageID, memberID, err := parseMemberID(req.ID)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		resp.Diagnostics.Append(invalidImportID(memberImportForm, err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
-}
-
-var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-func imageIDValidator() validator.String {
-	return stringvalidator.RegexMatches(uuidPattern, "must be an image ID: a lower-case UUID such as 3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77")
-}
-
-func memberIDValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 255),
-		stringvalidator.RegexMatches(regexp.MustCompile(`^[^/]*$`), "must be a project ID, which never contains '/'"),
-	}
-}
-
-// parseMemberID splits an import ID `<image_id>/<member_id>` and checks both halves.
-func parseMemberID(id string) (imageID, memberID string, err error) {
-	const form = "The import ID must have the form <image_id>/<member_id>, for example 3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77/0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5"
-	imageID, memberID, ok := strings.Cut(id, "/")
-	switch {
-	case !ok:
-		return "", "", fmt.Errorf("%s; %q has no '/'.", form, id)
-	case !uuidPattern.MatchString(imageID):
-		return "", "", fmt.Errorf("%s; %q is not an image ID (a UUID).", form, imageID)
-	case memberID == "" || len(memberID) > 255 || strings.Contains(memberID, "/"):
-		return "", "", fmt.Errorf("%s; %q is not a project ID (1 to 255 characters, no '/').", form, memberID)
-	}
-	return imageID, memberID, nil
 }
 
 type imageMemberModel struct {
@@ -238,17 +191,23 @@ type imageMemberModel struct {
 	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m *imageMemberModel) target() (string, string) {
+	return m.ImageID.ValueString(), m.MemberID.ValueString()
+}
+
+func (m *imageMemberModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
+
 // imageMemberFromAPI is the one mapping from Glance's member to state; the timeouts block
 // is the configuration's, carried over.
 func imageMemberFromAPI(m *glanceclient.Member, t timeouts.Value) imageMemberModel {
 	return imageMemberModel{
 		Timeouts:  t,
-		ID:        types.StringValue(m.ImageID + "/" + m.MemberID),
+		ID:        types.StringValue(memberImportID(m.ImageID, m.MemberID)),
 		ImageID:   types.StringValue(m.ImageID),
 		MemberID:  types.StringValue(m.MemberID),
 		Status:    types.StringValue(m.Status),
-		CreatedAt: types.StringValue(m.CreatedAt.UTC().Format(time.RFC3339)),
-		UpdatedAt: types.StringValue(m.UpdatedAt.UTC().Format(time.RFC3339)),
+		CreatedAt: timestamp(m.CreatedAt),
+		UpdatedAt: timestamp(m.UpdatedAt),
 		Schema:    types.StringValue(m.Schema),
 	}
 }

@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -21,44 +19,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
-
-const memberAddr = "glance_image_member.test"
-
-var rfc3339 = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
-
-func imageMemberConfig(imageID, memberID string) string {
-	return providerProducer + fmt.Sprintf(`
-resource "glance_image_member" "test" {
-  image_id  = %q
-  member_id = %q
-}
-`, imageID, memberID)
-}
-
-// emptyPlanAfterApply is every apply's last word: nothing left to change.
-var emptyPlanAfterApply = tfresource.ConfigPlanChecks{
-	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-}
-
-func checkMemberGone(t *testing.T, imageID, memberID string) func(*terraform.State) error {
-	return func(*terraform.State) error { return acctest.CheckMemberGone(t, [2]string{imageID, memberID}) }
-}
-
-// checkAPIStatus reads the member from Glance directly, as the image's owner.
-func checkAPIStatus(t *testing.T, imageID, memberID, want string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		m, err := acctest.GetMember(imageID, memberID, acctest.Image(t, "producer"))
-		if err != nil {
-			return fmt.Errorf("Glance: image %s member %s: %v", imageID, memberID, err)
-		}
-		if m.Status != want {
-			return fmt.Errorf("Glance: image %s member %s has status %q, want %q", imageID, memberID, m.Status, want)
-		}
-		return nil
-	}
-}
 
 func TestAccImageMember_basic(t *testing.T) {
 	env := acctest.PreCheck(t)
@@ -88,12 +51,7 @@ func TestAccImageMember_createIsOneRequest(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
-	config := providerVia("producer", proxy.URL) + fmt.Sprintf(`
-resource "glance_image_member" "test" {
-  image_id  = %q
-  member_id = %q
-}
-`, imageID, env.ConsumerProject)
+	config := providerVia("producer", proxy.URL) + memberBlock("test", imageID, env.ConsumerProject)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
@@ -253,16 +211,8 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 	})
 
 	ctx := context.Background()
-	r := &imageMemberResource{configuredClient{client: directClient(t, "producer")}}
-	state := emptyState(r)
-	prior := imageMemberModel{}
-	state.GetAttribute(ctx, path.Root("timeouts"), &prior.Timeouts) // null, of the schema's type
-	prior.ImageID, prior.MemberID = types.StringValue(imageID), types.StringValue(env.ConsumerProject)
-	prior.ID, prior.Status = types.StringValue(imageID+"/"+env.ConsumerProject), types.StringValue("pending")
-	prior.CreatedAt, prior.UpdatedAt, prior.Schema = types.StringValue("2026-01-01T00:00:00Z"), types.StringValue("2026-01-01T00:00:00Z"), types.StringValue("/v2/schemas/member")
-	if d := state.Set(ctx, prior); d.HasError() {
-		t.Fatal(d)
-	}
+	r := &imageMemberResource{configuredClient{client: directClient(t, devcloud.Producer)}}
+	state := memberState(t, imageID, env.ConsumerProject)
 	resp := resource.ReadResponse{State: state}
 	r.Read(ctx, resource.ReadRequest{State: state}, &resp)
 
@@ -287,8 +237,6 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 	}
 }
 
-func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
-
 // The timeouts block bounds an operation, retries included, and changing it alone writes
 // nothing to Glance.
 func TestAccImageMember_timeouts(t *testing.T) {
@@ -296,16 +244,7 @@ func TestAccImageMember_timeouts(t *testing.T) {
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	slow := proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.Latency}, Latency: 3 * time.Second})
 	config := func(create string) string {
-		return providerVia("producer", slow.URL) + fmt.Sprintf(`
-resource "glance_image_member" "test" {
-  image_id  = %q
-  member_id = %q
-
-  timeouts {
-    create = %q
-  }
-}
-`, imageID, env.ConsumerProject, create)
+		return providerVia("producer", slow.URL) + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("timeouts {\n  create = %q\n}", create))
 	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,

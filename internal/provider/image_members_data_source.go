@@ -3,13 +3,15 @@ package provider
 import (
 	"context"
 	"sort"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
 var _ datasource.DataSourceWithConfigure = (*imageMembersDataSource)(nil)
@@ -42,7 +44,7 @@ func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"status": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only list members with this status: `pending`, `accepted` or `rejected`. All members when unset.",
-				Validators:          []validator.String{stringvalidator.OneOf(memberStatuses...)},
+				Validators:          []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
 			},
 			"members": schema.ListNestedAttribute{
 				Computed:            true,
@@ -60,17 +62,15 @@ func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 
 func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config imageMembersDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics, config.ImageID.ValueString(), "") {
+	ctx, cancel, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	// Data sources have no timeouts block; this bounds their retries.
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
-	defer cancel()
 	imageID := config.ImageID.ValueString()
 	list, err := d.client.ListMembers(ctx, imageID)
 	if err != nil {
-		resp.Diagnostics.Append(membersError(ctx, d.client, opRead, imageID, err))
+		resp.Diagnostics.Append(memberError(ctx, d.client, opList, imageID, "", err))
 		return
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].MemberID < list[j].MemberID })
@@ -81,8 +81,8 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 			config.Members = append(config.Members, memberDataModel{
 				MemberID:  types.StringValue(m.MemberID),
 				Status:    types.StringValue(m.Status),
-				CreatedAt: types.StringValue(m.CreatedAt.UTC().Format(time.RFC3339)),
-				UpdatedAt: types.StringValue(m.UpdatedAt.UTC().Format(time.RFC3339)),
+				CreatedAt: timestamp(m.CreatedAt),
+				UpdatedAt: timestamp(m.UpdatedAt),
 			})
 		}
 	}
@@ -95,6 +95,11 @@ type imageMembersDataModel struct {
 	Status  types.String      `tfsdk:"status"`
 	Members []memberDataModel `tfsdk:"members"`
 }
+
+func (m *imageMembersDataModel) target() (string, string) { return m.ImageID.ValueString(), "" }
+
+// timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
+func (m *imageMembersDataModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
 
 type memberDataModel struct {
 	MemberID  types.String `tfsdk:"member_id"`

@@ -2,7 +2,7 @@ package provider
 
 import (
 	"context"
-	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
@@ -103,37 +103,37 @@ func (r *imageMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 // removes that differ.
 func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMembersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, plan.ImageID.ValueString(), "") {
+	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
-	defer cancel()
 	imageID := plan.ImageID.ValueString()
 	current, err := r.client.ListMembers(ctx, imageID)
 	if err != nil {
-		resp.Diagnostics.Append(membersError(ctx, r.client, opAdd, imageID, err))
+		resp.Diagnostics.Append(memberError(ctx, r.client, opList, imageID, "", err))
 		return
 	}
-	r.reconcile(ctx, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics), plan.Timeouts, &resp.State, &resp.Diagnostics)
+	after, diags := r.reconcile(ctx, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics))
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		// A failed create with state would be tainted, and replacing it would remove every
 		// member (their answers with them). Leave it out of state instead: the next apply's
 		// Create lists the members again and adds only what is still missing.
-		resp.State.RemoveResource(ctx)
+		return
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
 }
 
 // Read is one list call: the members Glance has are the state, so changes made outside
 // Terraform show up as drift.
 func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMembersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), "") {
+	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
-	defer cancel()
 	imageID := state.ImageID.ValueString()
 	current, err := r.client.ListMembers(ctx, imageID)
 	switch {
@@ -147,25 +147,25 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 		// keeps them: warn and keep the state rather than forget them.
 		img, imgErr := r.client.GetImage(ctx, imageID)
 		if imgErr == nil && img.Visibility != images.ImageVisibilityShared {
-			resp.Diagnostics.AddWarning("Image is not shared: member list kept in state",
-				fmt.Sprintf("Image %s: its visibility is now '%s', so Glance hides its members, but it keeps them and restores them when the image is shared again. "+
-					"Terraform keeps the member list in state unchanged. To share the image again, set its visibility back to shared (openstack image set --shared %s).", imageID, img.Visibility, imageID))
+			resp.Diagnostics.Append(imageNotShared(imageID, "", img.Visibility))
 			return
 		}
-		resp.Diagnostics.Append(membersError(ctx, r.client, opRead, imageID, err))
+		resp.Diagnostics.Append(memberError(ctx, r.client, opList, imageID, "", err))
 	default:
-		resp.Diagnostics.Append(membersError(ctx, r.client, opRead, imageID, err))
+		resp.Diagnostics.Append(memberError(ctx, r.client, opList, imageID, "", err))
 	}
 }
 
-// Update adds the new members and removes the missing ones; state is what Read saw.
+// Update adds the new members and removes the missing ones; state is what Glance has after.
 func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMembersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, plan.ImageID.ValueString(), "") {
+	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
+	// The state is what the refresh just read: Glance's list, with each member's answer.
 	current := map[string]string{}
 	resp.Diagnostics.Append(state.MemberStatus.ElementsAs(ctx, &current, false)...)
 	for _, id := range stringSet(ctx, state.MemberIDs, &resp.Diagnostics) {
@@ -173,53 +173,56 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 			current[id] = "pending"
 		}
 	}
+	want := stringSet(ctx, plan.MemberIDs, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
-	defer cancel()
-	r.reconcile(ctx, plan.ImageID.ValueString(), current, stringSet(ctx, plan.MemberIDs, &resp.Diagnostics), plan.Timeouts, &resp.State, &resp.Diagnostics)
+	imageID := plan.ImageID.ValueString()
+	after, diags := r.reconcile(ctx, imageID, current, want)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
 }
 
 // Delete removes every member the image has, including any added since the last refresh.
 func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMembersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, state.ImageID.ValueString(), "") {
+	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
-	defer cancel()
 	imageID := state.ImageID.ValueString()
 	current, err := r.client.ListMembers(ctx, imageID)
 	if glanceclient.IsNotFound(err) {
 		return // the image is gone, and its members with it
 	}
 	if err != nil {
-		resp.Diagnostics.Append(membersError(ctx, r.client, opRemove, imageID, err))
+		resp.Diagnostics.Append(memberError(ctx, r.client, opList, imageID, "", err))
 		return
 	}
 	// On a partial failure the framework keeps the resource in state as it was, so the next
 	// destroy lists and removes what is left.
-	r.reconcile(ctx, imageID, statusByMember(current), nil, state.Timeouts, nil, &resp.Diagnostics)
+	_, diags := r.reconcile(ctx, imageID, statusByMember(current), nil)
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *imageMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !uuidPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID of glance_image_members is the image ID, a lower-case UUID such as 3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77; %q is not one.", req.ID))
+	imageID, err := parseImageID(req.ID)
+	if err != nil {
+		resp.Diagnostics.Append(invalidImportID(imageImportForm, err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_ids"), []string{})...)
 }
 
 // reconcile turns current (member → status, as Glance has it) into want: removals first,
 // so they free room under Glance's member quota, then additions, each phase concurrent.
-// State records exactly what Glance has afterwards: members whose call failed stay as they
-// were, each failure is its own diagnostic, and the next apply finishes the job. A nil
-// state is the destroy: nothing to record.
-func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, current map[string]string, want []string, t timeouts.Value, state setter, diags *diag.Diagnostics) {
+// It returns what Glance has afterwards: members whose call failed stay as they were, and
+// each failure is its own diagnostic, so the next apply finishes the job.
+func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, current map[string]string, want []string) (map[string]string, diag.Diagnostics) {
+	after := maps.Clone(current)
+	var diags diag.Diagnostics
 	var toAdd, toRemove []string
 	for _, m := range want {
 		if _, ok := current[m]; !ok {
@@ -231,7 +234,7 @@ func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, cu
 			toRemove = append(toRemove, m)
 		}
 	}
-	var mu sync.Mutex // guards current and diags
+	var mu sync.Mutex // guards after and diags
 	inParallel(toRemove, func(member string) {
 		err := r.client.RemoveMember(ctx, imageID, member)
 		mu.Lock()
@@ -240,7 +243,7 @@ func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, cu
 			diags.Append(memberError(ctx, r.client, opRemove, imageID, member, err))
 			return
 		}
-		delete(current, member)
+		delete(after, member)
 		tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": member})
 	})
 	inParallel(toAdd, func(member string) {
@@ -255,12 +258,10 @@ func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, cu
 			diags.Append(memberError(ctx, r.client, opAdd, imageID, member, err))
 			return
 		}
-		current[member] = m.Status
+		after[member] = m.Status
 		tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": member, "status": m.Status})
 	})
-	if state != nil {
-		diags.Append(state.Set(ctx, imageMembersFromAPI(ctx, imageID, current, t, diags))...)
-	}
+	return after, diags
 }
 
 // inParallel calls fn for every member, at most memberCallsInFlight at a time.
@@ -276,17 +277,6 @@ func inParallel(members []string, fn func(member string)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// setter is the part of tfsdk.State that reconcile writes to.
-type setter interface {
-	Set(context.Context, any) diag.Diagnostics
-}
-
-// membersError explains a failed list of an image's members, listed to do op.
-func membersError(ctx context.Context, client *glanceclient.Client, op memberOp, imageID string, err error) diag.Diagnostic {
-	d := memberError(ctx, client, op, imageID, "", err)
-	return diag.NewErrorDiagnostic("Error listing image members", d.Detail())
 }
 
 func statusByMember(list []glanceclient.Member) map[string]string {
@@ -310,6 +300,10 @@ type imageMembersModel struct {
 	MemberStatus types.Map      `tfsdk:"member_status"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
+
+func (m *imageMembersModel) target() (string, string) { return m.ImageID.ValueString(), "" }
+
+func (m *imageMembersModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
 
 // imageMembersFromAPI is the one mapping from Glance's member list to state; the timeouts
 // block is the configuration's, carried over.

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
@@ -33,26 +34,12 @@ func imageMembersConfig(proxyURL, imageID string, memberIDs ...string) string {
 	if proxyURL != "" {
 		provider = providerVia("producer", proxyURL)
 	}
-	quoted := make([]string, len(memberIDs))
-	for i, m := range memberIDs {
-		quoted[i] = fmt.Sprintf("%q", m)
-	}
 	return provider + fmt.Sprintf(`
 resource "glance_image_members" "test" {
   image_id   = %q
   member_ids = [%s]
 }
-`, imageID, strings.Join(quoted, ", "))
-}
-
-// checkMembers compares Glance's member list with want, as the owner sees it.
-func checkMembers(t *testing.T, imageID string, want ...string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) {
-			return fmt.Errorf("Glance: image %s has members %v, want %v", imageID, got, sorted(want))
-		}
-		return nil
-	}
+`, imageID, quoteAll(memberIDs))
 }
 
 // checkWrites compares the add and remove calls the proxy saw with want (order aside), and
@@ -207,11 +194,11 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	ctx := context.Background()
-	r := &imageMembersResource{configuredClient{client: directClient(t, "producer")}}
+	r := &imageMembersResource{configuredClient{client: directClient(t, devcloud.Producer)}}
 
 	// Direct Update: the image has quota-1 members, all in state; the plan adds two more, and
 	// the quota lets one of them through.
-	fillers := acctest.Fill(t, imageID, acctest.MemberQuota(t)-1)
+	fillers := acctest.Fill(t, imageID, env.MemberQuota-1)
 	more := []string{env.ConsumerProject, env.Consumer2Project}
 	want := append(slices.Clone(fillers), more...)
 	state, plan := membersState(t, imageID, fillers...), membersState(t, imageID, want...)
@@ -260,7 +247,7 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 func TestAccImageMembers_imageMadePrivateOrDeleted(t *testing.T) {
 	env := acctest.PreCheck(t)
 	ctx := context.Background()
-	r := &imageMembersResource{configuredClient{client: directClient(t, "producer")}}
+	r := &imageMembersResource{configuredClient{client: directClient(t, devcloud.Producer)}}
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	acctest.AddMember(t, imageID, env.ConsumerProject)
 	state := membersState(t, imageID, env.ConsumerProject)

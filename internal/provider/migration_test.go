@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -47,103 +48,42 @@ func installOpenstackProvider(t testing.TB) {
 	}
 }
 
+// migrationGuide holds the files the migration guide shows; the tests run them as they are.
+const migrationGuide = "../../examples/guides/migration/"
+
 // Users with openstack_images_image_access_v2 and _accept_v2 in state swap them for glance_*
-// with moved blocks: the plan changes nothing, and destroy really removes the membership.
+// with moved blocks: the plan changes nothing, and destroy really removes the membership. The
+// guide's before.tf and after.tf, run as they are (the local cloud's clouds.yaml has the
+// guide's cloud names).
 func TestAccMigration_fromOpenstack(t *testing.T) {
 	env := acctest.PreCheck(t)
 	installOpenstackProvider(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	before := fmt.Sprintf(`
-terraform {
-  required_providers {
-    openstack = { source = "terraform-provider-openstack/openstack" }
-  }
-}
-
-provider "openstack" {
-  cloud = "producer"
-}
-
-provider "openstack" {
-  alias = "consumer"
-  cloud = "consumer"
-}
-
-resource "openstack_images_image_access_v2" "share" {
-  image_id  = %[1]q
-  member_id = %[2]q
-}
-
-resource "openstack_images_image_access_accept_v2" "accept" {
-  provider = openstack.consumer
-  image_id = %[1]q
-  status   = "accepted"
-
-  depends_on = [openstack_images_image_access_v2.share]
-}
-`, imageID, env.ConsumerProject)
-	after := fmt.Sprintf(`
-terraform {
-  required_providers {
-    glance = { source = "glancetf/glance" }
-  }
-}
-
-provider "glance" {
-  cloud = "producer"
-}
-
-provider "glance" {
-  alias = "consumer"
-  cloud = "consumer"
-}
-
-resource "glance_image_member" "share" {
-  image_id  = %[1]q
-  member_id = %[2]q
-}
-
-resource "glance_image_member_acceptance" "accept" {
-  provider = glance.consumer
-  image_id = %[1]q
-
-  depends_on = [glance_image_member.share]
-}
-
-moved {
-  from = openstack_images_image_access_v2.share
-  to   = glance_image_member.share
-}
-
-moved {
-  from = openstack_images_image_access_accept_v2.accept
-  to   = glance_image_member_acceptance.accept
-}
-`, imageID, env.ConsumerProject)
+	vars := config.Variables{"image_id": config.StringVariable(imageID), "tenant_project_id": config.StringVariable(env.ConsumerProject)}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		CheckDestroy: checkMemberGone(t, imageID, env.ConsumerProject),
 		Steps: []tfresource.TestStep{
 			{
-				ExternalProviders: map[string]tfresource.ExternalProvider{"openstack": {Source: "terraform-provider-openstack/openstack", VersionConstraint: "3.4.0"}},
-				Config:            before,
-				Check:             checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
+				ConfigFile:      config.StaticFile(migrationGuide + "before.tf"),
+				ConfigVariables: vars,
+				Check:           checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
 			},
 			{
-				ExternalProviders: builtProvider,
-				Config:            after,
+				ConfigFile:      config.StaticFile(migrationGuide + "after.tf"),
+				ConfigVariables: vars,
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectEmptyPlan(),
-						plancheck.ExpectResourceAction("glance_image_member.share", plancheck.ResourceActionNoop),
-						plancheck.ExpectResourceAction("glance_image_member_acceptance.accept", plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction("glance_image_member.tenant_a", plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction("glance_image_member_acceptance.tenant_a", plancheck.ResourceActionNoop),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("glance_image_member.share", tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
-					statecheck.ExpectKnownValue("glance_image_member.share", tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
-					statecheck.ExpectKnownValue("glance_image_member_acceptance.accept", tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
-					statecheck.ExpectKnownValue("glance_image_member_acceptance.accept", tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					statecheck.ExpectKnownValue("glance_image_member.tenant_a", tfjsonpath.New("id"), knownvalue.StringExact(memberImportID(imageID, env.ConsumerProject))),
+					statecheck.ExpectKnownValue("glance_image_member.tenant_a", tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					statecheck.ExpectKnownValue("glance_image_member_acceptance.tenant_a", tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
+					statecheck.ExpectKnownValue("glance_image_member_acceptance.tenant_a", tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
 				},
 				Check: checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
 			},
@@ -173,84 +113,44 @@ func (c onlyForgetAndImport) CheckPlan(_ context.Context, req plancheck.CheckPla
 }
 
 // The guide's way from many openstack_images_image_access_v2 to one glance_image_members:
-// `removed` (destroy = false) and `import` plan no change in Glance, and the members stay.
+// `removed` (destroy = false) and `import` plan no change in Glance, and the members stay. The
+// second step is the guide's to-authoritative.tf as it is.
 func TestAccMigration_toAuthoritative(t *testing.T) {
 	env := acctest.PreCheck(t)
 	installOpenstackProvider(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	tenants := fmt.Sprintf("[%q, %q]", env.ConsumerProject, env.Consumer2Project)
-	before := fmt.Sprintf(`
-terraform {
-  required_providers {
-    openstack = { source = "terraform-provider-openstack/openstack" }
-  }
-}
-
+	tenants := []string{env.ConsumerProject, env.Consumer2Project}
+	// count, not for_each: the test framework's state reader cannot index by key.
+	before := requiredProviders("openstack") + fmt.Sprintf(`
 provider "openstack" {
-  cloud = "producer"
+  cloud = "platform"
 }
 
-# count, not for_each: the test framework's state reader cannot index by key.
 resource "openstack_images_image_access_v2" "tenants" {
   count     = 2
-  image_id  = %[1]q
-  member_id = %[2]s[count.index]
+  image_id  = %q
+  member_id = [%s][count.index]
 }
-`, imageID, tenants)
-	after := fmt.Sprintf(`
-terraform {
-  required_providers {
-    glance    = { source = "glancetf/glance" }
-    openstack = { source = "terraform-provider-openstack/openstack" }
-  }
-}
-
-provider "glance" {
-  cloud = "producer"
-}
-
-provider "openstack" {
-  cloud = "producer"
-}
-
-removed {
-  from = openstack_images_image_access_v2.tenants
-
-  lifecycle {
-    destroy = false
-  }
-}
-
-import {
-  to = glance_image_members.golden
-  id = %[1]q
-}
-
-resource "glance_image_members" "golden" {
-  image_id   = %[1]q
-  member_ids = %[2]s
-}
-`, imageID, tenants)
-	openstackAndGlance := map[string]tfresource.ExternalProvider{
-		"openstack": {Source: "terraform-provider-openstack/openstack", VersionConstraint: "3.4.0"},
-		"glance":    builtProvider["glance"],
-	}
+`, imageID, quoteAll(tenants))
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		CheckDestroy: checkMembers(t, imageID),
 		Steps: []tfresource.TestStep{
 			{
-				ExternalProviders: openstackAndGlance,
+				ExternalProviders: map[string]tfresource.ExternalProvider{"openstack": {Source: providerSources["openstack"], VersionConstraint: "3.4.0"}},
 				Config:            before,
-				Check:             checkMembers(t, imageID, env.ConsumerProject, env.Consumer2Project),
+				Check:             checkMembers(t, imageID, tenants...),
 			},
 			{
-				ExternalProviders: openstackAndGlance,
-				Config:            after,
+				ConfigFile: config.StaticFile(migrationGuide + "to-authoritative.tf"),
+				ConfigVariables: config.Variables{
+					"image_id":           config.StringVariable(imageID),
+					"tenant_project_ids": config.SetVariable(config.StringVariable(tenants[0]), config.StringVariable(tenants[1])),
+				},
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{onlyForgetAndImport{"openstack_images_image_access_v2", "glance_image_members.golden"}},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: checkMembers(t, imageID, env.ConsumerProject, env.Consumer2Project),
+				Check: checkMembers(t, imageID, tenants...),
 			},
 		},
 	})

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -157,21 +158,14 @@ func addConfigError(resp *provider.ConfigureResponse, err error) {
 }
 
 // Default operation timeouts, which each resource's timeouts block overrides. Retries stop
-// at the operation's deadline.
+// at the operation's deadline. Data sources have no timeouts block: the read default bounds them.
 const (
 	defaultWriteTimeout = 10 * time.Minute
 	defaultReadTimeout  = 5 * time.Minute
 )
 
-// withTimeout bounds ctx by the timeouts block's value for the operation, or def.
-func withTimeout(ctx context.Context, configured func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
-	d, ds := configured(ctx, def)
-	diags.Append(ds...)
-	return context.WithTimeout(ctx, d)
-}
-
-// configuredClient is embedded by every resource: it takes the provider's client in
-// Configure and is the one check that the client is there.
+// configuredClient is embedded by every resource and data source: it takes the provider's
+// client in Configure, and its begin is every CRUD method's preamble.
 type configuredClient struct {
 	client *glanceclient.Client
 }
@@ -193,14 +187,51 @@ func (c *configuredDataSource) Configure(_ context.Context, req datasource.Confi
 	}
 }
 
-// ready says whether the client is configured, and explains when it is not, naming the
-// image and member at stake ("" when there is none).
-func (c *configuredClient) ready(diags *diag.Diagnostics, imageID, memberID string) bool {
-	if c.client == nil {
-		diags.Append(unconfiguredClient(imageID, memberID))
-		return false
+// model is what every resource and data source model tells begin: the image and member it
+// is about ("" when none), for the diagnostics, and its timeouts block (null for data sources).
+type model interface {
+	target() (imageID, memberID string)
+	timeoutsBlock() timeouts.Value
+}
+
+// crudOp names the operation whose timeout bounds a CRUD method.
+type crudOp int
+
+const (
+	crudCreate crudOp = iota
+	crudRead
+	crudUpdate
+	crudDelete
+)
+
+// begin is every CRUD method's preamble: read m from the plan, state or config (get), check
+// that the provider has a client, and bound ctx by the operation's timeout. cancel is never
+// nil; ok is false when a diagnostic was added and the method must return.
+func (c *configuredClient) begin(ctx context.Context, get func(context.Context, any) diag.Diagnostics, m model, op crudOp, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+	diags.Append(get(ctx, m)...)
+	if diags.HasError() {
+		return ctx, func() {}, false
 	}
-	return true
+	if c.client == nil {
+		diags.Append(unconfiguredClient(m.target()))
+		return ctx, func() {}, false
+	}
+	t := m.timeoutsBlock()
+	var d time.Duration
+	var ds diag.Diagnostics
+	switch op {
+	case crudCreate:
+		d, ds = t.Create(ctx, defaultWriteTimeout)
+	case crudRead:
+		d, ds = t.Read(ctx, defaultReadTimeout)
+	case crudUpdate:
+		d, ds = t.Update(ctx, defaultWriteTimeout)
+	case crudDelete:
+		d, ds = t.Delete(ctx, defaultWriteTimeout)
+	}
+	diags.Append(ds...)
+	ctx, cancel = context.WithTimeout(ctx, d)
+	return ctx, cancel, !diags.HasError()
 }
 
 func (p *glanceProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"regexp"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
@@ -26,16 +24,11 @@ provider "glance" {
   endpoint_type       = "internal"
   user_name           = "producer"
   user_domain_name    = "Default"
-  password            = "devcloud-producer"
+  password            = %q
   project_name        = "producer"
   project_domain_name = "Default"
 }
-
-resource "glance_image_member" "test" {
-  image_id  = %q
-  member_id = %q
-}
-`, os.Getenv("GLANCE_DEVCLOUD_AUTH_URL"), imageID, env.Consumer2Project)
+`, env.AuthURL, env.Password("producer")) + memberBlock("test", imageID, env.Consumer2Project)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkMemberGone(t, imageID, env.Consumer2Project),
@@ -49,6 +42,3 @@ resource "glance_image_member" "test" {
 		}},
 	})
 }
-
-// spaced lets a space in a pattern match Terraform's line wrapping.
-func spaced(pattern string) string { return regexp.MustCompile(` `).ReplaceAllString(pattern, `\s+`) }

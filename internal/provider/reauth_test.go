@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
@@ -22,26 +21,23 @@ import (
 // again, and the apply finishes.
 func TestAccProvider_reauthentication(t *testing.T) {
 	env := acctest.PreCheck(t)
-	lifetime, _ := strconv.Atoi(os.Getenv("GLANCE_DEVCLOUD_SHORT_TOKEN_SECONDS"))
-	if lifetime < 1 {
-		t.Fatal("GLANCE_DEVCLOUD_SHORT_TOKEN_SECONDS is missing from the local cloud's env: run make testacc")
-	}
+	lifetime := env.ShortTokenSeconds
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	const latency = 2 * time.Second
 	n := lifetime/int(latency.Seconds()) + 3 // a chain of creates that outlasts one token
 	slow := proxytest.New(t, env.ImageURL, proxytest.Options{Faults: []proxytest.Fault{proxytest.Latency}, Latency: latency})
 
 	var config strings.Builder
-	config.WriteString(providerVia("producer-short-token", slow.URL))
+	config.WriteString(providerVia(devcloud.ProducerShortToken, slow.URL))
 	var want []string
 	for i := range n {
 		member := fmt.Sprintf("reauth-%02d", i)
 		want = append(want, member)
-		depends := ""
+		var depends []string
 		if i > 0 {
-			depends = fmt.Sprintf("\n  depends_on = [glance_image_member.m%d]", i-1)
+			depends = append(depends, fmt.Sprintf("depends_on = [glance_image_member.m%d]", i-1))
 		}
-		fmt.Fprintf(&config, "\nresource \"glance_image_member\" \"m%d\" {\n  image_id  = %q\n  member_id = %q%s\n}\n", i, imageID, member, depends)
+		config.WriteString(memberBlock(fmt.Sprintf("m%d", i), imageID, member, depends...))
 	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 )
 
 // fernetToken matches any Keystone (fernet) token, whoever it was issued to.
@@ -21,14 +22,14 @@ var fernetToken = regexp.MustCompile(`gAAAAA[A-Za-z0-9_=-]{40,}`)
 // by a given token and by application credential: none of the secrets, and no token at
 // all, appears anywhere in Terraform's output, HTTP bodies and headers included.
 func TestAccSecrets_neverLogged(t *testing.T) {
-	acctest.PreCheck(t)
+	env := acctest.PreCheck(t)
 	t.Parallel()
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	password := "devcloud-producer"
-	token := acctest.Image(t, "producer").ProviderClient.Token()
-	appCredSecret := os.Getenv("GLANCE_DEVCLOUD_APPCRED_SECRET")
-	if token == "" || appCredSecret == "" {
-		t.Fatal("no token or application credential secret from the local cloud: run make testacc")
+	password := env.Password(devcloud.Producer)
+	token := acctest.Image(t, devcloud.Producer).ProviderClient.Token()
+	appCredSecret := env.AppCredSecret
+	if token == "" {
+		t.Fatal("no token from the local cloud: run make testacc")
 	}
 	w := newWorkdir(t, fmt.Sprintf(`
 provider "glance" {
@@ -46,23 +47,10 @@ provider "glance" {
   cloud = "producer-appcred"
 }
 
-resource "glance_image_member" "by_password" {
-  image_id  = %[3]q
-  member_id = "secrets-by-password"
-}
-
-resource "glance_image_member" "by_token" {
-  provider  = glance.token
-  image_id  = %[3]q
-  member_id = "secrets-by-token"
-}
-
-resource "glance_image_member" "by_appcred" {
-  provider  = glance.appcred
-  image_id  = %[3]q
-  member_id = "secrets-by-appcred"
-}
-`, os.Getenv("GLANCE_DEVCLOUD_AUTH_URL"), token, imageID), "TF_LOG=TRACE")
+`, env.AuthURL, token)+
+		memberBlock("by_password", imageID, "secrets-by-password")+
+		memberBlock("by_token", imageID, "secrets-by-token", "provider = glance.token")+
+		memberBlock("by_appcred", imageID, "secrets-by-appcred", "provider = glance.appcred"), "TF_LOG=TRACE")
 
 	var out strings.Builder
 	out.WriteString(w.must("apply", "-auto-approve", "-input=false"))

@@ -3,8 +3,8 @@ package provider
 import (
 	"context"
 	"sort"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -41,7 +41,7 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"member_status": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only images this project has answered so: `pending`, `accepted`, `rejected`, or `all` (the default).",
-				Validators:          []validator.String{stringvalidator.OneOf(append([]string{"all"}, memberStatuses...)...)},
+				Validators:          []validator.String{stringvalidator.OneOf(append([]string{"all"}, glanceclient.MemberStatuses...)...)},
 			},
 			"owner": schema.StringAttribute{
 				Optional:            true,
@@ -71,21 +71,18 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 
 func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config sharedImagesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics, "", "") {
+	ctx, cancel, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	// Data sources have no timeouts block; this bounds their retries.
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
-	defer cancel()
 	statuses := glanceclient.MemberStatuses
 	if s := config.MemberStatus.ValueString(); s != "" && s != "all" {
 		statuses = []string{s}
 	}
 	list, err := d.client.ListSharedImages(ctx, statuses, config.Owner.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Error listing shared images",
-			"Project "+d.client.ProjectID+": Glance could not list the images shared with it. "+sharedImagesCause(err)+"\n\nGlance said: "+glanceclient.Message(err))
+		resp.Diagnostics.Append(sharedImagesError(d.client.ProjectID, err))
 		return
 	}
 	sort.SliceStable(list, func(i, j int) bool {
@@ -102,25 +99,18 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
 }
 
-func sharedImagesCause(err error) string {
-	switch glanceclient.Status(err) {
-	case 0:
-		return "There was no answer from Glance; check image_endpoint or the catalog's image endpoint and the network, then run again."
-	case 400:
-		return "Glance refused the filters; check owner (a project ID)."
-	case 401, 403:
-		return "Check that the provider's credentials are valid and have a role (reader or member) on the project."
-	default:
-		return "Run again; if it persists, the message below is Glance's own."
-	}
-}
-
 type sharedImagesModel struct {
 	ID           types.String       `tfsdk:"id"`
 	MemberStatus types.String       `tfsdk:"member_status"`
 	Owner        types.String       `tfsdk:"owner"`
 	Images       []sharedImageModel `tfsdk:"images"`
 }
+
+// target is no image: the diagnostics name the project instead.
+func (m *sharedImagesModel) target() (string, string) { return "", "" }
+
+// timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
+func (m *sharedImagesModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
 
 type sharedImageModel struct {
 	ID              types.String `tfsdk:"id"`
@@ -155,7 +145,7 @@ func sharedImageFromAPI(ctx context.Context, img glanceclient.SharedImage, diags
 		ContainerFormat: types.StringValue(img.ContainerFormat),
 		SizeBytes:       types.Int64Value(img.SizeBytes),
 		Tags:            tagList,
-		CreatedAt:       types.StringValue(img.CreatedAt.UTC().Format(time.RFC3339)),
-		UpdatedAt:       types.StringValue(img.UpdatedAt.UTC().Format(time.RFC3339)),
+		CreatedAt:       timestamp(img.CreatedAt),
+		UpdatedAt:       timestamp(img.UpdatedAt),
 	}
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +18,7 @@ import (
 // attributes.
 func tlsCloud(t *testing.T, ca *proxytest.CA, requireClientCert bool) func(extra string) string {
 	env := acctest.PreCheck(t)
-	keystone := proxytest.New(t, strings.TrimSuffix(os.Getenv("GLANCE_DEVCLOUD_AUTH_URL"), "/v3"), proxytest.Options{TLS: ca.ServerTLS(requireClientCert)})
+	keystone := proxytest.New(t, strings.TrimSuffix(env.AuthURL, "/v3"), proxytest.Options{TLS: ca.ServerTLS(requireClientCert)})
 	glance := proxytest.New(t, env.ImageURL, proxytest.Options{TLS: ca.ServerTLS(requireClientCert)})
 	return func(extra string) string {
 		return fmt.Sprintf(`
@@ -27,23 +26,18 @@ provider "glance" {
   auth_url            = "%s/v3"
   image_endpoint      = %q
   user_name           = "producer"
-  password            = "devcloud-producer"
+  password            = %q
   user_domain_name    = "Default"
   project_name        = "producer"
   project_domain_name = "Default"
 %s
 }
-`, keystone.URL, glance.URL, extra)
+`, keystone.URL, glance.URL, env.Password("producer"), extra)
 	}
 }
 
 func tlsMemberConfig(provider, imageID, memberID string) string {
-	return provider + fmt.Sprintf(`
-resource "glance_image_member" "test" {
-  image_id  = %q
-  member_id = %q
-}
-`, imageID, memberID)
+	return provider + memberBlock("test", imageID, memberID)
 }
 
 // Behind TLS with a private CA: by default the certificate is not trusted, and the error

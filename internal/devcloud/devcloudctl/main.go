@@ -11,8 +11,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,12 +31,10 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/imagedata"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
+	"gopkg.in/yaml.v3"
 
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 )
-
-// The tenant projects; each gets a user of the same name with member+reader on it.
-var tenants = []string{"producer", "consumer", "consumer2"}
 
 func main() {
 	if len(os.Args) < 2 {
@@ -106,13 +107,13 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	}
 
 	projectIDs := map[string]string{"service": service}
-	for _, name := range tenants {
+	for _, name := range devcloud.Tenants {
 		p, err := ensureProject(ctx, id, name)
 		if err != nil {
 			return err
 		}
 		projectIDs[name] = p
-		if err := ensureUser(ctx, id, name, password(name), p, "member", "reader"); err != nil {
+		if err := ensureUser(ctx, id, name, devcloud.Password(name), p, "member", "reader"); err != nil {
 			return err
 		}
 	}
@@ -132,7 +133,7 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	}
 
 	// The producer's images: one it can share, one it cannot.
-	img, err := cloudClient(ctx, cloudsFile, "producer")
+	img, err := cloudClient(ctx, cloudsFile, devcloud.Producer)
 	if err != nil {
 		return err
 	}
@@ -145,49 +146,64 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 		return err
 	}
 
-	env := []string{
-		"OS_CLIENT_CONFIG_FILE=" + cloudsFile,
-		"GLANCE_DEVCLOUD_AUTH_URL=" + f.authURL,
-		"GLANCE_DEVCLOUD_IMAGE_URL=" + f.glanceURL,
-		"GLANCE_DEVCLOUD_SHARED_IMAGE_ID=" + shared,
-		"GLANCE_DEVCLOUD_PRIVATE_IMAGE_ID=" + private,
-		fmt.Sprintf("GLANCE_DEVCLOUD_MEMBER_QUOTA=%d", f.memberQuota),
-		fmt.Sprintf("GLANCE_DEVCLOUD_SHORT_TOKEN_SECONDS=%d", f.shortTokenSeconds),
-		"GLANCE_DEVCLOUD_APPCRED_SECRET=" + appCredSecret,
+	env := map[string]string{
+		devcloud.EnvCloudsFile:        cloudsFile,
+		devcloud.EnvAuthURL:           f.authURL,
+		devcloud.EnvImageURL:          f.glanceURL,
+		devcloud.EnvSharedImageID:     shared,
+		devcloud.EnvPrivateImageID:    private,
+		devcloud.EnvMemberQuota:       strconv.Itoa(f.memberQuota),
+		devcloud.EnvShortTokenSeconds: strconv.Itoa(f.shortTokenSeconds),
+		devcloud.EnvAppCredSecret:     appCredSecret,
 	}
 	for name, p := range projectIDs {
-		env = append(env, fmt.Sprintf("GLANCE_DEVCLOUD_%s_PROJECT_ID=%s", strings.ToUpper(name), p))
+		env[devcloud.EnvProjectID(name)] = p
 	}
 	var b bytes.Buffer
-	for _, kv := range env {
-		fmt.Fprintf(&b, "export %s\n", kv)
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		fmt.Fprintf(&b, "export %s=%s\n", k, env[k])
 	}
 	return os.WriteFile(filepath.Join(f.dir, "env"), b.Bytes(), 0o600)
 }
 
-// password is the throw-away password of a devcloud tenant user.
-func password(user string) string { return "devcloud-" + user }
+// cloudEntry is one cloud of clouds.yaml, as gophercloud's clouds package reads it.
+type cloudEntry struct {
+	RegionName         string            `yaml:"region_name"`
+	IdentityAPIVersion int               `yaml:"identity_api_version"`
+	AuthType           string            `yaml:"auth_type,omitempty"`
+	Auth               map[string]string `yaml:"auth"`
+}
 
 // writeClouds writes the clouds admin, producer, consumer, consumer2; producer-short-token
-// (the producer through the Keystone whose tokens expire quickly) and producer-appcred (the
-// producer's application credential).
+// (the producer through the Keystone whose tokens expire quickly), producer-appcred (the
+// producer's application credential), and the guides' names for some of them.
 func writeClouds(path string, f bootstrapFlags, appCredID string) error {
-	var b bytes.Buffer
-	b.WriteString("clouds:\n")
-	entry := func(cloud, authURL, user, pass, project string) {
-		fmt.Fprintf(&b, "  %s:\n    region_name: RegionOne\n    identity_api_version: 3\n    auth:\n", cloud)
-		fmt.Fprintf(&b, "      auth_url: %s\n      username: %s\n      password: %s\n      project_name: %s\n", authURL, user, pass, project)
-		b.WriteString("      user_domain_name: Default\n      project_domain_name: Default\n")
+	clouds := map[string]cloudEntry{}
+	entry := func(cloud, authURL, user, pass string) {
+		clouds[cloud] = cloudEntry{RegionName: "RegionOne", IdentityAPIVersion: 3, Auth: map[string]string{
+			"auth_url": authURL, "username": user, "password": pass, "project_name": user,
+			"user_domain_name": "Default", "project_domain_name": "Default",
+		}}
 	}
-	entry("admin", f.authURL, "admin", f.adminPassword, "admin")
-	for _, t := range tenants {
-		entry(t, f.authURL, t, password(t), t)
+	entry(devcloud.Admin, f.authURL, "admin", f.adminPassword)
+	for _, t := range devcloud.Tenants {
+		entry(t, f.authURL, t, devcloud.Password(t))
 	}
 	if f.shortAuthURL != "" {
-		entry("producer-short-token", f.shortAuthURL, "producer", password("producer"), "producer")
+		entry(devcloud.ProducerShortToken, f.shortAuthURL, devcloud.Producer, devcloud.Password(devcloud.Producer))
 	}
-	fmt.Fprintf(&b, "  producer-appcred:\n    region_name: RegionOne\n    identity_api_version: 3\n    auth_type: v3applicationcredential\n    auth:\n")
-	fmt.Fprintf(&b, "      auth_url: %s\n      application_credential_id: %s\n      application_credential_secret: %s\n", f.authURL, appCredID, appCredSecret)
+	clouds[devcloud.ProducerAppCred] = cloudEntry{RegionName: "RegionOne", IdentityAPIVersion: 3, AuthType: "v3applicationcredential", Auth: map[string]string{
+		"auth_url": f.authURL, "application_credential_id": appCredID, "application_credential_secret": appCredSecret,
+	}}
+	for alias, cloud := range devcloud.GuideClouds {
+		clouds[alias] = clouds[cloud]
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(map[string]any{"clouds": clouds}); err != nil {
+		return err
+	}
 	return os.WriteFile(path, b.Bytes(), 0o600)
 }
 
@@ -198,8 +214,8 @@ const appCredSecret = "devcloud-appcred-secret"
 // secret cannot be read back, so an existing one is replaced.
 func ensureAppCredential(ctx context.Context, authURL string) (string, error) {
 	pc, err := devcloud.LoginWith(ctx, gophercloud.AuthOptions{
-		IdentityEndpoint: authURL, Username: "producer", Password: password("producer"), DomainName: "Default",
-		Scope: &gophercloud.AuthScope{ProjectName: "producer", DomainName: "Default"},
+		IdentityEndpoint: authURL, Username: devcloud.Producer, Password: devcloud.Password(devcloud.Producer), DomainName: "Default",
+		Scope: &gophercloud.AuthScope{ProjectName: devcloud.Producer, DomainName: "Default"},
 	}, nil)
 	if err != nil {
 		return "", fmt.Errorf("producer login: %w", err)
@@ -384,14 +400,14 @@ func cloudClient(ctx context.Context, cloudsFile, cloud string) (*gophercloud.Se
 // membersCmd prints an image's members as "member_id status", one a line, or "no members".
 func membersCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("members", flag.ContinueOnError)
-	cloud := fs.String("cloud", "producer", "cloud name in clouds.yaml (OS_CLIENT_CONFIG_FILE)")
+	cloud := fs.String("cloud", devcloud.Producer, "cloud name in clouds.yaml (OS_CLIENT_CONFIG_FILE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: devcloudctl members [-cloud NAME] IMAGE_ID")
 	}
-	img, err := cloudClient(ctx, os.Getenv("OS_CLIENT_CONFIG_FILE"), *cloud)
+	img, err := cloudClient(ctx, os.Getenv(devcloud.EnvCloudsFile), *cloud)
 	if err != nil {
 		return err
 	}
@@ -416,14 +432,14 @@ func membersCmd(ctx context.Context, args []string) error {
 // interrupted run.
 func unshareCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("unshare", flag.ContinueOnError)
-	cloud := fs.String("cloud", "producer", "cloud name in clouds.yaml (OS_CLIENT_CONFIG_FILE)")
+	cloud := fs.String("cloud", devcloud.Producer, "cloud name in clouds.yaml (OS_CLIENT_CONFIG_FILE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
 		return fmt.Errorf("usage: devcloudctl unshare [-cloud NAME] IMAGE_ID MEMBER_ID")
 	}
-	img, err := cloudClient(ctx, os.Getenv("OS_CLIENT_CONFIG_FILE"), *cloud)
+	img, err := cloudClient(ctx, os.Getenv(devcloud.EnvCloudsFile), *cloud)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,251 @@
+package provider
+
+// The helpers every test file of this package may use: provider factories, HCL builders,
+// checks against Glance, and the terraform command run as users run it.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+// testAccProviders serves the provider in-process to the terraform binary on PATH.
+var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
+	"glance": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// --- HCL builders ---------------------------------------------------------------------------
+
+// providerSources are the addresses of the providers the tests use.
+var providerSources = map[string]string{
+	"glance":    "glancetf/glance",
+	"openstack": "terraform-provider-openstack/openstack",
+}
+
+// requiredProviders is the terraform block naming where each provider comes from.
+func requiredProviders(names ...string) string {
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_providers {\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "    %s = { source = %q }\n", n, providerSources[n])
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
+}
+
+// providerProducer configures the provider as the image owner from the local cloud's
+// clouds.yaml (OS_CLIENT_CONFIG_FILE).
+const providerProducer = `
+provider "glance" {
+  cloud = "producer"
+}
+`
+
+// providerVia configures the provider as cloud, talking to Glance through url (a proxy).
+func providerVia(cloud, url string) string {
+	return fmt.Sprintf("\nprovider \"glance\" {\n  cloud          = %q\n  image_endpoint = %q\n}\n", cloud, url)
+}
+
+// memberBlock is a glance_image_member; extra lines (provider, timeouts, depends_on) go last.
+func memberBlock(name, imageID, memberID string, extra ...string) string {
+	body := ""
+	for _, e := range extra {
+		body += "\n  " + strings.ReplaceAll(e, "\n", "\n  ")
+	}
+	return fmt.Sprintf("\nresource \"glance_image_member\" %q {\n  image_id  = %q\n  member_id = %q%s\n}\n", name, imageID, memberID, body)
+}
+
+// memberAddr is the address of memberBlock("test", …).
+const memberAddr = "glance_image_member.test"
+
+// imageMemberConfig shares imageID with memberID as the owner.
+func imageMemberConfig(imageID, memberID string) string {
+	return providerProducer + memberBlock("test", imageID, memberID)
+}
+
+// quoteAll is ids as the elements of an HCL list.
+func quoteAll(ids []string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = fmt.Sprintf("%q", id)
+	}
+	return strings.Join(q, ", ")
+}
+
+// --- checks -----------------------------------------------------------------------------------
+
+// rfc3339 is a timestamp as the provider writes it to state.
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+// emptyPlanAfterApply is every apply's last word: nothing left to change.
+var emptyPlanAfterApply = tfresource.ConfigPlanChecks{
+	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+}
+
+func checkMemberGone(t *testing.T, imageID, memberID string) func(*terraform.State) error {
+	return func(*terraform.State) error { return acctest.CheckMemberGone(t, [2]string{imageID, memberID}) }
+}
+
+// checkAPIStatus reads the member from Glance directly, as the image's owner.
+func checkAPIStatus(t *testing.T, imageID, memberID, want string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		m, err := acctest.GetMember(imageID, memberID, acctest.Image(t, devcloud.Producer))
+		if err != nil {
+			return fmt.Errorf("Glance: image %s member %s: %v", imageID, memberID, err)
+		}
+		if m.Status != want {
+			return fmt.Errorf("Glance: image %s member %s has status %q, want %q", imageID, memberID, m.Status, want)
+		}
+		return nil
+	}
+}
+
+// checkMembers compares Glance's member list with want, as the owner sees it.
+func checkMembers(t *testing.T, imageID string, want ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) {
+			return fmt.Errorf("Glance: image %s has members %v, want %v", imageID, got, sorted(want))
+		}
+		return nil
+	}
+}
+
+func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+
+// spaced lets a space in a pattern match Terraform's line wrapping.
+func spaced(pattern string) string { return strings.ReplaceAll(pattern, " ", `\s+`) }
+
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = append([]string{"…"}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// --- the provider's own client and state, for tests that call a resource directly ------------
+
+// directClient is the provider's own client, logged in as a cloud of the local cloud's
+// clouds.yaml.
+func directClient(t *testing.T, cloud string) *glanceclient.Client {
+	t.Helper()
+	env := acctest.PreCheck(t)
+	cfg, err := glanceclient.Resolve(map[string]string{"cloud": cloud}, nil, env.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := glanceclient.New(context.Background(), cfg, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// emptyState is a null state of the resource's schema, ready to Set.
+func emptyState(r resource.Resource) tfsdk.State {
+	ctx := context.Background()
+	var sch resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sch)
+	return tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), nil)}
+}
+
+// memberState is a glance_image_member state of a pending membership, timeouts null.
+func memberState(t *testing.T, imageID, memberID string) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	state := emptyState(&imageMemberResource{})
+	m := imageMemberFromAPI(&glanceclient.Member{ImageID: imageID, MemberID: memberID, Status: "pending", Schema: "/v2/schemas/member"}, timeouts.Value{})
+	if d := state.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts); d.HasError() { // null, of the schema's type
+		t.Fatal(d)
+	}
+	if d := state.Set(ctx, m); d.HasError() {
+		t.Fatal(d)
+	}
+	return state
+}
+
+// --- the terraform command ------------------------------------------------------------------
+
+// workdir runs the terraform binary itself, as users do, for the tests that need what the
+// test framework does not expose: -parallelism, TF_LOG output, exit codes, signals. The
+// provider comes from TestMain's filesystem mirror.
+type workdir struct {
+	t   testing.TB
+	dir string
+	env []string
+}
+
+func newWorkdir(t testing.TB, config string, env ...string) *workdir {
+	t.Helper()
+	w := &workdir{t: t, dir: t.TempDir(), env: env}
+	if !strings.Contains(config, "required_providers") {
+		config = requiredProviders("glance") + config
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.must("init", "-input=false")
+	return w
+}
+
+// command is terraform args in the work directory, with the test's environment.
+func (w *workdir) command(args ...string) *exec.Cmd {
+	cmd := exec.Command("terraform", append(args, "-no-color")...)
+	cmd.Dir = w.dir
+	cmd.Env = append(os.Environ(), w.env...)
+	return cmd
+}
+
+// run returns terraform's combined output and exit code.
+func (w *workdir) run(args ...string) (string, int) {
+	w.t.Helper()
+	out, err := w.command(args...).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(out), ee.ExitCode()
+	}
+	if err != nil {
+		w.t.Fatalf("terraform %s: %v", args[0], err)
+	}
+	return string(out), 0
+}
+
+func (w *workdir) must(args ...string) string {
+	w.t.Helper()
+	out, code := w.run(args...)
+	if code != 0 {
+		w.t.Fatalf("terraform %s failed (exit %d):\n%s", strings.Join(args, " "), code, tail(out, 60))
+	}
+	return out
+}
+
+// expectEmptyPlan is the check after every apply: nothing left to change. It returns the
+// plan's output.
+func (w *workdir) expectEmptyPlan() string {
+	w.t.Helper()
+	out, code := w.run("plan", "-detailed-exitcode", "-input=false")
+	if code != 0 {
+		w.t.Fatalf("the plan after apply is not empty (exit %d):\n%s", code, tail(out, 60))
+	}
+	return out
+}
