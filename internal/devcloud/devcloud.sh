@@ -200,6 +200,65 @@ init_databases() {
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# listeners PORT: the pids listening on TCP port PORT (any address), from /proc, so that no
+# tool beyond bash is needed. Empty when nothing listens (or its owner is not visible).
+listeners() {
+  local hex inodes pid fd
+  hex=$(printf '%04X' "$1")
+  inodes=$(awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u)
+  [ -n "$inodes" ] || return 0
+  for fd in /proc/[0-9]*/fd/*; do
+    local link
+    link=$(readlink "$fd" 2>/dev/null) || continue
+    for inode in $inodes; do
+      if [ "$link" = "socket:[$inode]" ]; then
+        pid=${fd#/proc/}
+        echo "${pid%%/*}"
+      fi
+    done
+  done | sort -u
+}
+
+# describe PIDS: "pid 123 (uwsgi --plugin …)" for each.
+describe() {
+  local pid out=""
+  for pid in "$@"; do
+    out+="${out:+, }pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-100 | sed 's/ *$//'))"
+  done
+  echo "${out:-a process this user cannot see}"
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# check_port NAME PORT VARIABLE: before starting NAME, refuse a port that something else holds
+# (another checkout's local cloud, a devstack): a second service beside it would answer half
+# the requests from another database.
+check_port() {
+  port_taken "$2" || return 0
+  log "cannot start $1: 127.0.0.1:$2 is already in use by $(describe $(listeners "$2"))."
+  log "Stop that process, or choose free ports: DEVCLOUD_KEYSTONE_PORT ($kport), DEVCLOUD_SHORT_KEYSTONE_PORT ($skport), DEVCLOUD_GLANCE_PORT ($gport); $3 is the one for $1."
+  exit 1
+}
+
+check_ports() {
+  alive "$dir/keystone.pid" || check_port keystone "$kport" DEVCLOUD_KEYSTONE_PORT
+  alive "$dir/keystone-short.pid" || check_port keystone-short "$skport" DEVCLOUD_SHORT_KEYSTONE_PORT
+  alive "$dir/glance.pid" || check_port glance "$gport" DEVCLOUD_GLANCE_PORT
+}
+
+# check_answering NAME PORT PIDFILE: the process that answers on PORT is the one we started,
+# not one that held the port before it (its own bind then failed).
+check_answering() {
+  local pid
+  pid=$(cat "$3")
+  if ! listeners "$2" | grep -qx "$pid"; then
+    log "$1 (pid $pid) is not the process listening on 127.0.0.1:$2: $(describe $(listeners "$2")) is. Stopping ours."
+    kill "$pid" 2>/dev/null || true
+    rm -f "$3"
+    exit 1
+  fi
+}
+
 wait_for() { # url name
   for _ in $(seq 1 120); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
@@ -222,6 +281,7 @@ start_keystone() { # name port config
     echo $! >"$dir/$1.pid"
   fi
   wait_for "http://127.0.0.1:$2/v3" "$1-uwsgi"
+  check_answering "$1" "$2" "$dir/$1.pid"
 }
 
 start_services() {
@@ -234,6 +294,7 @@ start_services() {
     echo $! >"$dir/glance.pid"
   fi
   wait_for "http://127.0.0.1:$gport/healthcheck" glance-api
+  check_answering glance "$gport" "$dir/glance.pid"
 }
 
 bootstrap() {
@@ -246,6 +307,7 @@ bootstrap() {
 
 up() {
   mkdir -p "$dir"/{bin,log,images,staging,tasks}
+  check_ports
   install_packages
   write_launchers
   write_configs

@@ -26,6 +26,8 @@ type Client struct {
 	ProjectID string
 	// FixedToken says the provider was given a token, which cannot be renewed.
 	FixedToken bool
+	// AuthURL is Keystone's, for the messages about logging in again.
+	AuthURL string
 }
 
 // New authenticates with Keystone and finds the image service. userAgent names the provider
@@ -37,7 +39,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	if err != nil {
 		return nil, &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from("auth_url"), cfg.Get("auth_url"), err)}
 	}
-	pc.HTTPClient = http.Client{Transport: &loggingTransport{next: transport, secrets: cfg.Secrets()}}
+	pc.HTTPClient = http.Client{Transport: &loggingTransport{next: &trackingTransport{next: transport}, secrets: cfg.Secrets()}}
 	pc.UserAgent.Prepend(userAgent)
 	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
@@ -45,7 +47,11 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	// Retries start after the first login: at configure time a refused connection is far more
 	// likely a wrong auth_url than a blip, and the user should hear so at once. Later calls,
 	// re-authentication included, retry transient failures.
-	pc.RetryFunc = newRetryPolicy(cfg.MaxRetries).retry
+	policy := newRetryPolicy(cfg.MaxRetries)
+	pc.RetryFunc = policy.retry
+	if pc.ReauthFunc != nil {
+		pc.ReauthFunc = policy.reauth(cfg.Get("auth_url"), pc.ReauthFunc)
+	}
 
 	var image *gophercloud.ServiceClient
 	if ep := cfg.Get("image_endpoint"); ep != "" {
@@ -57,7 +63,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 			return nil, &ConfigError{Attr: "region", Msg: fmt.Sprintf("The service catalog has no image service for region %q and interface %q: %s. Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL.", cfg.Get("region"), cfg.Availability(), err)}
 		}
 	}
-	c := &Client{image: image, FixedToken: cfg.Get("token") != ""}
+	c := &Client{image: image, FixedToken: cfg.Get("token") != "", AuthURL: cfg.Get("auth_url")}
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
 			c.ProjectID = p.ID
@@ -159,7 +165,7 @@ func findMessage(v any) string {
 // NewStatic is a client for a fixed image endpoint and token, without Keystone: for tests
 // that need answers a real cloud cannot be made to give.
 func NewStatic(imageEndpoint, token, projectID string) *Client {
-	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: &loggingTransport{next: http.DefaultTransport, secrets: []string{token}}}}
+	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: &loggingTransport{next: &trackingTransport{next: http.DefaultTransport}, secrets: []string{token}}}}
 	pc.SetToken(token)
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
 	ep := strings.TrimSuffix(imageEndpoint, "/") + "/"

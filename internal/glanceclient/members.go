@@ -3,6 +3,7 @@ package glanceclient
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
@@ -17,55 +18,66 @@ type Member = members.Member
 type Image = images.Image
 
 // AddMember shares imageID with project memberID: POST /v2/images/{id}/members. When a
-// try's outcome was unknown (its answer lost) and a retry answers 409, the first try did
-// the work: the member is read back and returned. A 409 with no such try is the caller's.
+// try's answer was lost and a retry answers 409, the first try did the work: the member is
+// read back and returned. A 409 with no such try is the caller's. A failure after a lost
+// answer is an *OutcomeUnknownError: the member may exist.
 func (c *Client) AddMember(ctx context.Context, imageID, memberID string) (*Member, error) {
 	ctx, t := track(ctx)
-	m, err := members.Create(ctx, c.image, imageID, memberID).Extract()
-	if gophercloud.ResponseCodeIs(err, http.StatusConflict) && t.unknownOutcome.Load() {
+	m, err := members.Create(ctx, c.image, seg(imageID), memberID).Extract()
+	if gophercloud.ResponseCodeIs(err, http.StatusConflict) && t.answerLost.Load() {
 		tflog.Info(ctx, "a retried add answered 409: an earlier try added the member; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
 		return c.GetMember(ctx, imageID, memberID)
 	}
-	return m, err
+	return m, t.unknownOutcome(err)
 }
 
 // GetMember reads one membership: GET /v2/images/{id}/members/{member}.
 func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Member, error) {
-	return members.Get(ctx, c.image, imageID, memberID).Extract()
+	return members.Get(ctx, c.image, seg(imageID), seg(memberID)).Extract()
 }
 
 // RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}. A retry that
-// answers 404 after a try whose answer was lost means that try removed it: done.
+// answers 404 after a try whose answer was lost means that try removed it: done. A failure
+// after a lost answer is an *OutcomeUnknownError: the member may be gone.
 func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) error {
 	ctx, t := track(ctx)
-	err := members.Delete(ctx, c.image, imageID, memberID).ExtractErr()
-	if IsNotFound(err) && t.unknownOutcome.Load() {
+	err := members.Delete(ctx, c.image, seg(imageID), seg(memberID)).ExtractErr()
+	if IsNotFound(err) && t.answerLost.Load() {
 		tflog.Info(ctx, "a retried remove answered 404: an earlier try removed the member", map[string]any{"image_id": imageID, "member_id": memberID})
 		return nil
 	}
-	return err
+	return t.unknownOutcome(err)
 }
 
 // GetImage reads an image; used to explain a failed member call (is it gone, or not shared?).
 func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
-	return images.Get(ctx, c.image, imageID).Extract()
+	return images.Get(ctx, c.image, seg(imageID)).Extract()
 }
 
 // UpdateMemberStatus sets a membership's status as the member project: PUT
-// /v2/images/{id}/members/{member}.
+// /v2/images/{id}/members/{member}. Setting a status twice is harmless, so a lost answer is
+// simply retried; a failure after one is an *OutcomeUnknownError.
 func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, status string) (*Member, error) {
-	return members.Update(ctx, c.image, imageID, memberID, members.UpdateOpts{Status: status}).Extract()
+	ctx, t := track(ctx)
+	m, err := members.Update(ctx, c.image, seg(imageID), seg(memberID), members.UpdateOpts{Status: status}).Extract()
+	return m, t.unknownOutcome(err)
 }
 
 // ListMembers reads every member of an image in one request: GET /v2/images/{id}/members
 // (Glance does not paginate members).
 func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
-	page, err := members.List(c.image, imageID).AllPages(ctx)
+	page, err := members.List(c.image, seg(imageID)).AllPages(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return members.ExtractMembers(page)
 }
+
+// seg is an ID as one segment of a URL path: escaped, so that a member ID such as
+// "victim?x=1" names exactly itself and never another member (gophercloud joins path
+// segments as they are). The provider refuses IDs that are "." or ".." at plan time, since a
+// proxy may resolve those.
+func seg(id string) string { return url.PathEscape(id) }
 
 // MemberStatuses are the answers a member project can give, in the order we list them.
 var MemberStatuses = []string{"pending", "accepted", "rejected"}

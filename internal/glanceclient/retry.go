@@ -8,9 +8,10 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
+	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -57,17 +58,8 @@ func (e *RetriesExhaustedError) Error() string {
 func (e *RetriesExhaustedError) Unwrap() error { return e.Err }
 
 func (p *retryPolicy) retry(ctx context.Context, method, url string, _ *gophercloud.RequestOpts, err error, failCount uint) error {
-	if ctx.Err() != nil {
-		return err // cancelled or timed out: the operation is over
-	}
-	transient, unknownOutcome := classify(err)
-	if !transient {
-		return err
-	}
-	if unknownOutcome {
-		if t, ok := ctx.Value(trackerKey{}).(*tracker); ok {
-			t.unknownOutcome.Store(true)
-		}
+	if ctx.Err() != nil || !transient(err) {
+		return err // cancelled, timed out, or an answer that another try would not change
 	}
 	attempts := int(failCount)
 	if p.max == 0 {
@@ -87,6 +79,37 @@ func (p *retryPolicy) retry(ctx context.Context, method, url string, _ *gophercl
 		return &RetriesExhaustedError{Attempts: attempts, Deadline: true, Err: err}
 	}
 	return nil
+}
+
+// KeystoneError is a failed login at Keystone after the first: the re-authentication that
+// Glance's 401 asked for. It names Keystone, so that nobody looks for the fault in Glance.
+type KeystoneError struct {
+	URL string
+	Err error
+}
+
+func (e *KeystoneError) Error() string {
+	return fmt.Sprintf("logging in again at Keystone (%s) failed: %v", e.URL, e.Err)
+}
+
+func (e *KeystoneError) Unwrap() error { return e.Err }
+
+// reauth makes gophercloud's re-authentication retry transient failures like any request,
+// within the operation's deadline: gophercloud logs in again through a copy of the client
+// taken before RetryFunc was set, and gives up at the first failure, so a Keystone restarting
+// for a few seconds would fail every call that needed a new token.
+func (p *retryPolicy) reauth(authURL string, login func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		for attempt := uint(1); ; attempt++ {
+			err := login(ctx)
+			if err == nil {
+				return nil
+			}
+			if err = p.retry(ctx, http.MethodPost, authURL, nil, err, attempt); err != nil {
+				return &KeystoneError{URL: authURL, Err: err}
+			}
+		}
+	}
 }
 
 // backoff is Retry-After when the service sent one, else base·2^(n-1) capped, of which a
@@ -119,34 +142,32 @@ func retryAfter(v string) (time.Duration, bool) {
 	return 0, false
 }
 
-// classify says whether a failure is worth another try, and whether the request may have
-// been carried out although its answer was lost.
-func classify(err error) (transient, unknownOutcome bool) {
+// transient says whether a failure is worth another try: no connection, a connection that
+// broke or timed out, or 429, 502, 503, 504. Nothing else: a 500 or a 4xx would answer the
+// same again.
+func transient(err error) bool {
 	var e gophercloud.ErrUnexpectedResponseCode
 	if errors.As(err, &e) {
 		switch e.Actual {
-		case http.StatusTooManyRequests:
-			return true, false // refused before any work
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return true, true // a proxy may have passed it on before failing
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
 		}
-		return false, false
+		return false
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false, false
+		return false
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true, false // never connected: nothing was sent
+		return true // never connected
+	}
+	for _, broken := range brokenConnection { // per platform: errno_*.go
+		if errors.Is(err, broken) {
+			return true
+		}
 	}
 	var netErr net.Error
-	switch {
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.As(err, &netErr) && netErr.Timeout():
-		return true, true
-	}
-	return false, false
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr) && netErr.Timeout()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -160,13 +181,63 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// tracker remembers, for one logical call, whether an earlier try may have done the work:
-// a retried POST that then answers 409, or a retried DELETE that answers 404, succeeded.
-type tracker struct{ unknownOutcome atomic.Bool }
+// OutcomeUnknownError is a failed change that Glance may nevertheless have made: a request
+// left and its answer was lost (the connection broke, the operation's timeout or the user
+// interrupted it, or a proxy answered 502/503/504). Callers must not assume either outcome.
+type OutcomeUnknownError struct{ Err error }
+
+func (e *OutcomeUnknownError) Error() string { return e.Err.Error() }
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// tracker remembers, for one logical call (all its tries), whether a request left whose
+// answer was lost: a retried POST that then answers 409, or a retried DELETE that answers
+// 404, succeeded; a call that fails after such a request has an unknown outcome.
+type tracker struct{ answerLost atomic.Bool }
 
 type trackerKey struct{}
 
 func track(ctx context.Context) (context.Context, *tracker) {
 	t := &tracker{}
 	return context.WithValue(ctx, trackerKey{}, t), t
+}
+
+// unknownOutcome wraps err when a request of the call left and its answer was lost.
+func (t *tracker) unknownOutcome(err error) error {
+	if err != nil && t.answerLost.Load() {
+		return &OutcomeUnknownError{Err: err}
+	}
+	return err
+}
+
+// trackingTransport tells a tracked call's tracker when a request was written out in full
+// and its answer then lost, or came from a proxy that may have passed it on (502, 503, 504).
+// A request that never connected, or was cancelled before it was written, changed nothing.
+// Keystone's logins are not the call's requests and are left out.
+type trackingTransport struct{ next http.RoundTripper }
+
+func (tt *trackingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t, ok := req.Context().Value(trackerKey{}).(*tracker)
+	if !ok || isAuthRequest(req) {
+		return tt.next.RoundTrip(req)
+	}
+	var written atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(i httptrace.WroteRequestInfo) { written.Store(i.Err == nil) },
+	}))
+	resp, err := tt.next.RoundTrip(req)
+	lost := err != nil
+	if resp != nil {
+		switch resp.StatusCode {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			lost = true
+		}
+	}
+	if lost && written.Load() {
+		t.answerLost.Store(true)
+	}
+	return resp, err
+}
+
+func isAuthRequest(req *http.Request) bool {
+	return strings.HasSuffix(strings.TrimSuffix(req.URL.Path, "/"), "/auth/tokens")
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -181,31 +182,136 @@ func TestRemoveMember_retriedDeleteFindingItGoneIsDone(t *testing.T) {
 	}
 }
 
-func TestClassify(t *testing.T) {
+func TestTransient(t *testing.T) {
 	t.Parallel()
 	dial := &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}
-	reset := &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "read", Err: syscall.ECONNRESET}}
 	cases := []struct {
-		err                error
-		transient, unknown bool
+		err       error
+		transient bool
 	}{
-		{dial, true, false},
-		{reset, true, true},
-		{&url.Error{Op: "Post", URL: "http://x", Err: io.EOF}, true, true},
-		{&url.Error{Op: "Post", URL: "http://x", Err: timeoutErr{}}, true, true},
-		{context.DeadlineExceeded, false, false},
-		{&url.Error{Op: "Post", URL: "http://x", Err: context.Canceled}, false, false},
-		{errors.New("x509: certificate signed by unknown authority"), false, false},
-		{gophercloud.ErrUnexpectedResponseCode{Actual: 429}, true, false},
-		{gophercloud.ErrUnexpectedResponseCode{Actual: 503}, true, true},
-		{gophercloud.ErrUnexpectedResponseCode{Actual: 400}, false, false},
-		{gophercloud.ErrUnexpectedResponseCode{Actual: 401}, false, false},
-		{gophercloud.ErrUnexpectedResponseCode{Actual: 409}, false, false},
+		{dial, true},
+		{&url.Error{Op: "Post", URL: "http://x", Err: io.EOF}, true},
+		{&url.Error{Op: "Post", URL: "http://x", Err: timeoutErr{}}, true},
+		{context.DeadlineExceeded, false},
+		{&url.Error{Op: "Post", URL: "http://x", Err: context.Canceled}, false},
+		{errors.New("x509: certificate signed by unknown authority"), false},
+		{gophercloud.ErrUnexpectedResponseCode{Actual: 429}, true},
+		{gophercloud.ErrUnexpectedResponseCode{Actual: 502}, true},
+		{gophercloud.ErrUnexpectedResponseCode{Actual: 503}, true},
+		{gophercloud.ErrUnexpectedResponseCode{Actual: 504}, true},
+		{gophercloud.ErrUnexpectedResponseCode{Actual: 500}, false},
+		{gophercloud.ErrUnexpectedResponseCode{Actual: 400}, false},
+		{gophercloud.ErrUnexpectedResponseCode{Actual: 401}, false},
+		{gophercloud.ErrUnexpectedResponseCode{Actual: 409}, false},
+	}
+	// A broken connection as this platform's network stack reports it (errno_*.go; on Windows
+	// the WSA errors, which syscall.ECONNRESET never matches there).
+	for _, errno := range brokenConnection {
+		cases = append(cases, struct {
+			err       error
+			transient bool
+		}{&url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "read", Err: os.NewSyscallError("read", errno)}}, true})
 	}
 	for _, tc := range cases {
-		if tr, un := classify(tc.err); tr != tc.transient || un != tc.unknown {
-			t.Errorf("classify(%v) = %v, %v; want %v, %v", tc.err, tr, un, tc.transient, tc.unknown)
+		if got := transient(tc.err); got != tc.transient {
+			t.Errorf("transient(%v) = %v, want %v", tc.err, got, tc.transient)
 		}
+	}
+}
+
+// A failed change says whether it may have happened: only when a request was written out and
+// its answer lost.
+func TestOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	hold := func(w http.ResponseWriter) { time.Sleep(time.Second); w.WriteHeader(200) } // past the caller's patience
+	cases := []struct {
+		name    string
+		answers []answer
+		cancel  time.Duration // cancel the call after this long; 0: never
+		unknown bool
+	}{
+		{"answer lost, retries spent", []answer{lost, lost, lost, lost}, 0, true},
+		{"503 three times, then 503", []answer{status(503, ""), status(503, ""), status(503, ""), status(503, "")}, 0, true},
+		{"429 four times: refused, never done", []answer{status(429, ""), status(429, ""), status(429, ""), status(429, "")}, 0, false},
+		{"500: Glance answered", []answer{status(500, "")}, 0, false},
+		{"403: Glance answered", []answer{status(403, "")}, 0, false},
+		{"cancelled while Glance holds the answer", []answer{hold}, 300 * time.Millisecond, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newScripted(t, tc.answers...)
+			ctx := context.Background()
+			if tc.cancel > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tc.cancel)
+				defer cancel()
+			}
+			_, err := c.AddMember(ctx, img, "p1")
+			var unknown *OutcomeUnknownError
+			if err == nil || errors.As(err, &unknown) != tc.unknown {
+				t.Errorf("AddMember: %v; outcome unknown = %v, want %v", err, errors.As(err, &unknown), tc.unknown)
+			}
+			if tc.cancel == 0 {
+				return
+			}
+			if err := c.RemoveMember(ctx, img, "p1"); err == nil || errors.As(err, &unknown) {
+				t.Errorf("a call cancelled before it sent anything is not of unknown outcome: %v", err)
+			}
+		})
+	}
+	// Nothing listens: nothing was sent.
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	c := NewStatic(closed.URL, "token", "owner")
+	var unknown *OutcomeUnknownError
+	if _, err := c.AddMember(context.Background(), img, "p1"); err == nil || errors.As(err, &unknown) {
+		t.Errorf("a refused connection changed nothing: %v", err)
+	}
+}
+
+// Logging in again retries a Keystone that is away for a moment, within the deadline, and
+// names Keystone when it gives up; a refusal of the credentials is not retried.
+func TestReauth_retriesKeystone(t *testing.T) {
+	t.Parallel()
+	const authURL = "http://127.0.0.1:5000/v3"
+	refused := &url.Error{Op: "Post", URL: authURL + "/auth/tokens", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}
+	policy := func() (*retryPolicy, *[]time.Duration) {
+		p := newRetryPolicy(3)
+		var waits []time.Duration
+		p.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+		return p, &waits
+	}
+	script := func(errs ...error) (func(context.Context) error, *int) {
+		n := 0
+		return func(context.Context) error {
+			n++
+			if n <= len(errs) {
+				return errs[n-1]
+			}
+			return nil
+		}, &n
+	}
+
+	p, waits := policy()
+	login, n := script(refused, gophercloud.ErrUnexpectedResponseCode{Actual: 503})
+	if err := p.reauth(authURL, login)(context.Background()); err != nil || *n != 3 || len(*waits) != 2 {
+		t.Errorf("Keystone away twice, then back: err %v after %d logins and waits %v; want success on the third", err, *n, *waits)
+	}
+
+	p, _ = policy()
+	login, n = script(refused, refused, refused, refused, refused)
+	err := p.reauth(authURL, login)(context.Background())
+	var ke *KeystoneError
+	var ex *RetriesExhaustedError
+	if !errors.As(err, &ke) || !errors.As(err, &ex) || *n != 4 || !strings.Contains(err.Error(), "Keystone ("+authURL+")") {
+		t.Errorf("Keystone away for good: %v after %d logins; want a KeystoneError naming %s after 4", err, *n, authURL)
+	}
+
+	p, _ = policy()
+	login, n = script(gophercloud.ErrUnexpectedResponseCode{Actual: 401})
+	if err := p.reauth(authURL, login)(context.Background()); !errors.As(err, &ke) || *n != 1 {
+		t.Errorf("credentials refused: %v after %d logins; want a KeystoneError at once", err, *n)
 	}
 }
 

@@ -33,7 +33,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, t.secrets...)
 		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, t.secrets...)
 	}
-	isAuth := strings.HasSuffix(strings.TrimSuffix(req.URL.Path, "/"), "/auth/tokens")
+	isAuth := isAuthRequest(req)
 
 	reqFields := map[string]any{"method": req.Method, "url": req.URL.String(), "headers": maskedHeaders(req.Header)}
 	if req.Body != nil && req.GetBody != nil && !isAuth {

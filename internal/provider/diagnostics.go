@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
+	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -16,25 +18,46 @@ import (
 // in plain words, what to do, then Glance's own message. Resources call memberError and
 // never build these strings themselves.
 
-// memberOp is what was being done when a member call failed.
-type memberOp string
+// memberOp is what was being done when a member call failed, and by which resource: the
+// way back after a lost answer differs.
+type memberOp int
 
 const (
-	opAdd    memberOp = "adding"
-	opRead   memberOp = "reading"
-	opRemove memberOp = "removing"
+	opAdd    memberOp = iota // glance_image_member
+	opRead                   // any single membership
+	opRemove                 // glance_image_member
 	// opStatus is the member project setting its answer (accept, reject, pending).
-	opStatus memberOp = "setting the status of"
+	opStatus
 	// opList is reading an image's whole member list (memberID is then "").
-	opList memberOp = "listing"
+	opList
+	// opListAdd and opListRemove are glance_image_members changing one member of its list.
+	opListAdd
+	opListRemove
 )
 
 var opSummary = map[memberOp]string{
-	opAdd:    "Error adding image member",
-	opRead:   "Error reading image member",
-	opRemove: "Error removing image member",
-	opStatus: "Error setting image member status",
-	opList:   "Error listing image members",
+	opAdd:        "Error adding image member",
+	opRead:       "Error reading image member",
+	opRemove:     "Error removing image member",
+	opStatus:     "Error setting image member status",
+	opList:       "Error listing image members",
+	opListAdd:    "Error adding image member",
+	opListRemove: "Error removing image member",
+}
+
+// afterLostAnswer is what happens next when a change may or may not have been made: every
+// resource converges on the next apply by itself, and says how.
+var afterLostAnswer = map[memberOp]string{
+	opAdd: "The request reached Glance but its answer was lost, so the membership may or may not exist. " +
+		"Terraform keeps this resource in state, marked tainted: the next apply reads Glance and adds the membership if it is missing, or replaces it (removes and adds it again) if it exists. Nothing to import or clean up by hand.",
+	opListAdd: "The request reached Glance but its answer was lost, so the membership may or may not exist. " +
+		"The next apply lists the image's members and adds only what is still missing.",
+	opRemove: "The request reached Glance but its answer was lost, so the membership may or may not be gone. " +
+		"It stays in state: the next apply reads Glance and removes it if it is still there.",
+	opListRemove: "The request reached Glance but its answer was lost, so the membership may or may not be gone. " +
+		"The next apply lists the image's members and removes it if it is still there.",
+	opStatus: "The request reached Glance but its answer was lost, so the answer may or may not have been recorded. " +
+		"The next apply sets it again: setting an answer twice is harmless.",
 }
 
 // memberError explains a failed member call. On a 403 it looks the image up once (only on
@@ -44,8 +67,6 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 	if memberID == "" { // a call on the whole member list
 		subject = fmt.Sprintf("Image %s: ", imageID)
 	}
-	glanceSays := "\n\nGlance said: " + glanceclient.Message(err)
-	var cause string
 	var exhausted *glanceclient.RetriesExhaustedError
 	if errors.As(err, &exhausted) {
 		subject += fmt.Sprintf("the request failed %d times in a row, each time with a failure worth retrying; ", exhausted.Attempts)
@@ -55,23 +76,26 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 			subject += "max_retries ended the retries (raise max_retries or OS_MAX_RETRIES if the cloud is often this busy). "
 		}
 	}
+	var unknown *glanceclient.OutcomeUnknownError
+	next := ""
+	if errors.As(err, &unknown) {
+		next = " " + afterLostAnswer[op]
+	}
+	var reauth *gophercloud.ErrUnableToReauthenticate
+	if errors.As(err, &reauth) {
+		return diag.NewErrorDiagnostic(opSummary[op], subject+fmt.Sprintf(
+			"Glance asked for a new token (HTTP 401), and %s. Check that Keystone is up and reachable at auth_url (%s), then run again; the provider already retried for as long as the operation's timeout and max_retries allow.",
+			reauth.ErrReauth, client.AuthURL)+next)
+	}
+	if glanceclient.Status(err) == 0 {
+		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err)+next)
+	}
+	var cause string
 	switch glanceclient.Status(err) {
-	case 0:
-		cause = fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the network.", err)
-		if attr, fix := glanceclient.TLSProblem(err); attr != "" {
-			cause = fmt.Sprintf("TLS with Glance failed (%s). %s", err, fix)
-		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			cause = "the operation's timeout passed before Glance answered. Raise it in the resource's timeouts block (for example timeouts { create = \"20m\" }) if the cloud is this slow."
-		}
-		if op == opAdd {
-			cause += " The request may or may not have reached Glance: apply again; if the member was created, Glance answers that it is already a member and you can import it."
-		}
-		return diag.NewErrorDiagnostic(opSummary[op], subject+cause)
 	case http.StatusConflict:
 		cause = fmt.Sprintf("project %s is already a member of image %s, added outside this resource. "+
-			"To manage that membership here, import it: terraform import glance_image_member.<name> %s/%s (or an import block with id = \"%s/%s\"), or remove this resource.",
-			memberID, imageID, imageID, memberID, imageID, memberID)
+			"To manage that membership here, import it: terraform import glance_image_member.<name> %s (or an import block with id = \"%s\"), or remove this resource.",
+			memberID, imageID, memberImportID(imageID, memberID), memberImportID(imageID, memberID))
 	case http.StatusForbidden:
 		if op == opStatus {
 			cause = fmt.Sprintf("only the member project can accept or reject an image it was offered, and the provider acts as project %s, not %s (the image's owner cannot answer for its members). Configure this provider with credentials scoped to project %s.", client.ProjectID, memberID, memberID)
@@ -94,7 +118,21 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 	default:
 		cause = fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.", glanceclient.Status(err))
 	}
-	return diag.NewErrorDiagnostic(opSummary[op], subject+cause+glanceSays)
+	return diag.NewErrorDiagnostic(opSummary[op], subject+cause+next+"\n\nGlance said: "+glanceclient.Message(err))
+}
+
+// noAnswerCause explains a call that got no answer from Glance at all.
+func noAnswerCause(err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "the run was interrupted (Ctrl-C, or Terraform was told to stop) before Glance answered."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the operation's timeout passed before Glance answered. Raise it in the resource's timeouts block (for example timeouts { create = \"20m\" }) if the cloud is this slow."
+	}
+	if attr, fix := glanceclient.TLSProblem(err); attr != "" {
+		return fmt.Sprintf("TLS with Glance failed (%s). %s", err, fix)
+	}
+	return fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the network.", err)
 }
 
 // forbiddenCause tells the reasons Glance refuses a member change apart.
@@ -110,7 +148,7 @@ func forbiddenCause(ctx context.Context, client *glanceclient.Client, op memberO
 		return fmt.Sprintf("image %s has visibility '%s'; only images with visibility 'shared' can have members. Set its visibility to shared (openstack image set --shared %s) and apply again.", imageID, img.Visibility, imageID)
 	}
 	if client.ProjectID != "" && img.Owner != client.ProjectID {
-		return fmt.Sprintf("image %s is owned by project %s, but the provider acts as project %s; only the owner can %s members. Use credentials scoped to project %s.", imageID, img.Owner, client.ProjectID, map[memberOp]string{opAdd: "add", opRemove: "remove", opRead: "read", opList: "list"}[op], img.Owner)
+		return fmt.Sprintf("image %s is owned by project %s, but the provider acts as project %s; only the owner can %s members. Use credentials scoped to project %s.", imageID, img.Owner, client.ProjectID, map[memberOp]string{opAdd: "add", opListAdd: "add", opRemove: "remove", opListRemove: "remove", opRead: "read", opList: "list"}[op], img.Owner)
 	}
 	return fmt.Sprintf("Glance refused the change to image %s although it is shared and owned by this project: the provider's user probably lacks the member role on project %s.", imageID, client.ProjectID)
 }
@@ -169,4 +207,22 @@ func invalidImportID(form string, err error) diag.Diagnostic {
 	}[form]
 	return diag.NewErrorDiagnostic("Invalid import ID",
 		fmt.Sprintf("The import ID must have the form %s, for example %s; %s.", form, example, err))
+}
+
+// membersRemovedOnCreate warns at plan time that creating glance_image_members removes the
+// image's members that member_ids leaves out.
+func membersRemovedOnCreate(imageID string, removed []string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Creating glance_image_members removes members",
+		fmt.Sprintf("Image %s has %d member(s) that member_ids leaves out: %s. glance_image_members owns the whole list, so the apply removes them (and their answers). "+
+			"To keep them, add their IDs to member_ids; to keep managing them elsewhere, use glance_image_member for each project instead.",
+			imageID, len(removed), strings.Join(removed, ", ")))
+}
+
+// answerOnDestroy warns at plan time which answer destroying glance_image_member_acceptance
+// leaves behind.
+func answerOnDestroy(imageID, memberID, status, onDestroy string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Destroying the answer leaves the membership "+onDestroy,
+		fmt.Sprintf("Image %s, member %s: a member project cannot end a membership (only the image's owner can), so destroying glance_image_member_acceptance sets its answer from '%s' to '%s' (status_on_destroy). "+
+			"The image stays shared with project %s. To leave another answer, set status_on_destroy and apply before destroying; to end the membership, destroy the owner's glance_image_member.",
+			imageID, memberID, status, onDestroy, memberID))
 }

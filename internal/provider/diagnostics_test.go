@@ -6,57 +6,101 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
-// Answers a real Glance cannot be made to give: a server error and no answer at all. The
-// real refusals (409, 403, 404, 413) are covered against the local cloud in TestAccBadInput.
+// Answers a real Glance cannot be made to give on demand: a server error, no answer at all,
+// an answer lost after the request arrived, a user's interruption. The real refusals (409,
+// 403, 404, 413) are covered against the local cloud in TestAccBadInput; a lost answer and an
+// interruption against the real Glance in TestAccInterrupted_*.
 func TestMemberErrorWithoutARealCause(t *testing.T) {
 	t.Parallel()
-	const img, member = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", "proj"
-	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	const img, member = exampleImageID, "proj"
+	serve := func(h http.HandlerFunc) string {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	broken := serve(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte(`{"message": "The server has either erred or is incapable of performing the requested operation.<br /><br />", "code": "500 Internal Server Error"}`))
-	}))
-	t.Cleanup(broken.Close)
-	expired := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	})
+	expired := serve(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		_, _ = w.Write([]byte(`{"error": {"code": 401, "message": "The request you have made requires authentication."}}`))
-	}))
-	t.Cleanup(expired.Close)
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closed.Close()
+	})
+	lost := serve(func(w http.ResponseWriter, _ *http.Request) { // the request arrived; the answer never left
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	})
+	slow := serve(func(w http.ResponseWriter, _ *http.Request) { time.Sleep(time.Second) })
+	closedSrv := httptest.NewServer(http.NotFoundHandler())
+	closedSrv.Close()
+	closed := closedSrv.URL
 
+	add := func(ctx context.Context, c *glanceclient.Client) error {
+		_, err := c.AddMember(ctx, img, member)
+		return err
+	}
+	remove := func(ctx context.Context, c *glanceclient.Client) error { return c.RemoveMember(ctx, img, member) }
+	answer := func(ctx context.Context, c *glanceclient.Client) error {
+		_, err := c.UpdateMemberStatus(ctx, img, member, "accepted")
+		return err
+	}
+	read := func(ctx context.Context, c *glanceclient.Client) error {
+		_, err := c.GetMember(ctx, img, member)
+		return err
+	}
+	const unsure = "may or may not"
 	cases := []struct {
-		name     string
-		endpoint string
-		op       memberOp
-		contains []string
+		name      string
+		endpoint  string
+		call      func(context.Context, *glanceclient.Client) error
+		op        memberOp
+		interrupt bool
+		says, not []string
 	}{
-		{"server error", broken.URL, opRead, []string{"Error reading image member", "Image " + img + ", member " + member, "HTTP 500", "Glance said: The server has either erred"}},
-		{"no answer on add", closed.URL, opAdd, []string{"Error adding image member", "no answer from Glance", "may or may not have reached Glance", "import it"}},
-		{"no answer on remove", closed.URL, opRemove, []string{"Error removing image member", "no answer from Glance"}},
+		{"server error", broken, read, opRead, false, []string{"Error reading image member", "Image " + img + ", member " + member, "HTTP 500", "Glance said: The server has either erred"}, nil},
+		{"no answer on add: nothing sent", closed, add, opAdd, false, []string{"Error adding image member", "no answer from Glance", "Check image_endpoint"}, []string{unsure, "import"}},
+		{"no answer on remove: nothing sent", closed, remove, opRemove, false, []string{"Error removing image member", "no answer from Glance"}, []string{unsure}},
+		{"answer lost on add", lost, add, opAdd, false, []string{"reached Glance but its answer was lost", "membership may or may not exist", "marked tainted", "Nothing to import"}, []string{"import it"}},
+		{"answer lost on a list's add", lost, add, opListAdd, false, []string{"may or may not exist", "lists the image's members and adds only what is still missing"}, []string{"import", "tainted"}},
+		{"answer lost on remove", lost, remove, opRemove, false, []string{"may or may not be gone", "removes it if it is still there"}, nil},
+		{"answer lost on a status", lost, answer, opStatus, false, []string{"may or may not have been recorded", "sets it again"}, nil},
+		{"interrupted while Glance works", slow, add, opAdd, true, []string{"the run was interrupted (Ctrl-C", unsure, "tainted"}, []string{"no answer from Glance", "import it"}},
 		// A real Glance gives this once a given token expires mid-run; the unit test spares
 		// waiting for it. (Re-authentication with a password is TestAccProvider_reauthentication.)
-		{"given token expired", expired.URL, opRead, []string{"token given in token (OS_TOKEN)", "cannot be renewed", "password or application credential"}},
+		{"given token expired", expired, read, opRead, false, []string{"token given in token (OS_TOKEN)", "cannot be renewed", "password or application credential"}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			client := glanceclient.NewStatic(tc.endpoint, "token", "caller")
-			_, err := client.GetMember(context.Background(), img, member)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.interrupt {
+				time.AfterFunc(200*time.Millisecond, cancel) // as Terraform cancels on Ctrl-C
+			}
+			err := tc.call(ctx, client)
 			if err == nil {
 				t.Fatal("want an error")
 			}
 			d := memberError(context.Background(), client, tc.op, img, member, err)
 			text := d.Summary() + "\n" + d.Detail()
-			for _, s := range tc.contains {
+			for _, s := range tc.says {
 				if !strings.Contains(text, s) {
-					t.Errorf("diagnostic %q does not mention %q", text, s)
+					t.Errorf("diagnostic %q does not say %q", text, s)
+				}
+			}
+			for _, s := range tc.not {
+				if strings.Contains(text, s) {
+					t.Errorf("diagnostic %q says %q", text, s)
 				}
 			}
 			if strings.Contains(text, "<br") {

@@ -1,11 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -28,9 +30,49 @@ func imageIDValidator() validator.String {
 }
 
 func memberIDValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 255),
-		stringvalidator.RegexMatches(regexp.MustCompile(`^[^/]*$`), "must be a project ID, which never contains '/'"),
+	return []validator.String{stringvalidator.LengthBetween(1, 255), memberIDChars{}}
+}
+
+// memberIDProblem says why id cannot be a member ID, or "". Keystone's project IDs are
+// printable ASCII without these characters. Glance stores any string it is given in a POST
+// body, but an ID outside printable ASCII can never be found again by its URL (GET and DELETE
+// answer 404, escaped or not), and "?", "#", "%", "/" and "\" or a whole "." or ".." would
+// reach Glance's URL paths as something else wherever a proxy or server un-escapes or
+// normalises them. (The client escapes every ID it puts in a path as well.)
+func memberIDProblem(id string) string {
+	if id == "." || id == ".." {
+		return fmt.Sprintf("must be a project ID, which is never %q", id)
+	}
+	for _, r := range id {
+		switch {
+		case r == '/' || r == '?' || r == '#' || r == '%' || r == '\\':
+			return fmt.Sprintf("must be a project ID, which never contains '%c'", r)
+		case r == ' ':
+			return "must be a project ID, which never contains a space"
+		case r < 0x20 || r == 0x7f:
+			return fmt.Sprintf("must be a project ID, which never contains a control character (U+%04X)", r)
+		case r > 0x7e:
+			return fmt.Sprintf("must be a project ID, which never contains %q (U+%04X): project IDs are ASCII, and Glance cannot find a member with other characters again by its URL", r, r)
+		}
+	}
+	return ""
+}
+
+// memberIDChars is memberIDProblem as a schema validator.
+type memberIDChars struct{}
+
+func (memberIDChars) Description(context.Context) string {
+	return "a project ID: printable ASCII, without '/', '?', '#', '%', '\\' or spaces"
+}
+
+func (v memberIDChars) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (memberIDChars) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := memberIDProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, problem, fmt.Sprintf("%q", req.ConfigValue.ValueString())))
 	}
 }
 
@@ -53,8 +95,10 @@ func parseMemberID(id string) (imageID, memberID string, err error) {
 		return "", "", fmt.Errorf("%q has no '/'", id)
 	case !uuidPattern.MatchString(imageID):
 		return "", "", fmt.Errorf("%q is not an image ID (a UUID)", imageID)
-	case memberID == "" || len(memberID) > 255 || strings.Contains(memberID, "/"):
-		return "", "", fmt.Errorf("%q is not a project ID (1 to 255 characters, no '/')", memberID)
+	case memberID == "" || len(memberID) > 255:
+		return "", "", fmt.Errorf("%q is not a project ID (1 to 255 characters)", memberID)
+	case memberIDProblem(memberID) != "":
+		return "", "", fmt.Errorf("%q is not a project ID: it %s", memberID, strings.TrimPrefix(memberIDProblem(memberID), "must be a project ID, which "))
 	}
 	return imageID, memberID, nil
 }

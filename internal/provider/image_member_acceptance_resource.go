@@ -96,9 +96,18 @@ func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.S
 }
 
 // ModifyPlan fills an unset member_id with the token's project at plan time, so the plan
-// shows who answers instead of "known after apply".
+// shows who answers instead of "known after apply"; and on destroy it says which answer the
+// membership is left with, since a member project cannot end it.
 func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil || r.client.ProjectID == "" {
+	if req.Plan.Raw.IsNull() {
+		var state imageMemberAcceptanceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() && !state.StatusOnDestroy.Equal(state.Status) {
+			resp.Diagnostics.Append(answerOnDestroy(state.ImageID.ValueString(), state.MemberID.ValueString(), state.Status.ValueString(), state.StatusOnDestroy.ValueString()))
+		}
+		return
+	}
+	if r.client == nil || r.client.ProjectID == "" {
 		return
 	}
 	var member types.String

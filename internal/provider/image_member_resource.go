@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -96,6 +97,15 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 	m, err := r.client.AddMember(ctx, imageID, memberID)
 	if err != nil {
 		resp.Diagnostics.Append(memberError(ctx, r.client, opAdd, imageID, memberID, err))
+		var unknown *glanceclient.OutcomeUnknownError
+		if errors.As(err, &unknown) {
+			// The POST left and its answer was lost (a broken connection, the timeout, a
+			// Ctrl-C): Glance may have made the member. Without state, the next apply would
+			// meet "already a member" from our own request, indistinguishable from someone
+			// else's; with state and an error, Terraform marks the resource tainted, so the next
+			// apply reads Glance (Read drops it if it is not there) and replaces it if it is.
+			resp.Diagnostics.Append(resp.State.Set(ctx, unconfirmedMember(plan))...)
+		}
 		return
 	}
 	tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
@@ -189,6 +199,15 @@ type imageMemberModel struct {
 	UpdatedAt types.String   `tfsdk:"updated_at"`
 	Schema    types.String   `tfsdk:"schema"`
 	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+// unconfirmedMember is the state of a membership that Glance may or may not have: what the
+// plan asked for, and nothing Glance would have told.
+func unconfirmedMember(plan imageMemberModel) imageMemberModel {
+	imageID, memberID := plan.target()
+	plan.ID = types.StringValue(memberImportID(imageID, memberID))
+	plan.Status, plan.CreatedAt, plan.UpdatedAt, plan.Schema = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+	return plan
 }
 
 func (m *imageMemberModel) target() (string, string) {

@@ -83,19 +83,52 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 }
 
 // ModifyPlan keeps member_status known when the member list does not change, so an apply
-// with nothing to do plans nothing.
+// with nothing to do plans nothing; and on create it says, by ID, which members the image
+// has that member_ids leaves out: creating the resource removes them.
 func (r *imageMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state imageMembersModel
+	var plan imageMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || plan.MemberIDs.IsUnknown() {
 		return
 	}
-	if plan.MemberIDs.Equal(state.MemberIDs) && plan.ImageID.Equal(state.ImageID) {
+	if req.State.Raw.IsNull() {
+		r.warnRemovals(ctx, plan, &resp.Diagnostics)
+		return
+	}
+	var state imageMembersModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !resp.Diagnostics.HasError() && plan.MemberIDs.Equal(state.MemberIDs) && plan.ImageID.Equal(state.ImageID) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("member_status"), state.MemberStatus)...)
+	}
+}
+
+// warnRemovals lists the image's members (one request, at plan time, only for a resource
+// about to be created) and warns about those the create would remove. When the list cannot
+// be read, the create itself will say why.
+func (r *imageMembersResource) warnRemovals(ctx context.Context, plan imageMembersModel, diags *diag.Diagnostics) {
+	if r.client == nil || plan.ImageID.IsUnknown() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+	imageID := plan.ImageID.ValueString()
+	current, err := r.client.ListMembers(ctx, imageID)
+	if err != nil {
+		return
+	}
+	want := stringSet(ctx, plan.MemberIDs, diags)
+	var removed []string
+	for _, m := range current {
+		if !slices.Contains(want, m.MemberID) {
+			removed = append(removed, m.MemberID)
+		}
+	}
+	if len(removed) > 0 {
+		slices.Sort(removed)
+		diags.Append(membersRemovedOnCreate(imageID, removed))
 	}
 }
 
@@ -240,7 +273,7 @@ func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, cu
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil && !glanceclient.IsNotFound(err) {
-			diags.Append(memberError(ctx, r.client, opRemove, imageID, member, err))
+			diags.Append(memberError(ctx, r.client, opListRemove, imageID, member, err))
 			return
 		}
 		delete(after, member)
@@ -255,7 +288,7 @@ func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, cu
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			diags.Append(memberError(ctx, r.client, opAdd, imageID, member, err))
+			diags.Append(memberError(ctx, r.client, opListAdd, imageID, member, err))
 			return
 		}
 		after[member] = m.Status

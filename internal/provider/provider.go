@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -26,7 +27,10 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
-var _ provider.Provider = (*glanceProvider)(nil)
+var (
+	_ provider.Provider                     = (*glanceProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*glanceProvider)(nil)
+)
 
 // New returns the provider factory; version is set at release and goes into the User-Agent.
 func New(version string) func() provider.Provider {
@@ -74,6 +78,20 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "Manages OpenStack image sharing: Glance image members. " +
 			"Every attribute is optional. Each value is taken from the provider block first, then from the clouds.yaml entry named by `cloud`, then from the environment.",
 		Attributes: attrs,
+	}
+}
+
+// ConfigValidators report at `terraform validate`, all at once, the provider block's settings
+// that cannot go together. Configure checks them again once clouds.yaml and the environment
+// are merged in, which validate cannot see.
+func (p *glanceProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	root := path.MatchRoot
+	return []provider.ConfigValidator{
+		providervalidator.Conflicting(root("token"), root("password")),
+		providervalidator.Conflicting(root("token"), root("application_credential_secret")),
+		providervalidator.Conflicting(root("password"), root("application_credential_secret")),
+		providervalidator.Conflicting(root("project_id"), root("project_name")),
+		providervalidator.RequiredTogether(root("cert"), root("key")),
 	}
 }
 

@@ -1,0 +1,68 @@
+package devcloud
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A second local cloud, started while a port it needs is taken (another checkout's cloud, a
+// devstack), stops at once with the port, the process holding it and the variables that
+// choose others; it installs, initialises and starts nothing.
+func TestUp_refusesATakenPort(t *testing.T) {
+	t.Parallel()
+	for _, variable := range []string{"DEVCLOUD_KEYSTONE_PORT", "DEVCLOUD_SHORT_KEYSTONE_PORT", "DEVCLOUD_GLANCE_PORT"} {
+		t.Run(variable, func(t *testing.T) {
+			t.Parallel()
+			held, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer held.Close()
+			port := held.Addr().(*net.TCPAddr).Port
+			// The other ports: free ones, so that only the held one can stop it.
+			env := map[string]string{"DEVCLOUD_KEYSTONE_PORT": "", "DEVCLOUD_SHORT_KEYSTONE_PORT": "", "DEVCLOUD_GLANCE_PORT": ""}
+			for k := range env {
+				env[k] = fmt.Sprint(freePort(t))
+			}
+			env[variable] = fmt.Sprint(port)
+			dir := t.TempDir()
+			cmd := exec.Command("bash", "devcloud.sh", "up")
+			cmd.Env = append(os.Environ(), "DEVCLOUD_DIR="+dir)
+			for k, v := range env {
+				cmd.Env = append(cmd.Env, k+"="+v)
+			}
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			took := time.Since(start)
+			if err == nil {
+				t.Fatalf("up succeeded beside a taken port %d:\n%s", port, out)
+			}
+			for _, want := range []string{fmt.Sprintf("127.0.0.1:%d is already in use by pid %d", port, os.Getpid()), variable + " is the one for"} {
+				if !strings.Contains(string(out), want) {
+					t.Errorf("the error does not say %q:\n%s", want, out)
+				}
+			}
+			if took > 10*time.Second {
+				t.Errorf("took %s: it must stop before doing anything", took)
+			}
+			if entries, _ := os.ReadDir(dir + "/log"); len(entries) > 0 {
+				t.Errorf("it started something: %v", entries)
+			}
+		})
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
