@@ -7,13 +7,19 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
@@ -41,6 +47,8 @@ type Env struct {
 	ShortTokenSeconds int
 	// AppCredSecret is the secret of cloud devcloud.ProducerAppCred.
 	AppCredSecret string
+	// Dir is the local cloud's directory.
+	Dir string
 }
 
 // Password is the password of a user of the local cloud (each tenant project has one).
@@ -79,10 +87,11 @@ func PreCheck(t testing.TB) Env {
 		AuthURL:           os.Getenv(devcloud.EnvAuthURL),
 		ImageURL:          os.Getenv(devcloud.EnvImageURL),
 		AppCredSecret:     os.Getenv(devcloud.EnvAppCredSecret),
+		Dir:               os.Getenv(devcloud.EnvDir),
 		MemberQuota:       number(devcloud.EnvMemberQuota),
 		ShortTokenSeconds: number(devcloud.EnvShortTokenSeconds),
 	}
-	if e.ProducerProject == "" || e.ConsumerProject == "" || e.CloudsFile == "" || e.AuthURL == "" || e.AppCredSecret == "" {
+	if e.ProducerProject == "" || e.ConsumerProject == "" || e.CloudsFile == "" || e.AuthURL == "" || e.AppCredSecret == "" || e.Dir == "" {
 		t.Fatal("the local cloud's environment is missing: run the acceptance tests with `make testacc` (it starts the cloud and sources .devcloud/env)")
 	}
 	return e
@@ -250,3 +259,62 @@ func DeleteImage(t testing.TB, imageID string) {
 
 // Lines joins requests for messages.
 func Lines(reqs []string) string { return "\n  " + strings.Join(reqs, "\n  ") }
+
+// Keystone is a Keystone of the test's own, on the local cloud's database and keys, whose
+// tokens expire within seconds (the short-token configuration). The test may stop and start
+// it: Glance keeps validating tokens with the local cloud's main Keystone.
+type Keystone struct {
+	// URL is its v3 URL, the auth_url to configure.
+	URL  string
+	t    testing.TB
+	env  Env
+	port int
+	cmd  *exec.Cmd
+}
+
+// StartKeystone starts a Keystone on a free port; it is stopped when the test ends.
+func StartKeystone(t testing.TB, env Env) *Keystone {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	k := &Keystone{URL: fmt.Sprintf("http://127.0.0.1:%d/v3", port), t: t, env: env, port: port}
+	t.Cleanup(k.Stop)
+	k.Start()
+	return k
+}
+
+// Start runs it (again) and returns when it answers.
+func (k *Keystone) Start() {
+	k.t.Helper()
+	_, self, _, _ := runtime.Caller(0)
+	k.cmd = exec.Command("bash", filepath.Join(filepath.Dir(self), "..", "devcloud", "devcloud.sh"), "keystone", strconv.Itoa(k.port))
+	k.cmd.Env = append(os.Environ(), "DEVCLOUD_DIR="+k.env.Dir)
+	if err := k.cmd.Start(); err != nil {
+		k.t.Fatalf("start keystone: %v", err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(k.URL); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	k.t.Fatalf("keystone on port %d did not answer within 30 s", k.port)
+}
+
+// Stop ends it and returns when its port no longer answers.
+func (k *Keystone) Stop() {
+	if k.cmd == nil || k.cmd.Process == nil {
+		return
+	}
+	_ = k.cmd.Process.Signal(syscall.SIGTERM)
+	_ = k.cmd.Wait()
+	k.cmd = nil
+}

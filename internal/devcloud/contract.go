@@ -21,6 +21,8 @@ const (
 	EnvShortTokenSeconds = "GLANCE_DEVCLOUD_SHORT_TOKEN_SECONDS"
 	// EnvAppCredSecret is the secret of the producer's application credential.
 	EnvAppCredSecret = "GLANCE_DEVCLOUD_APPCRED_SECRET"
+	// EnvDir is the local cloud's directory (DEVCLOUD_DIR): its configuration and logs.
+	EnvDir = "GLANCE_DEVCLOUD_DIR"
 )
 
 // EnvProjectID is the variable that holds the ID of a project of the local cloud.

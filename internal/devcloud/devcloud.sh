@@ -4,6 +4,10 @@
 #   devcloud.sh up      install packages if missing, configure, start, bootstrap (idempotent)
 #   devcloud.sh down    stop exactly the processes this script started
 #   devcloud.sh status  exit 0 when both services answer
+#   devcloud.sh keystone PORT [CONFIG]
+#                       one more Keystone in the foreground, on the same database and keys
+#                       (CONFIG defaults to the short-token one): for tests that stop and
+#                       restart Keystone
 #
 # Everything lives in $DEVCLOUD_DIR (default: .devcloud in the repository). After `up`,
 # $DEVCLOUD_DIR/env holds OS_CLIENT_CONFIG_FILE and the project and image IDs, and
@@ -269,15 +273,20 @@ wait_for() { # url name
   exit 1
 }
 
+# keystone PORT CONFIG: run a Keystone in the foreground (exec: its pid is the caller's).
+# Exactly one process and one thread: SQLite takes one writer at a time.
+keystone() {
+  exec uwsgi --plugin python3 --http-socket "127.0.0.1:$1" \
+    --wsgi-file /usr/bin/keystone-wsgi-public --processes 1 --threads 1 \
+    --die-on-term --skip-atexit-teardown --need-app \
+    --env "OS_KEYSTONE_CONFIG_FILES=$2"
+}
+
 start_keystone() { # name port config
   if ! alive "$dir/$1.pid"; then
     log "starting $1 on 127.0.0.1:$2"
-    # Exactly one process and one thread: SQLite takes one writer at a time.
-    setsid uwsgi --plugin python3 --http-socket "127.0.0.1:$2" \
-      --wsgi-file /usr/bin/keystone-wsgi-public --processes 1 --threads 1 \
-      --die-on-term --skip-atexit-teardown --need-app \
-      --env "OS_KEYSTONE_CONFIG_FILES=$3" \
-      >"$dir/log/$1-uwsgi.log" 2>&1 </dev/null &
+    # setsid: out of the caller's process group, so a Ctrl-C on make leaves it running.
+    setsid bash "$here/devcloud.sh" keystone "$2" "$3" >"$dir/log/$1-uwsgi.log" 2>&1 </dev/null &
     echo $! >"$dir/$1.pid"
   fi
   wait_for "http://127.0.0.1:$2/v3" "$1-uwsgi"
@@ -340,5 +349,6 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
+  keystone) keystone "$2" "${3:-$dir/keystone-short.conf}" ;;
   *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac

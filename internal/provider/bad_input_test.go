@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -8,10 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
 // troubleshootingPage lists every case below, under a heading with the case's name, quoting
@@ -64,6 +68,8 @@ func badInputs(env acctest.Env) []badInput {
 			config: func(id string) string { return owner(id, "") }, says: "string length must be between 1 and 255"},
 		{name: "member_id containing '/'", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
 			config: func(id string) string { return owner(id, "a/b") }, says: "must be a project ID, which never contains '/'"},
+		{name: "member_id with a character no project ID has", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
+			config: func(id string) string { return owner(id, "victim?x=1") }, says: "must be a project ID, which never contains '?'"},
 		{name: "member_id of 256 characters", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
 			config: func(id string) string { return owner(id, strings.Repeat("a", 256)) }, says: "string length must be between 1 and 255"},
 		{name: "Already a member", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer, config: toConsumer,
@@ -155,6 +161,27 @@ func TestAccBadInput(t *testing.T) {
 	}
 }
 
+// elsewhere are the errors and warnings proven by their own tests (an interruption, a lost
+// answer, Keystone away, validation), with the words the page must quote, taken from the code.
+func elsewhere(t *testing.T) []struct{ name, says string } {
+	reauth := memberError(context.Background(), glanceclient.NewStatic("http://127.0.0.1:1", "t", "p"), opRead, exampleImageID, "p",
+		&gophercloud.ErrUnableToReauthenticate{ErrOriginal: errors.New("401"), ErrReauth: &glanceclient.KeystoneError{URL: "http://keystone:5000/v3", Err: errors.New("connection refused")}})
+	const keystone = "Glance asked for a new token (HTTP 401), and logging in again at Keystone"
+	if !strings.Contains(reauth.Detail(), keystone) {
+		t.Fatalf("memberError no longer says %q: %s", keystone, reauth.Detail())
+	}
+	return []struct{ name, says string }{
+		{"Interrupted run", noAnswerCause(context.Canceled)},
+		{"Lost answer on add", strings.SplitAfter(afterLostAnswer[opAdd], "marked tainted")[0]},
+		{"Lost answer on a list's add", afterLostAnswer[opListAdd]},
+		{"Timeout", strings.SplitAfter(noAnswerCause(context.DeadlineExceeded), "before Glance answered.")[0]},
+		{"Keystone away when logging in again", keystone},
+		{"Conflicting provider settings", "These attributes cannot be configured together"},
+		{"Creating glance_image_members removes members", membersRemovedOnCreate(exampleImageID, []string{"p"}).Summary()},
+		{"Destroying the answer leaves the membership pending", strings.TrimSuffix(answerOnDestroy(exampleImageID, "p", "accepted", "pending").Summary(), " pending")},
+	}
+}
+
 // The Troubleshooting page has a section for every case, quoting its error.
 func TestTroubleshootingPage_listsEveryCase(t *testing.T) {
 	t.Parallel()
@@ -168,6 +195,9 @@ func TestTroubleshootingPage_listsEveryCase(t *testing.T) {
 		sections[title] = body
 	}
 	cases := badInputs(acctest.Env{})
+	for _, e := range elsewhere(t) {
+		cases = append(cases, badInput{name: e.name, says: e.says})
+	}
 	for _, tc := range cases {
 		body, ok := sections[tc.name]
 		if !ok {

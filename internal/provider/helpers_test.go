@@ -136,6 +136,11 @@ func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s
 // spaced lets a space in a pattern match Terraform's line wrapping.
 func spaced(pattern string) string { return strings.ReplaceAll(pattern, " ", `\s+`) }
 
+// flat is terraform's output as one line of words: diagnostics wrap, and carry "│" borders.
+func flat(out string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ")
+}
+
 func tail(s string, n int) string {
 	lines := strings.Split(s, "\n")
 	if len(lines) > n {

@@ -4,13 +4,16 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -128,5 +131,39 @@ func TestImageMemberAcceptance_statusOnDestroyAloneCostsNothing(t *testing.T) {
 	resp.State.Get(ctx, &after)
 	if after.StatusOnDestroy.ValueString() != "rejected" || after.Status != prior.Status || after.UpdatedAt != prior.UpdatedAt {
 		t.Errorf("state %+v, want %+v", after, planned)
+	}
+}
+
+// Destroying an answer warns at plan time which answer it leaves, when that differs.
+func TestImageMemberAcceptance_destroyPlanWarns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &imageMemberAcceptanceResource{}
+	for _, tc := range []struct {
+		status, onDestroy string
+		warns             bool
+	}{{"accepted", "pending", true}, {"accepted", "rejected", true}, {"pending", "pending", false}} {
+		state := emptyState(r)
+		m := acceptanceFromAPI(&glanceclient.Member{ImageID: exampleImageID, MemberID: "p1", Status: tc.status}, types.StringValue(tc.onDestroy), timeouts.Value{})
+		state.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts) // null, of the schema's type
+		if d := state.Set(ctx, m); d.HasError() {
+			t.Fatal(d)
+		}
+		destroy := tfsdk.Plan{Schema: state.Schema, Raw: tftypes.NewValue(state.Raw.Type(), nil)}
+		resp := resource.ModifyPlanResponse{Plan: destroy}
+		r.ModifyPlan(ctx, resource.ModifyPlanRequest{State: state, Plan: destroy}, &resp)
+		warnings := resp.Diagnostics.Warnings()
+		if got := len(warnings) == 1; got != tc.warns || resp.Diagnostics.HasError() {
+			t.Errorf("%s → %s: diagnostics %v, want a warning: %v", tc.status, tc.onDestroy, resp.Diagnostics, tc.warns)
+			continue
+		}
+		if tc.warns {
+			d := warnings[0].Detail()
+			for _, want := range []string{exampleImageID, "member p1", "from '" + tc.status + "' to '" + tc.onDestroy + "'", "status_on_destroy"} {
+				if !strings.Contains(d, want) {
+					t.Errorf("warning %q does not say %q", d, want)
+				}
+			}
+		}
 	}
 }

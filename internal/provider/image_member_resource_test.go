@@ -286,3 +286,82 @@ func TestAccImageMember_timeouts(t *testing.T) {
 		},
 	})
 }
+
+// A member ID reaches Glance as exactly itself: IDs with characters that mean something in a
+// URL are created, read and removed exactly, and a bystander member ("victim", outside the
+// configuration) is never touched; IDs no project can have, or that Glance could never find
+// again by URL, are refused at plan time, naming the character.
+func TestAccImageMember_idsReachGlanceExactly(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	const bystander = "victim"
+	acctest.AddMember(t, imageID, bystander)
+	exotic := []string{"victim.x", "victim;x=1", "a+b", "a&b=c", "a:b@c", "a~b!$'()*,", "..a", "victim-", "A_Z.0-9"}
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
+	// count, not for_each: the test framework's state reader cannot index by key.
+	config := providerVia("producer", proxy.URL) + fmt.Sprintf(`
+variable "ids" {
+  default = [%s]
+}
+
+resource "glance_image_member" "m" {
+  count     = length(var.ids)
+  image_id  = %q
+  member_id = var.ids[count.index]
+}
+`, quoteAll(exotic), imageID)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMembers(t, imageID, bystander),
+		Steps: []tfresource.TestStep{
+			{
+				PreConfig:        proxy.Reset,
+				Config:           config,
+				Check:            checkMembers(t, imageID, append(slices.Clone(exotic), bystander)...),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{ // the refresh read each one back by its escaped URL: no drift, nothing removed
+				RefreshState: true,
+				Check: func(s *terraform.State) error {
+					if n := len(s.RootModule().Resources); n != len(exotic) {
+						return fmt.Errorf("state holds %d memberships after refresh, want %d", n, len(exotic))
+					}
+					for _, r := range proxy.Requests() { // paths as Glance decodes them
+						if strings.HasSuffix(r, "/members/"+bystander) {
+							return fmt.Errorf("a request named the bystander: %s", r)
+						}
+					}
+					return checkMembers(t, imageID, append(slices.Clone(exotic), bystander)...)(s)
+				},
+			},
+		},
+	})
+
+	for _, tc := range []struct{ id, says string }{
+		{"victim?x=1", "never contains '?'"},
+		{"a#b", "never contains '#'"},
+		{"%2e%2e", "never contains '%'"},
+		{"x%2Fy", "never contains '%'"},
+		{"a\\\\b", `never contains '\'`},
+		{"..", `is never ".."`},
+		{".", `is never "."`},
+		{"a b", "never contains a space"},
+		{"a\\tb", "never contains a control character (U+0009)"},
+		{"é", "never contains 'é' (U+00E9)"},
+		{"😀", "never contains '😀' (U+1F600)"},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			tfresource.ParallelTest(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []tfresource.TestStep{{
+					Config:      providerProducer + fmt.Sprintf("\nresource \"glance_image_member\" \"test\" {\n  image_id  = %q\n  member_id = \"%s\"\n}\n", imageID, tc.id),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)must be a project ID, which\s+` + spaced(regexp.QuoteMeta(tc.says))),
+				}},
+			})
+		})
+	}
+	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, []string{bystander}) {
+		t.Errorf("Glance's members changed: %v", got)
+	}
+}

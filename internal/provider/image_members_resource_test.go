@@ -294,3 +294,27 @@ func membersState(t *testing.T, imageID string, ids ...string) tfsdk.State {
 	}
 	return state
 }
+
+// Creating the authoritative list warns at plan time, by ID, about the members it will remove;
+// a list that keeps every member warns about nothing.
+func TestAccImageMembers_planWarnsOfRemovals(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	acctest.AddMember(t, imageID, env.ServiceProject)
+	acctest.AddMember(t, imageID, env.AdminProject)
+	w := newWorkdir(t, imageMembersConfig("", imageID, env.ConsumerProject, env.AdminProject))
+	out := w.must("plan", "-input=false")
+	for _, want := range []string{"Warning: Creating glance_image_members removes members", "Image " + imageID + " has 1 member(s) that member_ids leaves out: " + env.ServiceProject + "."} {
+		if !strings.Contains(flat(out), want) {
+			t.Errorf("the plan does not warn %q:\n%s", want, tail(out, 30))
+		}
+	}
+	w = newWorkdir(t, imageMembersConfig("", imageID, env.ServiceProject, env.AdminProject))
+	if out := w.must("plan", "-input=false"); strings.Contains(out, "Warning") {
+		t.Errorf("a list that keeps every member warns:\n%s", tail(out, 30))
+	}
+	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted([]string{env.ServiceProject, env.AdminProject})) {
+		t.Errorf("planning changed Glance: %v", got)
+	}
+}

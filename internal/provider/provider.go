@@ -76,7 +76,8 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages OpenStack image sharing: Glance image members. " +
-			"Every attribute is optional. Each value is taken from the provider block first, then from the clouds.yaml entry named by `cloud`, then from the environment.",
+			"Every attribute is optional. Each value is taken from the provider block first, then from the clouds.yaml entry named by `cloud`, then from the environment. " +
+			"`terraform validate` reports every conflict within the block at once: `token`, `password` and `application_credential_secret` together, `project_id` with `project_name`, `cert` without `key`.",
 		Attributes: attrs,
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
@@ -41,4 +42,33 @@ provider "glance" {
 			ConfigPlanChecks: emptyPlanAfterApply,
 		}},
 	})
+}
+
+// terraform validate reports every conflicting setting of the provider block at once, each
+// naming its attributes, before anything logs in.
+func TestAccProvider_validateReportsEveryConflict(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+	w := newWorkdir(t, `
+provider "glance" {
+  auth_url     = "http://127.0.0.1:1/v3"
+  token        = "a-token"
+  password     = "a-password"
+  project_id   = "0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5"
+  project_name = "producer"
+  cert         = "client.pem"
+}
+`+memberBlock("test", exampleImageID, "p1")) // validate checks only the providers that something uses
+	out, code := w.run("validate")
+	if code == 0 {
+		t.Fatalf("validate accepted conflicting settings:\n%s", out)
+	}
+	for _, want := range []string{`[token,password]`, `[project_id,project_name]`, `[cert,key]`} {
+		if !strings.Contains(flat(out), want) {
+			t.Errorf("validate does not report %s:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "Error: "); n != 3 {
+		t.Errorf("%d errors, want the 3 conflicts:\n%s", n, out)
+	}
 }

@@ -63,3 +63,93 @@ func TestAccProvider_reauthentication(t *testing.T) {
 		}},
 	})
 }
+
+// Keystone restarts while a plan of 30 memberships refreshes: the token expires mid-plan,
+// Glance answers 401, and logging in again meets a Keystone that is away for seconds. The
+// provider retries the login like any transient failure and the plan succeeds. When Keystone
+// stays away, the plan fails with an error that names Keystone, not Glance.
+func TestAccProvider_keystoneRestart(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	keystone := acctest.StartKeystone(t, env)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	slow := proxytest.New(t, env.ImageURL, proxytest.Options{Faults: []proxytest.Fault{proxytest.Latency}, Latency: time.Second})
+	want := interruptedMembers("keystone-restart", 30)
+	w := newWorkdir(t, fmt.Sprintf(`
+provider "glance" {
+  auth_url            = %q
+  image_endpoint      = %q
+  user_name           = "producer"
+  user_domain_name    = "Default"
+  password            = %q
+  project_name        = "producer"
+  project_domain_name = "Default"
+}
+
+resource "glance_image_member" "m" {
+  for_each  = toset([%s])
+  image_id  = %q
+  member_id = each.value
+}
+`, keystone.URL, slow.URL, env.Password("producer"), quoteAll(want), imageID), "TF_LOG_PROVIDER=WARN") // the retries' log lines
+	w.must("apply", "-auto-approve", "-input=false", "-parallelism=10")
+
+	// plan runs a refresh of 30 reads, two at a time, a second each: longer than a token lives.
+	plan := func(outage time.Duration) (string, int) {
+		slow.Reset()
+		slow.SetFaultRate(1)
+		defer slow.SetFaultRate(0)
+		done := make(chan struct{})
+		var out string
+		var code int
+		go func() {
+			defer close(done)
+			out, code = w.run("plan", "-detailed-exitcode", "-input=false", "-parallelism=2")
+		}()
+		for len(slow.Requests()) == 0 { // logged in; the refresh has begun
+			time.Sleep(50 * time.Millisecond)
+		}
+		keystone.Stop()
+		t.Logf("Keystone stopped for %s, %d s tokens", outage, env.ShortTokenSeconds)
+		if outage > 0 {
+			time.Sleep(outage)
+			keystone.Start()
+		}
+		<-done
+		return out, code
+	}
+
+	out, code := plan(time.Duration(env.ShortTokenSeconds+3) * time.Second)
+	if code != 0 {
+		t.Fatalf("the plan did not survive a Keystone restart (exit %d):\n%s", code, tail(out, 40))
+	}
+	expired := 0
+	for _, e := range slow.Exchanges() {
+		if e.Status == 401 {
+			expired++
+		}
+	}
+	if expired == 0 {
+		t.Fatalf("Glance never answered 401 in %d requests: the token did not expire during the outage", len(slow.Requests()))
+	}
+	retried := 0
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "retrying request after a transient failure") && strings.Contains(line, keystone.URL) {
+			retried++
+		}
+	}
+	if retried == 0 {
+		t.Fatalf("no login was retried: the token did not run out while Keystone was away (%d answers 401):\n%s", expired, tail(out, 30))
+	}
+	t.Logf("plan survived: %d requests, %d answered 401 while Keystone was away, %d logins retried", len(slow.Requests()), expired, retried)
+
+	// Keystone stays away. One retry each, so that the 30 reads, each needing a token, give
+	// up in seconds (the retries' backoff and bounds are TestReauth_retriesKeystone's).
+	w.env = append(w.env, "OS_MAX_RETRIES=1")
+	out, code = plan(0)
+	if code != 1 || !strings.Contains(flat(out), "Glance asked for a new token (HTTP 401)") || !strings.Contains(flat(out), "Keystone ("+keystone.URL+")") {
+		t.Fatalf("with Keystone gone the plan must fail naming it (exit %d):\n%s", code, tail(out, 40))
+	}
+	keystone.Start()
+	w.must("destroy", "-auto-approve", "-input=false", "-parallelism=10")
+}

@@ -6,6 +6,7 @@
 package proxytest
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
 	"math/rand/v2"
@@ -31,6 +32,9 @@ const (
 	ResetAfterForward Fault = "reset"
 	// Latency waits Options.Latency, then forwards normally.
 	Latency Fault = "latency"
+	// HoldAnswer forwards at once, so the service does the work even if the caller gives up,
+	// and holds the answer for Options.Latency: a frozen service, as a client sees it.
+	HoldAnswer Fault = "hold"
 )
 
 // Options configure a proxy; the zero value records and forwards, nothing else.
@@ -39,7 +43,7 @@ type Options struct {
 	FaultRate float64
 	// Seed fixes the sequence of fault decisions.
 	Seed uint64
-	// Faults are the kinds to choose from, evenly; all three when empty.
+	// Faults are the kinds to choose from, evenly; 503, reset and latency when empty.
 	Faults []Fault
 	// Latency is how long a Latency fault waits.
 	Latency time.Duration
@@ -123,6 +127,8 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusServiceUnavailable
 	case ResetAfterForward:
 		p.forwardAndReset(w, r)
+	case HoldAnswer:
+		status = p.forwardAndHold(w, r)
 	default:
 		if fault == Latency {
 			time.Sleep(p.opts.Latency)
@@ -155,6 +161,34 @@ func (p *Proxy) forwardAndReset(w http.ResponseWriter, r *http.Request) {
 		tcp.SetLinger(0) // RST, not FIN
 	}
 	conn.Close()
+}
+
+// forwardAndHold lets the service do the work whatever the caller does meanwhile, then holds
+// the answer for the latency (or until the caller is gone). It returns the status passed
+// back, 0 when the caller left first.
+func (p *Proxy) forwardAndHold(w http.ResponseWriter, r *http.Request) int {
+	out := r.Clone(context.WithoutCancel(r.Context()))
+	out.RequestURI = ""
+	out.URL.Scheme, out.URL.Host = p.target.Scheme, p.target.Host
+	out.Host = p.target.Host
+	resp, err := p.transport.RoundTrip(out)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return http.StatusBadGateway
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	select {
+	case <-time.After(p.opts.Latency):
+	case <-r.Context().Done():
+		return 0
+	}
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	w.Write(body)
+	return resp.StatusCode
 }
 
 type statusRecorder struct {

@@ -155,6 +155,7 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 		devcloud.EnvMemberQuota:       strconv.Itoa(f.memberQuota),
 		devcloud.EnvShortTokenSeconds: strconv.Itoa(f.shortTokenSeconds),
 		devcloud.EnvAppCredSecret:     appCredSecret,
+		devcloud.EnvDir:               f.dir,
 	}
 	for name, p := range projectIDs {
 		env[devcloud.EnvProjectID(name)] = p

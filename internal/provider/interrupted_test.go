@@ -1,0 +1,173 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+)
+
+// interruptedMembers are made-up project IDs (Glance does not check that members exist).
+func interruptedMembers(prefix string, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%s-%02d", prefix, i)
+	}
+	return ids
+}
+
+// forEachMember shares imageID with every ID of the list, through the proxy, with extra
+// lines in each resource (a timeouts block).
+func forEachMember(proxy *proxytest.Proxy, imageID string, ids []string, extra string) string {
+	return providerVia("producer", proxy.URL) + fmt.Sprintf(`
+resource "glance_image_member" "m" {
+  for_each  = toset([%s])
+  image_id  = %q
+  member_id = each.value
+%s}
+`, quoteAll(ids), imageID, extra)
+}
+
+// stateMembers is the member_id of every glance_image_member in the work directory's state,
+// sorted, and how many of them are tainted.
+func stateMembers(t *testing.T, w *workdir) (ids []string, tainted int) {
+	t.Helper()
+	var show struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Type    string         `json:"type"`
+					Tainted bool           `json:"tainted"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(w.must("show", "-json")), &show); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	for _, r := range show.Values.RootModule.Resources {
+		if r.Type == "glance_image_member" {
+			ids = append(ids, fmt.Sprint(r.Values["member_id"]))
+			if r.Tainted {
+				tainted++
+			}
+		}
+	}
+	return sorted(ids), tainted
+}
+
+// convergesInOneApply is the promise after any interruption: the first apply succeeds by
+// itself, the plan after it is empty, and Glance's member list is exactly the state's and the
+// configuration's.
+func convergesInOneApply(t *testing.T, w *workdir, imageID string, want []string) {
+	t.Helper()
+	before := acctest.MemberIDs(t, imageID)
+	inState, tainted := stateMembers(t, w)
+	t.Logf("after the interruption: Glance has %d members, state %d (%d tainted: outcome unknown)", len(before), len(inState), tainted)
+	for _, m := range before {
+		if !slices.Contains(inState, m) {
+			t.Errorf("member %s is on Glance but in no state: an orphan", m)
+		}
+	}
+	out := w.must("apply", "-auto-approve", "-input=false")
+	if strings.Contains(out, "already a member") {
+		t.Errorf("the apply met its own members:\n%s", tail(out, 30))
+	}
+	w.expectEmptyPlan()
+	inState, tainted = stateMembers(t, w)
+	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) || !slices.Equal(inState, got) || tainted != 0 {
+		t.Fatalf("after one more apply: Glance %v, state %v (%d tainted); want both %v", got, inState, tainted, sorted(want))
+	}
+}
+
+// destroyLeavesNothing destroys and checks that Glance has no member left.
+func destroyLeavesNothing(t *testing.T, w *workdir, imageID string) {
+	t.Helper()
+	w.must("destroy", "-auto-approve", "-input=false")
+	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+		t.Fatalf("destroy left %v", got)
+	}
+}
+
+// A Ctrl-C in the middle of an apply of 30 memberships, while Glance is slow to answer: the
+// adds in flight are cancelled on our side, but Glance had them and finishes them. The next
+// apply converges by itself, with no orphan and no import.
+func TestAccInterrupted_ctrlC(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.HoldAnswer}, Latency: 2 * time.Second})
+	want := interruptedMembers("ctrl-c", 30)
+	w := newWorkdir(t, forEachMember(proxy, imageID, want, ""))
+
+	apply := w.command("apply", "-auto-approve", "-input=false", "-parallelism=10")
+	apply.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's Ctrl-C reaches the whole group
+	var out strings.Builder
+	apply.Stdout, apply.Stderr = &out, &out
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt once the second batch of adds has reached Glance, while its answers are held.
+	deadline := time.Now().Add(time.Minute)
+	for len(proxy.Requests()) < 15 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := syscall.Kill(-apply.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := apply.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() == 0 {
+		t.Fatalf("the interrupted apply did not fail (%v):\n%s", err, tail(out.String(), 40))
+	}
+	if !strings.Contains(flat(out.String()), "the run was interrupted (Ctrl-C") {
+		t.Errorf("the interruption is not reported as one:\n%s", tail(out.String(), 40))
+	}
+	proxy.SetFaultRate(0)
+	convergesInOneApply(t, w, imageID, want)
+	destroyLeavesNothing(t, w, imageID)
+}
+
+// Glance freezes past the create timeout, while still doing the work: every add times out on
+// our side and exists on Glance. The next apply converges by itself. The same for destroy:
+// every remove times out and is done on Glance; the next destroy finishes without error.
+func TestAccInterrupted_frozenGlance(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.HoldAnswer}, Latency: 8 * time.Second})
+	want := interruptedMembers("frozen", 12)
+	w := newWorkdir(t, forEachMember(proxy, imageID, want, "\n  timeouts {\n    create = \"3s\"\n    delete = \"3s\"\n  }\n"))
+	out, code := w.run("apply", "-auto-approve", "-input=false", "-parallelism=12")
+	if code == 0 {
+		t.Fatalf("the apply against a frozen Glance succeeded:\n%s", tail(out, 30))
+	}
+	if n := strings.Count(flat(out), "the operation's timeout passed before Glance answered"); n != len(want) {
+		t.Errorf("%d timeout errors, want %d:\n%s", n, len(want), tail(out, 40))
+	}
+	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) {
+		t.Errorf("the frozen Glance should still have made every member: %v", got)
+	}
+	proxy.SetFaultRate(0)
+	convergesInOneApply(t, w, imageID, want)
+
+	proxy.SetFaultRate(1)
+	out, code = w.run("destroy", "-auto-approve", "-input=false", "-parallelism=12")
+	if code == 0 || !strings.Contains(flat(out), "may or may not be gone") {
+		t.Fatalf("the destroy against a frozen Glance must fail saying the outcome is unknown (exit %d):\n%s", code, tail(out, 30))
+	}
+	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+		t.Errorf("the frozen Glance should still have removed every member: %v", got)
+	}
+	proxy.SetFaultRate(0)
+	destroyLeavesNothing(t, w, imageID)
+}
