@@ -112,6 +112,11 @@ func (r *imageMembersResource) warnRemovals(ctx context.Context, plan imageMembe
 	if r.client == nil || plan.ImageID.IsUnknown() {
 		return
 	}
+	for _, e := range plan.MemberIDs.Elements() {
+		if e.IsUnknown() { // known after apply: nothing to compare yet
+			return
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
 	imageID := plan.ImageID.ValueString()

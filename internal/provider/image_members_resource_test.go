@@ -3,17 +3,22 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -23,6 +28,7 @@ import (
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
@@ -316,5 +322,35 @@ func TestAccImageMembers_planWarnsOfRemovals(t *testing.T) {
 	}
 	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted([]string{env.ServiceProject, env.AdminProject})) {
 		t.Errorf("planning changed Glance: %v", got)
+	}
+}
+
+// A member list only known after apply (member_ids = [some_resource.id]) plans without error
+// or request: there is nothing to compare yet.
+func TestImageMembers_planWithUnknownMembers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var requests atomic.Int32
+	glance := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		_, _ = w.Write([]byte(`{"members": [{"member_id": "p9", "image_id": "` + exampleImageID + `", "status": "pending"}]}`))
+	}))
+	t.Cleanup(glance.Close)
+	r := &imageMembersResource{configuredClient{client: glanceclient.NewStatic(glance.URL, "token", "owner")}}
+	state := emptyState(r)
+	ids, d := types.SetValue(types.StringType, []attr.Value{types.StringValue("p1"), types.StringUnknown()})
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	var to timeouts.Value
+	state.GetAttribute(ctx, path.Root("timeouts"), &to) // null, of the schema's type
+	plan := tfsdk.Plan(emptyState(r))
+	if d := plan.Set(ctx, imageMembersModel{ID: types.StringUnknown(), ImageID: types.StringValue(exampleImageID), MemberIDs: ids, MemberStatus: types.MapUnknown(types.StringType), Timeouts: to}); d.HasError() {
+		t.Fatal(d)
+	}
+	resp := resource.ModifyPlanResponse{Plan: plan}
+	r.ModifyPlan(ctx, resource.ModifyPlanRequest{State: state, Plan: plan}, &resp)
+	if len(resp.Diagnostics) != 0 || requests.Load() != 0 {
+		t.Errorf("diagnostics %v after %d requests; want none of either", resp.Diagnostics, requests.Load())
 	}
 }

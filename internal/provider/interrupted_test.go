@@ -25,6 +25,15 @@ func interruptedMembers(prefix string, n int) []string {
 	return ids
 }
 
+// behindFrozenGlance is a fresh shared image and a proxy in front of Glance that holds every
+// answer for latency while Glance does the work (until SetFaultRate(0)).
+func behindFrozenGlance(t *testing.T, latency time.Duration) (string, *proxytest.Proxy) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	return imageID, proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.HoldAnswer}, Latency: latency})
+}
+
 // forEachMember shares imageID with every ID of the list, through the proxy, with extra
 // lines in each resource (a timeouts block).
 func forEachMember(proxy *proxytest.Proxy, imageID string, ids []string, extra string) string {
@@ -103,10 +112,7 @@ func destroyLeavesNothing(t *testing.T, w *workdir, imageID string) {
 // adds in flight are cancelled on our side, but Glance had them and finishes them. The next
 // apply converges by itself, with no orphan and no import.
 func TestAccInterrupted_ctrlC(t *testing.T) {
-	env := acctest.PreCheck(t)
-	t.Parallel()
-	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.HoldAnswer}, Latency: 2 * time.Second})
+	imageID, proxy := behindFrozenGlance(t, 2*time.Second)
 	want := interruptedMembers("ctrl-c", 30)
 	w := newWorkdir(t, forEachMember(proxy, imageID, want, ""))
 
@@ -141,10 +147,7 @@ func TestAccInterrupted_ctrlC(t *testing.T) {
 // our side and exists on Glance. The next apply converges by itself. The same for destroy:
 // every remove times out and is done on Glance; the next destroy finishes without error.
 func TestAccInterrupted_frozenGlance(t *testing.T) {
-	env := acctest.PreCheck(t)
-	t.Parallel()
-	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.HoldAnswer}, Latency: 8 * time.Second})
+	imageID, proxy := behindFrozenGlance(t, 8*time.Second)
 	want := interruptedMembers("frozen", 12)
 	w := newWorkdir(t, forEachMember(proxy, imageID, want, "\n  timeouts {\n    create = \"3s\"\n    delete = \"3s\"\n  }\n"))
 	out, code := w.run("apply", "-auto-approve", "-input=false", "-parallelism=12")
