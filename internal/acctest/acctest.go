@@ -309,7 +309,7 @@ func (k *Keystone) Start() {
 	k.t.Fatalf("keystone on port %d did not answer within 30 s", k.port)
 }
 
-// Stop ends it and returns when its port no longer answers.
+// Stop ends it (SIGTERM; uwsgi runs with --die-on-term) and returns once the process is gone.
 func (k *Keystone) Stop() {
 	if k.cmd == nil || k.cmd.Process == nil {
 		return
