@@ -33,7 +33,7 @@ func memberIDValidators() []validator.String {
 	return []validator.String{stringvalidator.LengthBetween(1, 255), memberIDChars{}}
 }
 
-// memberIDProblem says why id cannot be a member ID, or "". Keystone's project IDs are
+// memberIDProblem says why id cannot be a project ID ("never contains '?'"), or "". Keystone's project IDs are
 // printable ASCII without these characters. Glance stores any string it is given in a POST
 // body, but an ID outside printable ASCII can never be found again by its URL (GET and DELETE
 // answer 404, escaped or not), and "?", "#", "%", "/" and "\" or a whole "." or ".." would
@@ -41,18 +41,18 @@ func memberIDValidators() []validator.String {
 // normalises them. (The client escapes every ID it puts in a path as well.)
 func memberIDProblem(id string) string {
 	if id == "." || id == ".." {
-		return fmt.Sprintf("must be a project ID, which is never %q", id)
+		return fmt.Sprintf("is never %q", id)
 	}
 	for _, r := range id {
 		switch {
 		case r == '/' || r == '?' || r == '#' || r == '%' || r == '\\':
-			return fmt.Sprintf("must be a project ID, which never contains '%c'", r)
+			return fmt.Sprintf("never contains '%c'", r)
 		case r == ' ':
-			return "must be a project ID, which never contains a space"
+			return "never contains a space"
 		case r < 0x20 || r == 0x7f:
-			return fmt.Sprintf("must be a project ID, which never contains a control character (U+%04X)", r)
+			return fmt.Sprintf("never contains a control character (U+%04X)", r)
 		case r > 0x7e:
-			return fmt.Sprintf("must be a project ID, which never contains %q (U+%04X): project IDs are ASCII, and Glance cannot find a member with other characters again by its URL", r, r)
+			return fmt.Sprintf("never contains %q (U+%04X): project IDs are ASCII, and Glance cannot find a member with other characters again by its URL", r, r)
 		}
 	}
 	return ""
@@ -72,7 +72,7 @@ func (memberIDChars) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	if problem := memberIDProblem(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, problem, fmt.Sprintf("%q", req.ConfigValue.ValueString())))
+		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, "must be a project ID, which "+problem, fmt.Sprintf("%q", req.ConfigValue.ValueString())))
 	}
 }
 
@@ -97,8 +97,9 @@ func parseMemberID(id string) (imageID, memberID string, err error) {
 		return "", "", fmt.Errorf("%q is not an image ID (a UUID)", imageID)
 	case memberID == "" || len(memberID) > 255:
 		return "", "", fmt.Errorf("%q is not a project ID (1 to 255 characters)", memberID)
-	case memberIDProblem(memberID) != "":
-		return "", "", fmt.Errorf("%q is not a project ID: it %s", memberID, strings.TrimPrefix(memberIDProblem(memberID), "must be a project ID, which "))
+	}
+	if problem := memberIDProblem(memberID); problem != "" {
+		return "", "", fmt.Errorf("%q is not a project ID: it %s", memberID, problem)
 	}
 	return imageID, memberID, nil
 }

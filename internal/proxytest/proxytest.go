@@ -145,11 +145,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 // forwardAndReset lets the service do the work, then breaks the connection instead of
 // answering.
 func (p *Proxy) forwardAndReset(w http.ResponseWriter, r *http.Request) {
-	out := r.Clone(r.Context())
-	out.RequestURI = ""
-	out.URL.Scheme, out.URL.Host = p.target.Scheme, p.target.Host
-	out.Host = p.target.Host
-	if resp, err := p.transport.RoundTrip(out); err == nil {
+	if resp, err := p.transport.RoundTrip(p.toTarget(r, r.Context())); err == nil {
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
@@ -167,11 +163,7 @@ func (p *Proxy) forwardAndReset(w http.ResponseWriter, r *http.Request) {
 // the answer for the latency (or until the caller is gone). It returns the status passed
 // back, 0 when the caller left first.
 func (p *Proxy) forwardAndHold(w http.ResponseWriter, r *http.Request) int {
-	out := r.Clone(context.WithoutCancel(r.Context()))
-	out.RequestURI = ""
-	out.URL.Scheme, out.URL.Host = p.target.Scheme, p.target.Host
-	out.Host = p.target.Host
-	resp, err := p.transport.RoundTrip(out)
+	resp, err := p.transport.RoundTrip(p.toTarget(r, context.WithoutCancel(r.Context())))
 	if err != nil {
 		w.WriteHeader(http.StatusBadGateway)
 		return http.StatusBadGateway
@@ -189,6 +181,15 @@ func (p *Proxy) forwardAndHold(w http.ResponseWriter, r *http.Request) int {
 	w.WriteHeader(resp.StatusCode)
 	w.Write(body)
 	return resp.StatusCode
+}
+
+// toTarget is r as a client request to the target, carried by ctx.
+func (p *Proxy) toTarget(r *http.Request, ctx context.Context) *http.Request {
+	out := r.Clone(ctx)
+	out.RequestURI = ""
+	out.URL.Scheme, out.URL.Host = p.target.Scheme, p.target.Host
+	out.Host = p.target.Host
+	return out
 }
 
 type statusRecorder struct {
