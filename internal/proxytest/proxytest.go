@@ -76,6 +76,8 @@ type Proxy struct {
 	rng        *rand.Rand
 	log        []Exchange
 	userAgents map[string]bool
+	// detached counts the HoldAnswer forwards still at the service, whose callers may be gone.
+	detached sync.WaitGroup
 }
 
 // New starts a proxy in front of target (a base URL such as http://127.0.0.1:9292).
@@ -163,7 +165,9 @@ func (p *Proxy) forwardAndReset(w http.ResponseWriter, r *http.Request) {
 // the answer for the latency (or until the caller is gone). It returns the status passed
 // back, 0 when the caller left first.
 func (p *Proxy) forwardAndHold(w http.ResponseWriter, r *http.Request) int {
+	p.detached.Add(1)
 	resp, err := p.transport.RoundTrip(p.toTarget(r, context.WithoutCancel(r.Context())))
+	p.detached.Done()
 	if err != nil {
 		w.WriteHeader(http.StatusBadGateway)
 		return http.StatusBadGateway
@@ -241,6 +245,10 @@ func (p *Proxy) UserAgents() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Settle waits until the service has answered every request the proxy passed on for a caller
+// that may have given up (HoldAnswer): only then does the service show all they did.
+func (p *Proxy) Settle() { p.detached.Wait() }
 
 // Reset forgets the requests seen so far.
 func (p *Proxy) Reset() {
