@@ -68,13 +68,15 @@ type Stats struct {
 type Proxy struct {
 	URL string
 
-	opts       Options
-	target     *url.URL
-	forward    *httputil.ReverseProxy
-	transport  http.RoundTripper
-	mu         sync.Mutex
-	rng        *rand.Rand
-	log        []Exchange
+	opts      Options
+	target    *url.URL
+	forward   *httputil.ReverseProxy
+	transport http.RoundTripper
+	mu        sync.Mutex
+	rng       *rand.Rand
+	log       []Exchange
+	// generation counts Resets: an answer that comes back after one belongs to no log.
+	generation int
 	userAgents map[string]bool
 	// detached counts the HoldAnswer forwards still at the service, whose callers may be gone.
 	detached sync.WaitGroup
@@ -116,7 +118,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		fault = p.opts.Faults[p.rng.IntN(len(p.opts.Faults))]
 	}
 	p.userAgents[r.UserAgent()] = true
-	i := len(p.log)
+	i, generation := len(p.log), p.generation
 	p.log = append(p.log, Exchange{Method: r.Method, Path: r.URL.Path, Fault: fault})
 	p.mu.Unlock()
 
@@ -140,8 +142,13 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		status = rec.status
 	}
 	p.mu.Lock()
-	p.log[i].Status = status
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	// A Reset while the request was out (a test moving on from answers it gave up on) emptied
+	// the log it was in. Writing there anyway panicked with the lock held, and every later
+	// request through the proxy then hung.
+	if generation == p.generation {
+		p.log[i].Status = status
+	}
 }
 
 // forwardAndReset lets the service do the work, then breaks the connection instead of
@@ -255,6 +262,7 @@ func (p *Proxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.log = nil
+	p.generation++
 }
 
 // SetFaultRate changes the fault rate from now on (for example 0 to check the result).
