@@ -22,6 +22,8 @@ import (
 // Client is an authenticated image service client.
 type Client struct {
 	image *gophercloud.ServiceClient
+	// reads shares reads of one image among the resources (cache.go).
+	reads *readCache
 	// ProjectID is the project the token is scoped to: who we act as.
 	ProjectID string
 	// FixedToken says the provider was given a token, which cannot be renewed.
@@ -63,7 +65,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 			return nil, &ConfigError{Attr: "region", Msg: fmt.Sprintf("The service catalog has no image service for region %q and interface %q: %s. Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL.", cfg.Get("region"), cfg.Availability(), err)}
 		}
 	}
-	c := &Client{image: image, FixedToken: cfg.Get("token") != "", AuthURL: cfg.Get("auth_url")}
+	c := &Client{image: image, reads: newReadCache(), FixedToken: cfg.Get("token") != "", AuthURL: cfg.Get("auth_url")}
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
 			c.ProjectID = p.ID
@@ -169,5 +171,5 @@ func NewStatic(imageEndpoint, token, projectID string) *Client {
 	pc.SetToken(token)
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
 	ep := strings.TrimSuffix(imageEndpoint, "/") + "/"
-	return &Client{image: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}, ProjectID: projectID, FixedToken: true}
+	return &Client{image: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}, reads: newReadCache(), ProjectID: projectID, FixedToken: true}
 }

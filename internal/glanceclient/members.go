@@ -2,8 +2,10 @@ package glanceclient
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
@@ -22,6 +24,7 @@ type Image = images.Image
 // read back and returned. A 409 with no such try is the caller's. A failure after a lost
 // answer is an *OutcomeUnknownError: the member may exist.
 func (c *Client) AddMember(ctx context.Context, imageID, memberID string) (*Member, error) {
+	defer c.reads.forget(imageID)
 	ctx, t := track(ctx)
 	m, err := members.Create(ctx, c.image, seg(imageID), memberID).Extract()
 	if gophercloud.ResponseCodeIs(err, http.StatusConflict) && t.answerLost.Load() {
@@ -40,6 +43,7 @@ func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Memb
 // answers 404 after a try whose answer was lost means that try removed it: done. A failure
 // after a lost answer is an *OutcomeUnknownError: the member may be gone.
 func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) error {
+	defer c.reads.forget(imageID)
 	ctx, t := track(ctx)
 	err := members.Delete(ctx, c.image, seg(imageID), seg(memberID)).ExtractErr()
 	if IsNotFound(err) && t.answerLost.Load() {
@@ -49,28 +53,61 @@ func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) err
 	return t.unknownOutcome(err)
 }
 
-// GetImage reads an image; used to explain a failed member call (is it gone, or not shared?).
+// GetImage reads an image, to explain a failed member call (is it gone, or not shared?):
+// GET /v2/images/{id}, shared like ListMembers.
 func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
-	return images.Get(ctx, c.image, seg(imageID)).Extract()
+	img, err := cachedRead(ctx, c.reads, cacheKey{"image", imageID}, func(ctx context.Context) (*Image, error) {
+		return images.Get(ctx, c.image, seg(imageID)).Extract()
+	})
+	if img == nil {
+		return nil, err
+	}
+	copied := *img // callers may not change what other callers share
+	return &copied, err
 }
 
 // UpdateMemberStatus sets a membership's status as the member project: PUT
 // /v2/images/{id}/members/{member}. Setting a status twice is harmless, so a lost answer is
 // simply retried; a failure after one is an *OutcomeUnknownError.
 func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, status string) (*Member, error) {
+	defer c.reads.forget(imageID)
 	ctx, t := track(ctx)
 	m, err := members.Update(ctx, c.image, seg(imageID), seg(memberID), members.UpdateOpts{Status: status}).Extract()
 	return m, t.unknownOutcome(err)
 }
 
 // ListMembers reads every member of an image in one request: GET /v2/images/{id}/members
-// (Glance does not paginate members).
+// (Glance does not paginate members). Reads of the same image share that request: those
+// made while it is in flight wait for it, and its answer serves those in the ReadWindow
+// after it, until this client changes the image's members.
 func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
-	page, err := members.List(c.image, seg(imageID)).AllPages(ctx)
+	list, err := cachedRead(ctx, c.reads, cacheKey{"members", imageID}, func(ctx context.Context) ([]Member, error) {
+		page, err := members.List(c.image, seg(imageID)).AllPages(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return members.ExtractMembers(page)
+	})
+	return slices.Clone(list), err // callers may sort what other callers share
+}
+
+// ErrMemberNotListed is FindMember's answer when the image's member list, read, has no
+// such member.
+var ErrMemberNotListed = errors.New("not in the image's member list")
+
+// FindMember is imageID's membership of memberID from the image's member list (shared as
+// ListMembers is), or ErrMemberNotListed.
+func (c *Client) FindMember(ctx context.Context, imageID, memberID string) (*Member, error) {
+	list, err := c.ListMembers(ctx, imageID)
 	if err != nil {
 		return nil, err
 	}
-	return members.ExtractMembers(page)
+	for i := range list {
+		if list[i].MemberID == memberID {
+			return &list[i], nil
+		}
+	}
+	return nil, ErrMemberNotListed
 }
 
 // seg is an ID as one segment of a URL path: escaped, so that a member ID such as

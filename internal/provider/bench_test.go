@@ -1,8 +1,20 @@
 package provider
 
+// What sharing one image with many projects costs our users, three ways: Glance requests
+// (counted by a proxy), wall time of the terraform command, and CPU time of the provider
+// processes. TestAccCost_requests holds the request counts to account in every `make test`;
+// BenchmarkSharing (`make bench`) prints every figure beside terraform-provider-openstack's.
+
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,27 +24,15 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
-// benchProjects is how many projects the benchmark shares an image with.
-const benchProjects = 20
+// sharingWay is one way to write "share this image with these projects".
+type sharingWay struct {
+	name   string
+	config func(proxyURL, imageID string, projects []string) string
+}
 
-// BenchmarkSharing measures what sharing one image with 20 projects costs our users, in
-// Glance requests (counted by a proxy) and seconds: apply, the plan after it, destroy. It runs
-// terraform-provider-openstack's openstack_images_image_access_v2 beside our two ways, against
-// the same local cloud. Run it with `make bench`; the figures are printed, not asserted.
-func BenchmarkSharing(b *testing.B) {
-	env := acctest.PreCheck(b)
-	installOpenstackProvider(b)
-	var projects []string
-	for i := range benchProjects {
-		projects = append(projects, fmt.Sprintf("%032x", 0xbe7c40+i))
-	}
-	list := quoteAll(projects)
-	ways := []struct {
-		name   string
-		config func(proxyURL, imageID string) string
-	}{
-		{"openstack_images_image_access_v2", func(proxyURL, imageID string) string {
-			return requiredProviders("openstack") + fmt.Sprintf(`
+var (
+	peerWay = sharingWay{"openstack_images_image_access_v2", func(proxyURL, imageID string, projects []string) string {
+		return requiredProviders("openstack") + fmt.Sprintf(`
 provider "openstack" {
   cloud              = "producer"
   endpoint_overrides = { image = "%s/v2/" }
@@ -43,63 +43,264 @@ resource "openstack_images_image_access_v2" "m" {
   image_id  = %q
   member_id = each.value
 }
-`, proxyURL, list, imageID)
-		}},
-		{"glance_image_member", func(proxyURL, imageID string) string {
-			return providerVia("producer", proxyURL) + fmt.Sprintf(`
+`, proxyURL, quoteAll(projects), imageID)
+	}}
+	memberWay = sharingWay{"glance_image_member", func(proxyURL, imageID string, projects []string) string {
+		return providerVia("producer", proxyURL) + fmt.Sprintf(`
 resource "glance_image_member" "m" {
   for_each  = toset([%s])
   image_id  = %q
   member_id = each.value
 }
-`, list, imageID)
-		}},
-		{"glance_image_members", func(proxyURL, imageID string) string {
-			return providerVia("producer", proxyURL) + fmt.Sprintf(`
+`, quoteAll(projects), imageID)
+	}}
+	membersWay = sharingWay{"glance_image_members", func(proxyURL, imageID string, projects []string) string {
+		return providerVia("producer", proxyURL) + fmt.Sprintf(`
 resource "glance_image_members" "all" {
   image_id   = %q
   member_ids = [%s]
 }
-`, imageID, list)
-		}},
+`, imageID, quoteAll(projects))
+	}}
+)
+
+// benchSteps are the commands measured, in order: the apply that shares, the no-op plan
+// after it (a refresh of every membership), and the destroy.
+var benchSteps = []struct {
+	name string
+	args []string
+}{
+	{"apply", []string{"apply", "-auto-approve", "-input=false"}},
+	{"plan", []string{"plan", "-detailed-exitcode", "-input=false"}},
+	{"destroy", []string{"destroy", "-auto-approve", "-input=false"}},
+}
+
+// stepCost is what one terraform command cost.
+type stepCost struct {
+	requests []string      // the Glance requests, "METHOD /path"
+	wall     time.Duration // of the terraform command
+	cpu      time.Duration // user + system of every provider process it started; 0 when not measured
+}
+
+// count is how many requests had the method ("" for all).
+func (c stepCost) count(method string) int {
+	n := 0
+	for _, r := range c.requests {
+		if method == "" || strings.HasPrefix(r, method+" ") {
+			n++
+		}
 	}
-	var table []string
-	for _, way := range ways {
-		b.Run(way.name, func(b *testing.B) {
-			for range b.N {
-				imageID := acctest.NewImage(b, images.ImageVisibilityShared)
-				proxy := proxytest.New(b, env.ImageURL, proxytest.Options{})
-				w := newWorkdir(b, way.config(proxy.URL, imageID))
-				row := fmt.Sprintf("%-34s", way.name)
-				for _, step := range []struct {
-					name string
-					args []string
-				}{
-					{"apply", []string{"apply", "-auto-approve", "-input=false"}},
-					{"plan", []string{"plan", "-input=false"}},
-					{"destroy", []string{"destroy", "-auto-approve", "-input=false"}},
-				} {
-					proxy.Reset()
-					start := time.Now()
-					w.must(step.args...)
-					elapsed := time.Since(start)
-					reqs := len(proxy.Requests())
-					b.ReportMetric(float64(reqs), step.name+"-requests")
-					b.ReportMetric(elapsed.Seconds(), step.name+"-s")
-					row += fmt.Sprintf(" | %4d requests %5.1fs", reqs, elapsed.Seconds())
-					if step.name == "apply" {
-						if got := acctest.MemberIDs(b, imageID); len(got) != benchProjects {
-							b.Fatalf("%s: apply made %d members, want %d", way.name, len(got), benchProjects)
-						}
-					}
+	return n
+}
+
+// benchProjects are n project IDs to share with (Glance does not check that they exist).
+func benchProjects(n int) []string {
+	projects := make([]string, n)
+	for i := range projects {
+		projects[i] = fmt.Sprintf("%032x", 0xbe7c40+i)
+	}
+	return projects
+}
+
+// shareAndUnshare runs the apply, the no-op plan and the destroy of way for n projects on a
+// new image, through a counting proxy, checks Glance after each, and returns each step's
+// cost. env are extra environment variables of the terraform commands; cpuLog, when not "",
+// is the file the provider wrappers of cpuMirror append their CPU times to.
+func shareAndUnshare(t testing.TB, env acctest.Env, way sharingWay, n int, cpuLog string, tfEnv ...string) map[string]stepCost {
+	t.Helper()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
+	w := newWorkdir(t, way.config(proxy.URL, imageID, benchProjects(n)), tfEnv...)
+	costs := map[string]stepCost{}
+	for _, step := range benchSteps {
+		proxy.Reset()
+		if cpuLog != "" {
+			if err := os.WriteFile(cpuLog, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := time.Now()
+		out, code := w.run(step.args...)
+		wall := time.Since(start)
+		if code != 0 {
+			t.Fatalf("%s, %d projects: terraform %s failed (exit %d):\n%s", way.name, n, step.name, code, tail(out, 40))
+		}
+		costs[step.name] = stepCost{requests: proxy.Requests(), wall: wall, cpu: cpuTime(t, cpuLog)}
+		want := n
+		if step.name == "destroy" {
+			want = 0
+		}
+		if got := len(acctest.MemberIDs(t, imageID)); got != want {
+			t.Fatalf("%s: after %s, the image has %d members, want %d", way.name, step.name, got, want)
+		}
+	}
+	return costs
+}
+
+// costProjects is how many memberships the request-count test shares: enough that a cost
+// per membership cannot hide, within the local cloud's member quota.
+const costProjects = 50
+
+// The request counts of the bench, held in every run: a no-op plan of N glance_image_member
+// of one image is one list, not N reads; destroy is N removals and at most 2 more requests;
+// apply is one request per membership.
+func TestAccCost_requests(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	n := costProjects
+	for _, way := range []sharingWay{memberWay, membersWay} {
+		t.Run(way.name, func(t *testing.T) {
+			t.Parallel()
+			costs := shareAndUnshare(t, env, way, n, "")
+			for _, step := range benchSteps {
+				t.Logf("%s of %d: %d Glance requests (%d GET, %d POST, %d DELETE)", step.name, n,
+					costs[step.name].count(""), costs[step.name].count("GET"), costs[step.name].count("POST"), costs[step.name].count("DELETE"))
+			}
+			expect := func(step, method string, atMost int) {
+				if got := costs[step].count(method); got > atMost {
+					what := strings.TrimSpace(method + " requests")
+					t.Errorf("%s of %d memberships: %d %s, want at most %d:%s", step, n, got, what, atMost, acctest.Lines(costs[step].requests))
 				}
-				if got := acctest.MemberIDs(b, imageID); len(got) != 0 {
-					b.Fatalf("%s: destroy left %d members", way.name, len(got))
-				}
-				table = append(table, row)
+			}
+			expect("apply", "POST", n)
+			expect("apply", "", n+2) // one add each, and at most the member list twice
+			expect("plan", "", 2)    // one list per image, and at most one more
+			expect("destroy", "DELETE", n)
+			expect("destroy", "", n+2)
+			if got := costs["apply"].count("POST"); got != n {
+				t.Errorf("apply added %d memberships with POST, want %d", got, n)
 			}
 		})
 	}
-	b.Logf("sharing one image with %d projects (Glance requests; wall time of the terraform command):\n%-34s | %-20s | %-20s | %-20s\n%s",
-		benchProjects, "", "apply", "plan", "destroy", strings.Join(table, "\n"))
+}
+
+// benchSizes are the numbers of projects `make bench` shares an image with: 20 and 100,
+// and BENCH_N besides when it is set (BENCH_N=500).
+func benchSizes(b *testing.B) []int {
+	sizes := []int{20, 100}
+	if s := os.Getenv("BENCH_N"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("BENCH_N=%q: want a number of projects", s)
+		}
+		if !slices.Contains(sizes, n) {
+			sizes = append(sizes, n)
+		}
+	}
+	return sizes
+}
+
+// BenchmarkSharing is `make bench`: for each size, the three ways side by side, then the
+// ratios of ours to terraform-provider-openstack's, as a Markdown table for the README.
+func BenchmarkSharing(b *testing.B) {
+	env := acctest.PreCheck(b)
+	installOpenstackProvider(b)
+	mirror, cpuLog := cpuMirror(b)
+	tfEnv := []string{"TF_CLI_CONFIG_FILE=" + mirror, "GLANCE_BENCH_CPU_LOG=" + cpuLog}
+	var report strings.Builder
+	fmt.Fprintf(&report, "| N | resource | apply: requests, wall, CPU | no-op plan: requests, wall, CPU | destroy: requests, wall, CPU |\n|---|---|---|---|---|\n")
+	for _, n := range benchSizes(b) {
+		peer := shareAndUnshare(b, env, peerWay, n, cpuLog, tfEnv...)
+		fmt.Fprintf(&report, "| %d | `%s` |%s\n", n, peerWay.name, costCells(peer, nil))
+		for _, way := range []sharingWay{memberWay, membersWay} {
+			ours := shareAndUnshare(b, env, way, n, cpuLog, tfEnv...)
+			fmt.Fprintf(&report, "| %d | `%s` |%s\n", n, way.name, costCells(ours, nil))
+			fmt.Fprintf(&report, "| | ratio to the openstack provider |%s\n", costCells(ours, peer))
+		}
+	}
+	b.Logf("sharing one image with N projects; Terraform %s, -parallelism=10, %d CPUs; wall time of the terraform command, CPU time (user + system) of the provider processes it started:\n\n%s",
+		terraformVersion(b), runtime.NumCPU(), report.String())
+}
+
+// costCells are one row's cells: the figures, or with peer their ratios to the peer's.
+func costCells(c, peer map[string]stepCost) string {
+	var row string
+	for _, step := range benchSteps {
+		s := c[step.name]
+		if peer == nil {
+			row += fmt.Sprintf(" %d, %.1f s, %.2f s |", len(s.requests), s.wall.Seconds(), s.cpu.Seconds())
+			continue
+		}
+		p := peer[step.name]
+		row += fmt.Sprintf(" **%s, %s, %s** |", ratio(float64(len(s.requests)), float64(len(p.requests))),
+			ratio(s.wall.Seconds(), p.wall.Seconds()), ratio(s.cpu.Seconds(), p.cpu.Seconds()))
+	}
+	return row
+}
+
+func ratio(ours, theirs float64) string {
+	if theirs == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", ours/theirs)
+}
+
+func terraformVersion(t testing.TB) string {
+	out, err := exec.Command("terraform", "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimPrefix(strings.Fields(string(out))[1], "v")
+}
+
+var (
+	cpuMirrorOnce sync.Once
+	cpuMirrorDir  string
+)
+
+// cpuMirror is a second filesystem mirror whose providers are wrappers of the built ones:
+// each runs the real binary as its child and, when Terraform is done with it, appends the
+// child's CPU time (bash's `times`) to $GLANCE_BENCH_CPU_LOG. It returns the Terraform CLI
+// configuration that installs from it, and the log.
+func cpuMirror(b *testing.B) (cliConfig, cpuLog string) {
+	cpuMirrorOnce.Do(func() {
+		dir := b.TempDir()
+		src := mirrorDir
+		for _, bin := range []string{
+			filepath.Join("glancetf", "glance", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v0.0.1"),
+			filepath.Join("terraform-provider-openstack", "openstack", "3.4.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-openstack"),
+		} {
+			real := filepath.Join(src, "registry.terraform.io", bin)
+			wrapper := filepath.Join(dir, "registry.terraform.io", bin)
+			script := fmt.Sprintf("#!/bin/bash\n%q \"$@\"\nrc=$?\ntimes | tail -n 1 >>\"$GLANCE_BENCH_CPU_LOG\"\nexit $rc\n", real)
+			if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+				b.Fatal(err)
+			}
+		}
+		conf := strings.Replace(mustRead(b, os.Getenv("TF_CLI_CONFIG_FILE")), src, dir, 1)
+		if err := os.WriteFile(filepath.Join(dir, "bench.tfrc"), []byte(conf), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		cpuMirrorDir = dir
+	})
+	return filepath.Join(cpuMirrorDir, "bench.tfrc"), filepath.Join(cpuMirrorDir, "cpu.log")
+}
+
+// cpuTime sums the CPU times the wrappers logged ("0m1.234s 0m0.056s" per process).
+func cpuTime(t testing.TB, cpuLog string) time.Duration {
+	if cpuLog == "" {
+		return 0
+	}
+	var total time.Duration
+	for _, line := range strings.Split(strings.TrimSpace(mustRead(t, cpuLog)), "\n") {
+		for _, f := range strings.Fields(line) {
+			d, err := time.ParseDuration(f)
+			if err != nil {
+				t.Fatalf("CPU log line %q: %v", line, err)
+			}
+			total += d
+		}
+	}
+	return total
+}
+
+func mustRead(t testing.TB, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

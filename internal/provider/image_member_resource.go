@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"net/http"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -120,29 +121,28 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	imageID, memberID := state.target()
-	m, err := r.client.GetMember(ctx, imageID, memberID)
-	if err == nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, state.Timeouts))...)
-		return
-	}
-	if !glanceclient.IsNotFound(err) {
-		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
-		return
-	}
-	// Glance answers 404 both when the member is gone and when the image is no longer
-	// shared (it hides the members then, but keeps them): find out which before forgetting.
-	img, imgErr := r.client.GetImage(ctx, imageID)
+	// The image's member list, not GET of the one member: every glance_image_member of the
+	// image refreshed in this run shares that one request.
+	m, err := r.client.FindMember(ctx, imageID, memberID)
 	switch {
-	case glanceclient.IsNotFound(imgErr):
-		tflog.Warn(ctx, "image is gone; removing the membership from state", map[string]any{"image_id": imageID, "member_id": memberID})
-		resp.State.RemoveResource(ctx)
-	case imgErr != nil:
-		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, imgErr))
-	case img.Visibility != images.ImageVisibilityShared:
-		resp.Diagnostics.Append(imageNotShared(imageID, memberID, img.Visibility))
-	default:
+	case err == nil:
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, state.Timeouts))...)
+	case errors.Is(err, glanceclient.ErrMemberNotListed):
 		tflog.Warn(ctx, "image member removed outside Terraform; removing it from state", map[string]any{"image_id": imageID, "member_id": memberID})
 		resp.State.RemoveResource(ctx)
+	case glanceclient.IsNotFound(err):
+		tflog.Warn(ctx, "image is gone; removing the membership from state", map[string]any{"image_id": imageID, "member_id": memberID})
+		resp.State.RemoveResource(ctx)
+	case glanceclient.Status(err) == http.StatusForbidden:
+		// Glance refuses to list the members of an image that is no longer shared, but keeps
+		// them and restores them when it is shared again: warn and keep the state.
+		if img, imgErr := r.client.GetImage(ctx, imageID); imgErr == nil && img.Visibility != images.ImageVisibilityShared {
+			resp.Diagnostics.Append(imageNotShared(imageID, memberID, img.Visibility))
+			return
+		}
+		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
+	default:
+		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
 	}
 }
 

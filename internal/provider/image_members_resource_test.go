@@ -253,11 +253,13 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 func TestAccImageMembers_imageMadePrivateOrDeleted(t *testing.T) {
 	env := acctest.PreCheck(t)
 	ctx := context.Background()
-	r := &imageMembersResource{configuredClient{client: directClient(t, devcloud.Producer)}}
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	acctest.AddMember(t, imageID, env.ConsumerProject)
 	state := membersState(t, imageID, env.ConsumerProject)
+	// Each read is a new client, as each terraform command is a new provider process: one
+	// process answers reads of an image from what it read in the last seconds.
 	read := func() resource.ReadResponse {
+		r := &imageMembersResource{configuredClient{client: directClient(t, devcloud.Producer)}}
 		resp := resource.ReadResponse{State: state}
 		r.Read(ctx, resource.ReadRequest{State: state}, &resp)
 		return resp

@@ -21,6 +21,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+		mirrorDir = dir
 		// A filesystem mirror (unpacked layout): terraform init installs from it, offline.
 		bin := filepath.Join(dir, "registry.terraform.io", "glancetf", "glance", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v0.0.1")
 		build := exec.Command("go", "build", "-ldflags", "-X main.version=test", "-o", bin, "../..")
@@ -55,6 +56,9 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// mirrorDir is the filesystem mirror TestMain builds the provider into.
+var mirrorDir string
 
 // peerDir holds the openstack provider binary once installOpenstackProvider has installed it.
 var peerDir string
