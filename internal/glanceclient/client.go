@@ -32,16 +32,23 @@ type Client struct {
 	AuthURL string
 }
 
+// maxIdleConnsPerHost is how many idle connections to each of Keystone and Glance are kept.
+const maxIdleConnsPerHost = 64
+
 // New authenticates with Keystone and finds the image service. userAgent names the provider
 // and its version; it is put before gophercloud's own.
 func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = cfg.TLS
+	// Keep a connection for every request Terraform runs at once (-parallelism, 10 by
+	// default, and more when raised), not net/http's 2: a new connection per request costs a
+	// TCP (and TLS) handshake on both sides.
+	transport.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	pc, err := openstack.NewClient(cfg.Get("auth_url"))
 	if err != nil {
 		return nil, &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from("auth_url"), cfg.Get("auth_url"), err)}
 	}
-	pc.HTTPClient = http.Client{Transport: &loggingTransport{next: &trackingTransport{next: transport}, secrets: cfg.Secrets()}}
+	pc.HTTPClient = http.Client{Transport: newLoggingTransport(&trackingTransport{next: transport}, cfg.Secrets())}
 	pc.UserAgent.Prepend(userAgent)
 	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
@@ -167,7 +174,7 @@ func findMessage(v any) string {
 // NewStatic is a client for a fixed image endpoint and token, without Keystone: for tests
 // that need answers a real cloud cannot be made to give.
 func NewStatic(imageEndpoint, token, projectID string) *Client {
-	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: &loggingTransport{next: &trackingTransport{next: http.DefaultTransport}, secrets: []string{token}}}}
+	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: newLoggingTransport(&trackingTransport{next: http.DefaultTransport}, []string{token})}}
 	pc.SetToken(token)
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
 	ep := strings.TrimSuffix(imageEndpoint, "/") + "/"

@@ -81,13 +81,7 @@ func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, stat
 // made while it is in flight wait for it, and its answer serves those in the ReadWindow
 // after it, until this client changes the image's members.
 func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
-	list, err := cachedRead(ctx, c.reads, cacheKey{"members", imageID}, func(ctx context.Context) ([]Member, error) {
-		page, err := members.List(c.image, seg(imageID)).AllPages(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return members.ExtractMembers(page)
-	})
+	list, err := c.sharedMembers(ctx, imageID)
 	return slices.Clone(list), err // callers may sort what other callers share
 }
 
@@ -98,16 +92,27 @@ var ErrMemberNotListed = errors.New("not in the image's member list")
 // FindMember is imageID's membership of memberID from the image's member list (shared as
 // ListMembers is), or ErrMemberNotListed.
 func (c *Client) FindMember(ctx context.Context, imageID, memberID string) (*Member, error) {
-	list, err := c.ListMembers(ctx, imageID)
+	list, err := c.sharedMembers(ctx, imageID)
 	if err != nil {
 		return nil, err
 	}
-	for i := range list {
-		if list[i].MemberID == memberID {
-			return &list[i], nil
+	for _, m := range list { // a copy of the one member: the list is shared
+		if m.MemberID == memberID {
+			return &m, nil
 		}
 	}
 	return nil, ErrMemberNotListed
+}
+
+// sharedMembers is the image's member list as every reader shares it: never to be changed.
+func (c *Client) sharedMembers(ctx context.Context, imageID string) ([]Member, error) {
+	return cachedRead(ctx, c.reads, cacheKey{"members", imageID}, func(ctx context.Context) ([]Member, error) {
+		page, err := members.List(c.image, seg(imageID)).AllPages(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return members.ExtractMembers(page)
+	})
 }
 
 // seg is an ID as one segment of a URL path: escaped, so that a member ID such as

@@ -4,14 +4,21 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// LogSubsystem is the tflog subsystem of the HTTP log: TF_LOG_PROVIDER_GLANCE_HTTP=DEBUG.
+// LogSubsystem is the tflog subsystem of the HTTP log. Its level is LogLevelEnv when set,
+// else the provider's (TF_LOG_PROVIDER_GLANCE, else Terraform's TF_LOG_PROVIDER or TF_LOG).
 const LogSubsystem = "http"
+
+// LogLevelEnv sets the HTTP log's own level, for example off to leave the exchanges out of a
+// DEBUG log.
+const LogLevelEnv = "TF_LOG_PROVIDER_GLANCE_HTTP"
 
 // maxLoggedBody keeps a huge answer from flooding the log.
 const maxLoggedBody = 8 << 10
@@ -25,10 +32,30 @@ var secretHeaders = []string{"X-Auth-Token", "X-Subject-Token", "X-Service-Token
 type loggingTransport struct {
 	next    http.RoundTripper
 	secrets []string
+	// level is LogLevelEnv's, read once: NoLevel when it is not set.
+	level hclog.Level
+}
+
+func newLoggingTransport(next http.RoundTripper, secrets []string) *loggingTransport {
+	return &loggingTransport{next: next, secrets: secrets, level: hclog.LevelFromString(os.Getenv(LogLevelEnv))}
+}
+
+// debugOn says the HTTP log may be on for this request: by its own level when set, else by
+// the provider's, which the request's context carries.
+func (t *loggingTransport) debugOn(req *http.Request) bool {
+	if t.level != hclog.NoLevel {
+		return t.level <= hclog.Debug
+	}
+	return tflog.IsDebug(req.Context())
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := tflog.NewSubsystem(req.Context(), LogSubsystem)
+	// The exchange is logged at DEBUG: when that level is off, as it is unless someone is
+	// debugging, cost nothing (no subsystem, no fields, no copy of the body).
+	if !t.debugOn(req) {
+		return t.next.RoundTrip(req)
+	}
+	ctx := tflog.NewSubsystem(req.Context(), LogSubsystem, tflog.WithLevel(t.level))
 	if len(t.secrets) > 0 {
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, t.secrets...)
 		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, t.secrets...)

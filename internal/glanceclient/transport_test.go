@@ -3,12 +3,15 @@ package glanceclient
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"github.com/hashicorp/terraform-plugin-log/tfsdklog"
 )
 
 // Credentials never reach the log: not in headers, not in auth bodies, not echoed back.
@@ -42,6 +45,45 @@ func TestLoggingTransportMasksSecrets(t *testing.T) {
 	for _, secret := range []string{password, token} {
 		if strings.Contains(log, secret) {
 			t.Errorf("secret %q reached the log:\n%s", secret, log)
+		}
+	}
+}
+
+// With DEBUG off (as it is unless someone is debugging), the transport does nothing but
+// pass the request on: no log line, and the request body is never read for one.
+func TestLoggingTransportIdleWhenDebugOff(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(srv.Close)
+	var out bytes.Buffer
+	traced := tflogtest.RootLogger(context.Background(), &out) // the provider's log at TRACE
+	atInfo := tfsdklog.NewRootProviderLogger(context.Background(), tfsdklog.WithLevel(hclog.Info))
+	for _, tc := range []struct {
+		name  string
+		ctx   context.Context
+		level hclog.Level // the transport's own, from LogLevelEnv
+		want  bool
+	}{
+		{"provider at INFO", atInfo, hclog.NoLevel, false},
+		{"provider at TRACE, HTTP log off", traced, hclog.Off, false},
+		{"provider at TRACE", traced, hclog.NoLevel, true},
+		{"provider at INFO, HTTP log at DEBUG", atInfo, hclog.Debug, true},
+	} {
+		out.Reset()
+		bodyRead := false
+		req, _ := http.NewRequestWithContext(tc.ctx, http.MethodPost, srv.URL+"/v2/images/i/members", strings.NewReader(`{}`))
+		req.GetBody = func() (io.ReadCloser, error) { bodyRead = true; return io.NopCloser(strings.NewReader(`{}`)), nil }
+		client := &http.Client{Transport: &loggingTransport{next: http.DefaultTransport, level: tc.level}}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if bodyRead != tc.want {
+			t.Errorf("%s: request body read for the log: %v, want %v", tc.name, bodyRead, tc.want)
+		}
+		if tc.ctx == traced && strings.Contains(out.String(), "/v2/images/i/members") != tc.want {
+			t.Errorf("%s: want logged %v, got:\n%s", tc.name, tc.want, out.String())
 		}
 	}
 }

@@ -64,7 +64,8 @@ func TestAccProvider_reauthentication(t *testing.T) {
 	})
 }
 
-// Keystone restarts while a plan of 30 memberships refreshes: the token expires mid-plan,
+// Keystone restarts while a plan of 30 memberships, each of its own image (one list each),
+// refreshes: the token expires mid-plan,
 // Glance answers 401, and logging in again meets a Keystone that is away for seconds. The
 // provider retries the login like any transient failure and the plan succeeds. When Keystone
 // stays away, the plan fails with an error that names Keystone, not Glance.
@@ -72,9 +73,11 @@ func TestAccProvider_keystoneRestart(t *testing.T) {
 	env := acctest.PreCheck(t)
 	t.Parallel()
 	keystone := acctest.StartKeystone(t, env)
-	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	var imageIDs []string // an image each: reads of one image would share one list
+	for range 30 {
+		imageIDs = append(imageIDs, acctest.NewImage(t, images.ImageVisibilityShared))
+	}
 	slow := proxytest.New(t, env.ImageURL, proxytest.Options{Faults: []proxytest.Fault{proxytest.Latency}, Latency: time.Second})
-	want := interruptedMembers("keystone-restart", 30)
 	w := newWorkdir(t, fmt.Sprintf(`
 provider "glance" {
   auth_url            = %q
@@ -88,10 +91,10 @@ provider "glance" {
 
 resource "glance_image_member" "m" {
   for_each  = toset([%s])
-  image_id  = %q
-  member_id = each.value
+  image_id  = each.value
+  member_id = %q
 }
-`, keystone.URL, slow.URL, env.Password("producer"), quoteAll(want), imageID), "TF_LOG_PROVIDER=WARN") // the retries' log lines
+`, keystone.URL, slow.URL, env.Password("producer"), quoteAll(imageIDs), env.Consumer2Project), "TF_LOG_PROVIDER=WARN") // the retries' log lines
 	w.must("apply", "-auto-approve", "-input=false", "-parallelism=10")
 
 	// plan runs a refresh of 30 reads, two at a time, a second each: longer than a token lives.
