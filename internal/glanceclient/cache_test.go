@@ -227,3 +227,18 @@ func TestListMembers_callersDoNotShareSlices(t *testing.T) {
 		t.Fatal("a caller's change reached another caller")
 	}
 }
+
+// Each configured client (a provider block, an alias) has its own reads: two never share.
+func TestListMembers_notSharedBetweenClients(t *testing.T) {
+	t.Parallel()
+	s := &listServer{}
+	a, b := s.client(t), s.client(t)
+	for _, c := range []*Client{a, b, a, b} {
+		if _, err := c.ListMembers(context.Background(), img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.lists.Load(); n != 2 {
+		t.Fatalf("two clients made %d lists, want one each", n)
+	}
+}

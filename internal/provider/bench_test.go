@@ -28,10 +28,13 @@ import (
 type sharingWay struct {
 	name   string
 	config func(proxyURL, imageID string, projects []string) string
+	// noGlance is Terraform's floor: the same for_each over a built-in resource, which
+	// shares nothing and starts no provider.
+	noGlance bool
 }
 
 var (
-	peerWay = sharingWay{"openstack_images_image_access_v2", func(proxyURL, imageID string, projects []string) string {
+	peerWay = sharingWay{name: "openstack_images_image_access_v2", config: func(proxyURL, imageID string, projects []string) string {
 		return requiredProviders("openstack") + fmt.Sprintf(`
 provider "openstack" {
   cloud              = "producer"
@@ -45,7 +48,7 @@ resource "openstack_images_image_access_v2" "m" {
 }
 `, proxyURL, quoteAll(projects), imageID)
 	}}
-	memberWay = sharingWay{"glance_image_member", func(proxyURL, imageID string, projects []string) string {
+	memberWay = sharingWay{name: "glance_image_member", config: func(proxyURL, imageID string, projects []string) string {
 		return providerVia("producer", proxyURL) + fmt.Sprintf(`
 resource "glance_image_member" "m" {
   for_each  = toset([%s])
@@ -54,7 +57,19 @@ resource "glance_image_member" "m" {
 }
 `, quoteAll(projects), imageID)
 	}}
-	membersWay = sharingWay{"glance_image_members", func(proxyURL, imageID string, projects []string) string {
+	floorWay = sharingWay{name: "terraform_data", noGlance: true, config: func(_, _ string, projects []string) string {
+		return fmt.Sprintf(`
+terraform {
+  required_providers {}
+}
+
+resource "terraform_data" "m" {
+  for_each = toset([%s])
+  input    = each.value
+}
+`, quoteAll(projects))
+	}}
+	membersWay = sharingWay{name: "glance_image_members", config: func(proxyURL, imageID string, projects []string) string {
 		return providerVia("producer", proxyURL) + fmt.Sprintf(`
 resource "glance_image_members" "all" {
   image_id   = %q
@@ -127,7 +142,7 @@ func shareAndUnshare(t testing.TB, env acctest.Env, way sharingWay, n int, cpuLo
 		}
 		costs[step.name] = stepCost{requests: proxy.Requests(), wall: wall, cpu: cpuTime(t, cpuLog)}
 		want := n
-		if step.name == "destroy" {
+		if step.name == "destroy" || way.noGlance {
 			want = 0
 		}
 		if got := len(acctest.MemberIDs(t, imageID)); got != want {
@@ -190,26 +205,76 @@ func benchSizes(b *testing.B) []int {
 	return sizes
 }
 
-// BenchmarkSharing is `make bench`: for each size, the three ways side by side, then the
-// ratios of ours to terraform-provider-openstack's, as a Markdown table for the README.
+// benchRuns is how many times each figure is measured; the table shows the median, since
+// Glance, Terraform and the providers share the machine's cores. BENCH_RUNS overrides it.
+func benchRuns(b *testing.B) int {
+	runs := 3
+	if s := os.Getenv("BENCH_RUNS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("BENCH_RUNS=%q: want a number of runs", s)
+		}
+		runs = n
+	}
+	return runs
+}
+
+// BenchmarkSharing is `make bench`: for each size, the three ways side by side (runs
+// interleaved, medians shown), then the ratios of ours to terraform-provider-openstack's, as
+// a Markdown table for the README.
 func BenchmarkSharing(b *testing.B) {
 	env := acctest.PreCheck(b)
 	installOpenstackProvider(b)
 	mirror, cpuLog := cpuMirror(b)
 	tfEnv := []string{"TF_CLI_CONFIG_FILE=" + mirror, "GLANCE_BENCH_CPU_LOG=" + cpuLog}
+	ways := []sharingWay{peerWay, memberWay, membersWay, floorWay}
+	runs := benchRuns(b)
 	var report strings.Builder
 	fmt.Fprintf(&report, "| N | resource | apply: requests, wall, CPU | no-op plan: requests, wall, CPU | destroy: requests, wall, CPU |\n|---|---|---|---|---|\n")
 	for _, n := range benchSizes(b) {
-		peer := shareAndUnshare(b, env, peerWay, n, cpuLog, tfEnv...)
-		fmt.Fprintf(&report, "| %d | `%s` |%s\n", n, peerWay.name, costCells(peer, nil))
-		for _, way := range []sharingWay{memberWay, membersWay} {
-			ours := shareAndUnshare(b, env, way, n, cpuLog, tfEnv...)
-			fmt.Fprintf(&report, "| %d | `%s` |%s\n", n, way.name, costCells(ours, nil))
+		measured := map[string][]map[string]stepCost{}
+		for range runs {
+			for _, way := range ways {
+				measured[way.name] = append(measured[way.name], shareAndUnshare(b, env, way, n, cpuLog, tfEnv...))
+			}
+		}
+		peer := medianCosts(measured[peerWay.name])
+		fmt.Fprintf(&report, "| %d | `%s` (terraform-provider-openstack 3.4.0) |%s\n", n, peerWay.name, costCells(peer, nil))
+		for _, way := range ways[1:] {
+			ours := medianCosts(measured[way.name])
+			name := "`" + way.name + "`"
+			if way.noGlance {
+				name = "Terraform alone: `terraform_data`, no provider"
+			}
+			fmt.Fprintf(&report, "| %d | %s |%s\n", n, name, costCells(ours, nil))
 			fmt.Fprintf(&report, "| | ratio to the openstack provider |%s\n", costCells(ours, peer))
 		}
 	}
-	b.Logf("sharing one image with N projects; Terraform %s, -parallelism=10, %d CPUs; wall time of the terraform command, CPU time (user + system) of the provider processes it started:\n\n%s",
-		terraformVersion(b), runtime.NumCPU(), report.String())
+	b.Logf("sharing one image with N projects; Terraform %s, -parallelism=10, %d CPUs, median of %d runs; wall time of the terraform command, CPU time (user + system) of the provider processes it started:\n\n%s",
+		terraformVersion(b), runtime.NumCPU(), runs, report.String())
+}
+
+// medianCosts is each step's median wall and CPU time over the runs, and its median number
+// of requests.
+func medianCosts(runs []map[string]stepCost) map[string]stepCost {
+	out := map[string]stepCost{}
+	for _, step := range benchSteps {
+		var walls, cpus []time.Duration
+		var counts []int
+		for _, r := range runs {
+			walls = append(walls, r[step.name].wall)
+			cpus = append(cpus, r[step.name].cpu)
+			counts = append(counts, len(r[step.name].requests))
+		}
+		out[step.name] = stepCost{requests: make([]string, median(counts)), wall: median(walls), cpu: median(cpus)}
+	}
+	return out
+}
+
+func median[T int | time.Duration](xs []T) T {
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
 
 // costCells are one row's cells: the figures, or with peer their ratios to the peer's.
@@ -249,8 +314,8 @@ var (
 )
 
 // cpuMirror is a second filesystem mirror whose providers are wrappers of the built ones:
-// each runs the real binary as its child and, when Terraform is done with it, appends the
-// child's CPU time (bash's `times`) to $GLANCE_BENCH_CPU_LOG. It returns the Terraform CLI
+// each runs the real binary as its child and, when Terraform is done with it, appends its
+// CPU times (bash's `times`) to $GLANCE_BENCH_CPU_LOG. It returns the Terraform CLI
 // configuration that installs from it, and the log.
 func cpuMirror(b *testing.B) (cliConfig, cpuLog string) {
 	cpuMirrorOnce.Do(func() {
@@ -262,7 +327,9 @@ func cpuMirror(b *testing.B) (cliConfig, cpuLog string) {
 		} {
 			real := filepath.Join(src, "registry.terraform.io", bin)
 			wrapper := filepath.Join(dir, "registry.terraform.io", bin)
-			script := fmt.Sprintf("#!/bin/bash\n%q \"$@\"\nrc=$?\ntimes | tail -n 1 >>\"$GLANCE_BENCH_CPU_LOG\"\nexit $rc\n", real)
+			// times prints the shell's own CPU time, then its children's: not in a pipe,
+			// whose subshell has no children.
+			script := fmt.Sprintf("#!/bin/bash\n%q \"$@\"\nrc=$?\ntimes >>\"$GLANCE_BENCH_CPU_LOG\"\nexit $rc\n", real)
 			if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
 				b.Fatal(err)
 			}
@@ -279,13 +346,23 @@ func cpuMirror(b *testing.B) (cliConfig, cpuLog string) {
 	return filepath.Join(cpuMirrorDir, "bench.tfrc"), filepath.Join(cpuMirrorDir, "cpu.log")
 }
 
-// cpuTime sums the CPU times the wrappers logged ("0m1.234s 0m0.056s" per process).
+// cpuTime sums the CPU times of the providers the wrappers logged: two lines each, the
+// wrapper's own ("0m0.002s 0m0.000s", user and system) and then its child's.
 func cpuTime(t testing.TB, cpuLog string) time.Duration {
 	if cpuLog == "" {
 		return 0
 	}
 	var total time.Duration
-	for _, line := range strings.Split(strings.TrimSpace(mustRead(t, cpuLog)), "\n") {
+	log := strings.TrimSpace(mustRead(t, cpuLog))
+	if log == "" {
+		return 0 // no provider process
+	}
+	lines := strings.Split(log, "\n")
+	if len(lines)%2 != 0 {
+		t.Fatalf("CPU log %s has %d lines, want two per provider process", cpuLog, len(lines))
+	}
+	for i := 1; i < len(lines); i += 2 {
+		line := lines[i]
 		for _, f := range strings.Fields(line) {
 			d, err := time.ParseDuration(f)
 			if err != nil {

@@ -29,7 +29,7 @@ func (d *imageMembersDataSource) Metadata(_ context.Context, req datasource.Meta
 
 func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The members of an image (the projects it is shared with) and their answers, read with one Glance request. " +
+		MarkdownDescription: "The members of an image (the projects it is shared with) and their answers, read with one Glance request, which every other read of the image's members in the same run (`glance_image_member`, other data sources of it) shares. " +
 			"The image's owner sees every member; a member project sees only its own membership.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
