@@ -40,7 +40,7 @@ func newLoggingTransport(next http.RoundTripper, secrets []string) *loggingTrans
 	return &loggingTransport{next: next, secrets: secrets, level: hclog.LevelFromString(os.Getenv(LogLevelEnv))}
 }
 
-// debugOn says the HTTP log may be on for this request: by its own level when set, else by
+// debugOn says the HTTP log is on for this request: by its own level when set, else by
 // the provider's, which the request's context carries.
 func (t *loggingTransport) debugOn(req *http.Request) bool {
 	if t.level != hclog.NoLevel {
