@@ -1,0 +1,500 @@
+// Package glancev1test is a stand-in for the image membership calls of Glance's Image API v1,
+// which no Glance that can be installed today serves (v1 was removed in Rocky, 17.0.0). It
+// follows ../shared/reference/glance-v1-members.md, read from Glance 16's own code, quirks
+// included: GET of one member is always 405, a caller who may not share an image gets 404 (not
+// 403), a PUT of a member is idempotent, the member quota answers 413, and the versions
+// document lists only v1.1 and v1.0. Tokens are checked against a real Keystone, so
+// authentication stays real; images are made by the test (AddImage), since v1's image calls
+// are not what the provider uses.
+package glancev1test
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Server is a running stand-in. Its URL is the image service's unversioned endpoint.
+type Server struct {
+	URL string
+	// Quota is image_member_quota: members per image; negative is no limit.
+	Quota int
+
+	keystone string // Keystone's v3 URL
+	mu       sync.Mutex
+	images   map[string]*image
+	tokens   map[string]tokenInfo // validated tokens, by token
+}
+
+type image struct {
+	owner, visibility string                // visibility: "shared", "public" or "private"
+	members           map[string]*memberRow // by member project ID
+}
+
+type memberRow struct{ canShare bool }
+
+type tokenInfo struct {
+	project string
+	admin   bool
+	expires time.Time
+}
+
+// Start runs a stand-in whose tokens are validated by the Keystone at keystoneURL (its v3
+// URL); it stops when the test ends.
+func Start(t testing.TB, keystoneURL string) *Server {
+	s := &Server{Quota: 128, keystone: strings.TrimSuffix(keystoneURL, "/"), images: map[string]*image{}, tokens: map[string]tokenInfo{}}
+	srv := httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL
+	return s
+}
+
+// AddImage makes an image owned by project owner with the given visibility, and returns its ID.
+func (s *Server) AddImage(owner, visibility string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := newUUID()
+	s.images[id] = &image{owner: owner, visibility: visibility, members: map[string]*memberRow{}}
+	return id
+}
+
+// SetVisibility changes an image's visibility (v1's is_public and v2's visibility, in one).
+func (s *Server) SetVisibility(imageID, visibility string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.images[imageID].visibility = visibility
+}
+
+// DeleteImage deletes an image and its memberships.
+func (s *Server) DeleteImage(imageID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.images, imageID)
+}
+
+// Members is an image's memberships, member ID → can_share, as the database has them.
+func (s *Server) Members(imageID string) map[string]bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]bool{}
+	if img, ok := s.images[imageID]; ok {
+		for id, row := range img.members {
+			out[id] = row.canShare
+		}
+	}
+	return out
+}
+
+// SetMember adds or changes a membership directly, as another client would.
+func (s *Server) SetMember(imageID, memberID string, canShare bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.images[imageID].members[memberID] = &memberRow{canShare: canShare}
+}
+
+// RemoveMember removes a membership directly, as another client would.
+func (s *Server) RemoveMember(imageID, memberID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.images[imageID].members, memberID)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Openstack-Request-Id", "req-"+newUUID())
+	p := r.URL.EscapedPath()
+	if p == "/" || p == "/versions" {
+		s.versions(w, r, p == "/")
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	switch parts[0] {
+	case "v1", "v1.0", "v1.1":
+	default:
+		s.fail(w, r, http.StatusNotFound, "The resource could not be found.")
+		return
+	}
+	parts = parts[1:]
+	for _, part := range parts {
+		if part == "" { // a trailing slash, or an empty segment: v1's routes match exactly
+			s.fail(w, r, http.StatusNotFound, "The resource could not be found.")
+			return
+		}
+	}
+	caller, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	switch {
+	case len(parts) == 3 && parts[0] == "images" && parts[2] == "members":
+		switch r.Method {
+		case http.MethodGet:
+			s.list(w, r, caller, unescape(parts[1]))
+		case http.MethodPut:
+			s.replace(w, r, caller, unescape(parts[1]))
+		default:
+			w.Header().Set("Allow", "GET, PUT")
+			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.")
+		}
+	case len(parts) == 4 && parts[0] == "images" && parts[2] == "members":
+		switch r.Method {
+		case http.MethodGet: // v1 routes GET of one member to no action: always 405, no Allow
+			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.")
+		case http.MethodPut:
+			s.put(w, r, caller, unescape(parts[1]), unescape(parts[3]))
+		case http.MethodDelete:
+			s.delete(w, r, caller, unescape(parts[1]), unescape(parts[3]))
+		default:
+			w.Header().Set("Allow", "GET, PUT, DELETE")
+			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.")
+		}
+	case len(parts) == 2 && parts[0] == "shared-images" && r.Method == http.MethodGet:
+		s.sharedImages(w, caller, unescape(parts[1]))
+	default:
+		s.fail(w, r, http.StatusNotFound, "The resource could not be found.")
+	}
+}
+
+// versions is the unversioned root and /versions: v1.1 and v1.0 only, as a Queens Glance
+// with v2 turned off lists them (deprecated), without authentication.
+func (s *Server) versions(w http.ResponseWriter, r *http.Request, root bool) {
+	base := "http://" + r.Host
+	doc := map[string]any{"versions": []map[string]any{
+		{"id": "v1.1", "status": "DEPRECATED", "links": []map[string]string{{"rel": "self", "href": base + "/v1/"}}},
+		{"id": "v1.0", "status": "DEPRECATED", "links": []map[string]string{{"rel": "self", "href": base + "/v1/"}}},
+	}}
+	status := http.StatusOK
+	if root {
+		status = http.StatusMultipleChoices
+	}
+	writeJSON(w, status, doc)
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	img, ok := s.visibleImage(caller, imageID)
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, fmt.Sprintf("Image with identifier %s not found", imageID))
+		return
+	}
+	out := []map[string]any{}
+	for _, id := range s.rowsSeenBy(caller, img) {
+		out = append(out, map[string]any{"member_id": id, "can_share": img.members[id].canShare})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"members": out})
+}
+
+func (s *Server) put(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID, memberID string) {
+	var canShare *bool
+	if body, ok := s.body(w, r); !ok {
+		return
+	} else if m, isMap := body.(map[string]any); isMap {
+		if member, isMap := m["member"].(map[string]any); isMap {
+			if v, set := member["can_share"]; set {
+				b := pythonBool(v)
+				canShare = &b
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	img, ok := s.sharable(w, r, caller, imageID)
+	if !ok {
+		return
+	}
+	// The quota counts the rows the caller sees, plus this one, before looking for it.
+	if s.Quota >= 0 && len(s.rowsSeenBy(caller, img))+1 > s.Quota {
+		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d", len(s.rowsSeenBy(caller, img))+1, s.Quota))
+		return
+	}
+	row, exists := img.members[memberID]
+	if !exists {
+		row = &memberRow{}
+		img.members[memberID] = row
+	}
+	if canShare != nil {
+		row.canShare = *canShare
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) replace(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) {
+	body, ok := s.body(w, r)
+	if !ok {
+		return
+	}
+	var entries []any
+	if m, isMap := body.(map[string]any); isMap {
+		entries, _ = m["memberships"].([]any)
+	}
+	want := map[string]*bool{}
+	for _, e := range entries {
+		m, _ := e.(map[string]any)
+		id, _ := m["member_id"].(string)
+		if id == "" {
+			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("Invalid membership association: %v", e))
+			return
+		}
+		want[id] = nil
+		if v, set := m["can_share"]; set {
+			b := pythonBool(v)
+			want[id] = &b
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	img, ok := s.sharable(w, r, caller, imageID)
+	if !ok {
+		return
+	}
+	if s.Quota >= 0 && len(want) > s.Quota {
+		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d", len(want), s.Quota))
+		return
+	}
+	for _, id := range s.rowsSeenBy(caller, img) {
+		if _, keep := want[id]; !keep {
+			delete(img.members, id)
+		}
+	}
+	for id, canShare := range want {
+		row, exists := img.members[id]
+		if !exists {
+			row = &memberRow{}
+			img.members[id] = row
+		}
+		if canShare != nil {
+			row.canShare = *canShare
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) delete(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID, memberID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	img, ok := s.sharable(w, r, caller, imageID)
+	if !ok {
+		return
+	}
+	if _, exists := img.members[memberID]; !exists || !s.seesRow(caller, img, memberID) {
+		s.fail(w, r, http.StatusNotFound, "Membership could not be found.")
+		return
+	}
+	delete(img.members, memberID)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) sharedImages(w http.ResponseWriter, caller tokenInfo, memberID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []map[string]any{}
+	ids := make([]string, 0, len(s.images))
+	for id := range s.images {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		img := s.images[id]
+		if row, ok := img.members[memberID]; ok && (caller.admin || caller.project == img.owner || caller.project == memberID) {
+			out = append(out, map[string]any{"image_id": id, "can_share": row.canShare})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"shared_images": out})
+}
+
+// visibleImage is the image when the caller may see it: admin, owner, public, or a member of
+// a shared image. Image IDs longer than 36 characters are never found.
+func (s *Server) visibleImage(caller tokenInfo, imageID string) (*image, bool) {
+	img, ok := s.images[imageID]
+	if !ok || len(imageID) > 36 {
+		return nil, false
+	}
+	_, member := img.members[caller.project]
+	if caller.admin || img.owner == caller.project || img.visibility == "public" || (member && img.visibility == "shared") {
+		return img, true
+	}
+	return nil, false
+}
+
+// sharable is the image when the caller may change its members (admin, owner, or a member
+// with can_share); otherwise it answers 404, as v1 does, and says no.
+func (s *Server) sharable(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) (*image, bool) {
+	img, ok := s.visibleImage(caller, imageID)
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, fmt.Sprintf("Image with identifier %s not found", imageID))
+		return nil, false
+	}
+	row, member := img.members[caller.project]
+	if caller.admin || img.owner == caller.project || (member && row.canShare) {
+		return img, true
+	}
+	s.fail(w, r, http.StatusNotFound, "Forbidden to share image: No permission to share that image")
+	return nil, false
+}
+
+// rowsSeenBy are the member IDs the caller sees, sorted: all for admin and owner, else its own.
+func (s *Server) rowsSeenBy(caller tokenInfo, img *image) []string {
+	var out []string
+	for id := range img.members {
+		if s.seesRow(caller, img, id) {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *Server) seesRow(caller tokenInfo, img *image, memberID string) bool {
+	return caller.admin || img.owner == caller.project || memberID == caller.project
+}
+
+// body parses a request body as JSON whatever its Content-Type; an empty body is nil.
+func (s *Server) body(w http.ResponseWriter, r *http.Request) (any, bool) {
+	var raw json.RawMessage
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(&raw); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, true
+		}
+		s.fail(w, r, http.StatusBadRequest, "Malformed JSON in request body.")
+		return nil, false
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Malformed JSON in request body.")
+		return nil, false
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		return v, true
+	}
+	s.fail(w, r, http.StatusBadRequest, "Unexpected body type. Expected list/dict.")
+	return nil, false
+}
+
+// authenticate checks the request's token with Keystone (a token may validate itself), as
+// keystonemiddleware does; a missing or refused token answers 401.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (tokenInfo, bool) {
+	token := r.Header.Get("X-Auth-Token")
+	if token == "" {
+		w.Header().Set("WWW-Authenticate", "Keystone uri='"+s.keystone+"'")
+		s.fail(w, r, http.StatusUnauthorized, "The request you have made requires authentication.")
+		return tokenInfo{}, false
+	}
+	s.mu.Lock()
+	info, known := s.tokens[token]
+	s.mu.Unlock()
+	if known && time.Now().Before(info.expires) {
+		return info, true
+	}
+	info, err := s.validate(r, token)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", "Keystone uri='"+s.keystone+"'")
+		s.fail(w, r, http.StatusUnauthorized, "The request you have made requires authentication.")
+		return tokenInfo{}, false
+	}
+	s.mu.Lock()
+	s.tokens[token] = info
+	s.mu.Unlock()
+	return info, true
+}
+
+func (s *Server) validate(r *http.Request, token string) (tokenInfo, error) {
+	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, s.keystone+"/auth/tokens", nil)
+	if err != nil {
+		return tokenInfo{}, err
+	}
+	req.Header.Set("X-Auth-Token", token)
+	req.Header.Set("X-Subject-Token", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return tokenInfo{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return tokenInfo{}, fmt.Errorf("keystone answered %d", resp.StatusCode)
+	}
+	var doc struct {
+		Token struct {
+			ExpiresAt time.Time `json:"expires_at"`
+			Project   struct {
+				ID string `json:"id"`
+			} `json:"project"`
+			Roles []struct {
+				Name string `json:"name"`
+			} `json:"roles"`
+		} `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		return tokenInfo{}, err
+	}
+	info := tokenInfo{project: doc.Token.Project.ID, expires: doc.Token.ExpiresAt}
+	for _, role := range doc.Token.Roles {
+		info.admin = info.admin || role.Name == "admin"
+	}
+	return info, nil
+}
+
+// fail answers an error as webob does: JSON when the client accepts it, else plain text.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, explanation string) {
+	title := http.StatusText(status)
+	code := fmt.Sprintf("%d %s", status, title)
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		writeJSON(w, status, map[string]string{"message": explanation + "<br /><br />\n\n\n", "code": code, "title": title})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "%s\n\n%s\n\n   ", code, explanation)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// pythonBool is Python's bool() of a JSON value: the string "false" is true, null is false.
+func pythonBool(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return t
+	case float64:
+		return t != 0
+	case string:
+		return t != ""
+	case []any:
+		return len(t) > 0
+	case map[string]any:
+		return len(t) > 0
+	}
+	return true
+}
+
+// unescape is a path segment as the router decodes it.
+func unescape(seg string) string {
+	if out, err := url.PathUnescape(seg); err == nil {
+		return out
+	}
+	return seg
+}
+
+func newUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
