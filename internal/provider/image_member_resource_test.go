@@ -365,3 +365,41 @@ resource "glance_image_member" "m" {
 		t.Errorf("Glance's members changed: %v", got)
 	}
 }
+
+// A refresh of many memberships of an image made non-shared: Glance refuses the list (403)
+// where a GET of one member would have said 404, so the provider reads the image once to
+// tell why. 10 memberships cost those 2 requests, keep their state, and each warns.
+func TestAccImageMember_refreshOfANonSharedImage(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
+	w := newWorkdir(t, providerVia("producer", proxy.URL)+fmt.Sprintf(`
+resource "glance_image_member" "m" {
+  for_each  = toset([%s])
+  image_id  = %q
+  member_id = each.value
+}
+`, quoteAll(benchProjects(10)), imageID))
+	w.must("apply", "-auto-approve", "-input=false")
+	w.expectEmptyPlan()
+
+	acctest.SetVisibility(t, imageID, images.ImageVisibilityPrivate)
+	proxy.Reset()
+	out := w.expectEmptyPlan()
+	want := []string{"GET /v2/images/" + imageID + "/members", "GET /v2/images/" + imageID}
+	if got := proxy.Requests(); !slices.Equal(sorted(got), sorted(want)) {
+		t.Errorf("the refresh of 10 memberships of a private image made:%s\nwant exactly:%s", acctest.Lines(got), acctest.Lines(want))
+	}
+	// Terraform shows the first of similar warnings and counts the rest.
+	if !strings.Contains(out, "Image is not shared: membership kept in state") || !strings.Contains(flat(out), "(and 9 more similar warnings elsewhere)") {
+		t.Errorf("want the warning for each of the 10 memberships:\n%s", tail(out, 30))
+	}
+	t.Logf("refresh of 10 memberships of a private image: %d requests, 10 warnings", len(proxy.Requests()))
+
+	acctest.SetVisibility(t, imageID, images.ImageVisibilityShared)
+	w.must("destroy", "-auto-approve", "-input=false")
+	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+		t.Fatalf("destroy left members %v", got)
+	}
+}
