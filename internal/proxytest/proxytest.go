@@ -92,10 +92,15 @@ func New(t testing.TB, target string, opts Options) *Proxy {
 	if len(opts.Faults) == 0 {
 		opts.Faults = []Fault{Unavailable, ResetAfterForward, Latency}
 	}
+	// A new connection to the service for every request: uwsgi (Keystone here) closes each
+	// connection after its answer, and a POST sent on one it was closing cannot be retried,
+	// so reusing them made the proxy answer 502 now and then.
+	upstream := http.DefaultTransport.(*http.Transport).Clone()
+	upstream.DisableKeepAlives = true
 	p := &Proxy{
 		opts: opts, target: u, userAgents: map[string]bool{},
 		rng:       rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
-		transport: http.DefaultTransport.(*http.Transport).Clone(),
+		transport: upstream,
 	}
 	p.forward = httputil.NewSingleHostReverseProxy(u)
 	p.forward.Transport = p.transport
