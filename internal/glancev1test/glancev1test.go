@@ -182,9 +182,8 @@ func (s *Server) versions(w http.ResponseWriter, r *http.Request, root bool) {
 func (s *Server) list(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	img, ok := s.visibleImage(caller, imageID)
+	img, ok := s.findImage(w, r, caller, imageID)
 	if !ok {
-		s.fail(w, r, http.StatusNotFound, fmt.Sprintf("Image with identifier %s not found", imageID))
 		return
 	}
 	out := []map[string]any{}
@@ -195,17 +194,12 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, caller tokenInfo, 
 }
 
 func (s *Server) put(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID, memberID string) {
-	var canShare *bool
-	if body, ok := s.body(w, r); !ok {
+	body, ok := s.body(w, r)
+	if !ok {
 		return
-	} else if m, isMap := body.(map[string]any); isMap {
-		if member, isMap := m["member"].(map[string]any); isMap {
-			if v, set := member["can_share"]; set {
-				b := pythonBool(v)
-				canShare = &b
-			}
-		}
 	}
+	m, _ := body.(map[string]any)
+	member, _ := m["member"].(map[string]any)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	img, ok := s.sharable(w, r, caller, imageID)
@@ -213,18 +207,10 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, caller tokenInfo, i
 		return
 	}
 	// The quota counts the rows the caller sees, plus this one, before looking for it.
-	if s.Quota >= 0 && len(s.rowsSeenBy(caller, img))+1 > s.Quota {
-		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d", len(s.rowsSeenBy(caller, img))+1, s.Quota))
+	if s.overQuota(w, r, len(s.rowsSeenBy(caller, img))+1) {
 		return
 	}
-	row, exists := img.members[memberID]
-	if !exists {
-		row = &memberRow{}
-		img.members[memberID] = row
-	}
-	if canShare != nil {
-		row.canShare = *canShare
-	}
+	upsert(img, memberID, canShareOf(member))
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -245,11 +231,7 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, caller tokenInf
 			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("Invalid membership association: %v", e))
 			return
 		}
-		want[id] = nil
-		if v, set := m["can_share"]; set {
-			b := pythonBool(v)
-			want[id] = &b
-		}
+		want[id] = canShareOf(m)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -257,8 +239,7 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, caller tokenInf
 	if !ok {
 		return
 	}
-	if s.Quota >= 0 && len(want) > s.Quota {
-		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d", len(want), s.Quota))
+	if s.overQuota(w, r, len(want)) {
 		return
 	}
 	for _, id := range s.rowsSeenBy(caller, img) {
@@ -267,14 +248,7 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, caller tokenInf
 		}
 	}
 	for id, canShare := range want {
-		row, exists := img.members[id]
-		if !exists {
-			row = &memberRow{}
-			img.members[id] = row
-		}
-		if canShare != nil {
-			row.canShare = *canShare
-		}
+		upsert(img, id, canShare)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -326,12 +300,52 @@ func (s *Server) visibleImage(caller tokenInfo, imageID string) (*image, bool) {
 	return nil, false
 }
 
-// sharable is the image when the caller may change its members (admin, owner, or a member
-// with can_share); otherwise it answers 404, as v1 does, and says no.
-func (s *Server) sharable(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) (*image, bool) {
+// findImage is the image when the caller may see it; otherwise it answers v1's 404.
+func (s *Server) findImage(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) (*image, bool) {
 	img, ok := s.visibleImage(caller, imageID)
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, fmt.Sprintf("Image with identifier %s not found", imageID))
+	}
+	return img, ok
+}
+
+// overQuota answers 413 when attempted members would pass image_member_quota.
+func (s *Server) overQuota(w http.ResponseWriter, r *http.Request, attempted int) bool {
+	if s.Quota < 0 || attempted <= s.Quota {
+		return false
+	}
+	s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d", attempted, s.Quota))
+	return true
+}
+
+// upsert adds a membership, or keeps the one there; canShare, when given, is set on it
+// (omitted, a new row is false and an existing one keeps its value).
+func upsert(img *image, memberID string, canShare *bool) {
+	row, exists := img.members[memberID]
+	if !exists {
+		row = &memberRow{}
+		img.members[memberID] = row
+	}
+	if canShare != nil {
+		row.canShare = *canShare
+	}
+}
+
+// canShareOf is an object's can_share as Glance reads it (Python's bool()), nil when absent.
+func canShareOf(obj map[string]any) *bool {
+	v, set := obj["can_share"]
+	if !set {
+		return nil
+	}
+	b := pythonBool(v)
+	return &b
+}
+
+// sharable is the image when the caller may change its members (admin, owner, or a member
+// with can_share); otherwise it answers 404, as v1 does, and says no.
+func (s *Server) sharable(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) (*image, bool) {
+	img, ok := s.findImage(w, r, caller, imageID)
+	if !ok {
 		return nil, false
 	}
 	row, member := img.members[caller.project]
@@ -360,17 +374,10 @@ func (s *Server) seesRow(caller tokenInfo, img *image, memberID string) bool {
 
 // body parses a request body as JSON whatever its Content-Type; an empty body is nil.
 func (s *Server) body(w http.ResponseWriter, r *http.Request) (any, bool) {
-	var raw json.RawMessage
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(&raw); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, true
-		}
-		s.fail(w, r, http.StatusBadRequest, "Malformed JSON in request body.")
-		return nil, false
-	}
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := json.NewDecoder(r.Body).Decode(&v); errors.Is(err, io.EOF) {
+		return nil, true
+	} else if err != nil {
 		s.fail(w, r, http.StatusBadRequest, "Malformed JSON in request body.")
 		return nil, false
 	}
