@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/provider"
 )
 
@@ -41,7 +42,7 @@ func main() {
 }
 
 // unheardLogs are the log levels of the plugin SDK, the framework and this provider.
-var unheardLogs = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_GLANCE", "TF_LOG_PROVIDER_GLANCE_HTTP"}
+var unheardLogs = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_GLANCE", glanceclient.LogLevelEnv}
 
 // quietWhenUnheard turns logging off in this process when Terraform would throw it away:
 // Terraform keeps a provider's log lines only when TF_LOG or TF_LOG_PROVIDER asks for them,

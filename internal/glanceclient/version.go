@@ -39,7 +39,7 @@ func DetectImageAPI(ctx context.Context, hc *http.Client, endpoint string) (stri
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("cannot read the image service's versions at %s: %w", url, err)
+		return "", fmt.Errorf("cannot read the image service's versions at %s: %w. Check image_endpoint, or the catalog's image endpoint, and the network", url, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -53,7 +53,7 @@ func DetectImageAPI(ctx context.Context, hc *http.Client, endpoint string) (stri
 		} `json:"versions"`
 	}
 	if (resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusMultipleChoices) || json.Unmarshal(body, &doc) != nil {
-		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root", url, resp.StatusCode)
+		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set image_endpoint to the image service's URL (http://host:9292 or with /v2, /v1)", url, resp.StatusCode)
 	}
 	var listed []string
 	has := map[string]bool{}
@@ -77,5 +77,5 @@ func DetectImageAPI(ctx context.Context, hc *http.Client, endpoint string) (stri
 	if len(listed) == 0 {
 		listed = []string{"no versions"}
 	}
-	return "", fmt.Errorf("the image service at %s lists %s; the provider speaks Image API v2 and v1", url, strings.Join(listed, ", "))
+	return "", fmt.Errorf("the image service at %s lists %s; the provider speaks Image API v2 and v1. Point image_endpoint at a Glance that serves one of them", url, strings.Join(listed, ", "))
 }
