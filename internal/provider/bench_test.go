@@ -177,7 +177,6 @@ func TestAccCost_requests(t *testing.T) {
 					t.Errorf("%s of %d memberships: %d %s, want at most %d:%s", step, n, got, what, atMost, acctest.Lines(costs[step].requests))
 				}
 			}
-			expect("apply", "POST", n)
 			expect("apply", "", n+2) // one add each, and at most the member list twice
 			expect("plan", "", 2)    // one list per image, and at most one more
 			expect("destroy", "DELETE", n)
