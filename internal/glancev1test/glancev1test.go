@@ -3,9 +3,11 @@
 // follows ../shared/reference/glance-v1-members.md, read from Glance 16's own code, quirks
 // included: GET of one member is always 405, a caller who may not share an image gets 404 (not
 // 403), a PUT of a member is idempotent, the member quota answers 413, and the versions
-// document lists only v1.1 and v1.0. Tokens are checked against a real Keystone, so
-// authentication stays real; images are made by the test (AddImage), since v1's image calls
-// are not what the provider uses.
+// document lists only v1.1 and v1.0, and every /v2 request gets that document (HTTP 300), as
+// a Queens Glance with v2 turned off answers. Tokens are checked against a real Keystone, so
+// authentication stays real. Of v1's image calls it serves only HEAD /v1/images/{id} (the
+// image's metadata in x-image-meta-* headers), which the provider uses to name shared images;
+// images are made by the test (AddImage).
 package glancev1test
 
 import (
@@ -37,8 +39,9 @@ type Server struct {
 }
 
 type image struct {
-	owner, visibility string                // visibility: "shared", "public" or "private"
-	members           map[string]*memberRow // by member project ID
+	name, owner, visibility string                // visibility: "shared", "public" or "private"
+	created                 time.Time             // also its updated_at: the stand-in never changes an image's data
+	members                 map[string]*memberRow // by member project ID
 }
 
 type memberRow struct{ canShare bool }
@@ -64,8 +67,15 @@ func (s *Server) AddImage(owner, visibility string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := newUUID()
-	s.images[id] = &image{owner: owner, visibility: visibility, members: map[string]*memberRow{}}
+	s.images[id] = &image{name: "image-" + id[:8], owner: owner, visibility: visibility, created: time.Now().UTC(), members: map[string]*memberRow{}}
 	return id
+}
+
+// Name is an image's name: "image-" and the first 8 characters of its ID.
+func (s *Server) Name(imageID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.images[imageID].name
 }
 
 // SetVisibility changes an image's visibility (v1's is_public and v2's visibility, in one).
@@ -117,8 +127,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	switch parts[0] {
-	case "v1", "v1.0", "v1.1":
+	switch {
+	case parts[0] == "v1", parts[0] == "v1.0", parts[0] == "v1.1":
+	case strings.HasPrefix(parts[0], "v2"): // v2 is off: its requests get the versions document
+		s.versions(w, r, true)
+		return
 	default:
 		s.fail(w, r, http.StatusNotFound, "The resource could not be found.")
 		return
@@ -157,6 +170,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", "GET, PUT, DELETE")
 			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.")
 		}
+	case len(parts) == 2 && parts[0] == "images" && r.Method == http.MethodHead:
+		s.head(w, r, caller, unescape(parts[1]))
 	case len(parts) == 2 && parts[0] == "shared-images" && r.Method == http.MethodGet:
 		s.sharedImages(w, caller, unescape(parts[1]))
 	default:
@@ -177,6 +192,30 @@ func (s *Server) versions(w http.ResponseWriter, r *http.Request, root bool) {
 		status = http.StatusMultipleChoices
 	}
 	writeJSON(w, status, doc)
+}
+
+// head is HEAD /v1/images/{id}: the image's metadata as x-image-meta-* headers, no body.
+func (s *Server) head(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	img, ok := s.visibleImage(caller, imageID)
+	if !ok {
+		w.WriteHeader(http.StatusNotFound) // a HEAD answer has no body
+		return
+	}
+	isPublic := "False"
+	if img.visibility == "public" {
+		isPublic = "True"
+	}
+	at := img.created.Format("2006-01-02T15:04:05.000000")
+	for k, v := range map[string]string{
+		"id": imageID, "name": img.name, "owner": img.owner, "is_public": isPublic, "status": "active",
+		"disk_format": "raw", "container_format": "bare", "size": "0", "created_at": at, "updated_at": at,
+		"deleted": "False", "protected": "False", "min_disk": "0", "min_ram": "0",
+	} {
+		w.Header().Set("X-Image-Meta-"+k, v)
+	}
+	w.WriteHeader(http.StatusOK)
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) {
