@@ -49,7 +49,7 @@ func (s *listServer) client(t *testing.T) *Client {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	return NewStatic(srv.URL, "token", "owner")
+	return NewStatic(srv.URL, "token", "owner", ImageAPIv2)
 }
 
 // A refresh of many resources of one image: concurrent reads share one request, and later

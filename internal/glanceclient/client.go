@@ -21,7 +21,13 @@ import (
 
 // Client is an authenticated image service client.
 type Client struct {
-	image *gophercloud.ServiceClient
+	// api is the Image API version's calls (members_v2.go, members_v1.go), made through pc.
+	api memberAPI
+	pc  *gophercloud.ProviderClient
+	// ImageAPI is the version spoken: ImageAPIv2, or ImageAPIv1 on a cloud that serves only v1.
+	ImageAPI string
+	// Endpoint is the image service's unversioned root, for messages.
+	Endpoint string
 	// reads shares reads of one image among the resources (cache.go).
 	reads *readCache
 	// ProjectID is the project the token is scoped to: who we act as.
@@ -48,7 +54,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	if err != nil {
 		return nil, &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from("auth_url"), cfg.Get("auth_url"), err)}
 	}
-	pc.HTTPClient = http.Client{Transport: newLoggingTransport(&trackingTransport{next: transport}, cfg.Secrets())}
+	pc.HTTPClient = http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: transport}}, cfg.Secrets())}
 	pc.UserAgent.Prepend(userAgent)
 	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
@@ -62,23 +68,48 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 		pc.ReauthFunc = policy.reauth(cfg.Get("auth_url"), pc.ReauthFunc)
 	}
 
-	var image *gophercloud.ServiceClient
-	if ep := cfg.Get("image_endpoint"); ep != "" {
-		ep = strings.TrimSuffix(strings.TrimSuffix(ep, "/"), "/v2") + "/"
-		image = &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}
-	} else {
-		image, err = openstack.NewImageV2(pc, gophercloud.EndpointOpts{Region: cfg.Get("region"), Availability: cfg.Availability()})
-		if err != nil {
-			return nil, &ConfigError{Attr: "region", Msg: fmt.Sprintf("The service catalog has no image service for region %q and interface %q: %s. Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL.", cfg.Get("region"), cfg.Availability(), err)}
+	root, err := imageRoot(pc, cfg)
+	if err != nil {
+		return nil, err
+	}
+	api := cfg.ImageAPI()
+	if api == "" {
+		if api, err = detectOnce(ctx, pc, root); err != nil {
+			return nil, &ConfigError{Attr: "image_endpoint", Msg: fmt.Sprintf("Cannot tell which Image API the image service speaks: %s, or set image_api_version (OS_IMAGE_API_VERSION) to \"2\" or \"1\" to skip this check.", err)}
 		}
 	}
-	c := &Client{image: image, reads: newReadCache(), FixedToken: cfg.Get("token") != "", AuthURL: cfg.Get("auth_url")}
+	c := newClient(pc, root, api)
+	c.FixedToken, c.AuthURL = cfg.Get("token") != "", cfg.Get("auth_url")
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
 			c.ProjectID = p.ID
 		}
 	}
 	return c, nil
+}
+
+// imageRoot is the image service's unversioned root: image_endpoint, or the catalog's image
+// endpoint for the region and interface, without a trailing /v1 or /v2.
+func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (string, error) {
+	if ep := cfg.Get("image_endpoint"); ep != "" {
+		return UnversionedEndpoint(ep), nil
+	}
+	sc, err := openstack.NewImageV2(pc, gophercloud.EndpointOpts{Region: cfg.Get("region"), Availability: cfg.Availability()})
+	if err != nil {
+		return "", &ConfigError{Attr: "region", Msg: fmt.Sprintf("The service catalog has no image service for region %q and interface %q: %s. Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL.", cfg.Get("region"), cfg.Availability(), err)}
+	}
+	return UnversionedEndpoint(sc.Endpoint), nil
+}
+
+// newClient is a client of the image service at root (unversioned) speaking Image API api.
+func newClient(pc *gophercloud.ProviderClient, root, api string) *Client {
+	c := &Client{ImageAPI: api, Endpoint: root, reads: newReadCache(), pc: pc}
+	if api == ImageAPIv1 {
+		c.api = newV1Members(pc, root)
+	} else {
+		c.api = v2Members{sc: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: root, ResourceBase: root + "v2/", Type: "image"}}
+	}
+	return c
 }
 
 // authError explains why Keystone did not give us a token, and what to change.
@@ -126,8 +157,11 @@ func Status(err error) int {
 	return 0
 }
 
-// IsNotFound says whether the service answered 404.
-func IsNotFound(err error) bool { return gophercloud.ResponseCodeIs(err, http.StatusNotFound) }
+// IsNotFound says whether the service answered 404, or the member list had no such member
+// (v1, which cannot read one member, tells so).
+func IsNotFound(err error) bool {
+	return gophercloud.ResponseCodeIs(err, http.StatusNotFound) || errors.Is(err, ErrMemberNotListed)
+}
 
 var (
 	htmlTag    = regexp.MustCompile(`<[^>]*>`)
@@ -171,12 +205,13 @@ func findMessage(v any) string {
 	return ""
 }
 
-// NewStatic is a client for a fixed image endpoint and token, without Keystone: for tests
-// that need answers a real cloud cannot be made to give.
-func NewStatic(imageEndpoint, token, projectID string) *Client {
-	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: newLoggingTransport(&trackingTransport{next: http.DefaultTransport}, []string{token})}}
+// NewStatic is a client for a fixed image endpoint and token, without Keystone, speaking
+// Image API api: for tests that need answers a real cloud cannot be made to give.
+func NewStatic(imageEndpoint, token, projectID, api string) *Client {
+	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: http.DefaultTransport}}, []string{token})}}
 	pc.SetToken(token)
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
-	ep := strings.TrimSuffix(imageEndpoint, "/") + "/"
-	return &Client{image: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: ep, ResourceBase: ep + "v2/", Type: "image"}, reads: newReadCache(), ProjectID: projectID, FixedToken: true}
+	c := newClient(pc, UnversionedEndpoint(imageEndpoint), api)
+	c.ProjectID, c.FixedToken = projectID, true
+	return c
 }

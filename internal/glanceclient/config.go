@@ -42,6 +42,7 @@ var Settings = []Setting{
 	{Attr: "project_domain_id", Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. Defaults to the user's domain."},
 	{Attr: "endpoint_type", Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to use: `public` (default), `internal` or `admin`."},
 	{Attr: "image_endpoint", Env: []string{"OS_IMAGE_ENDPOINT"}, Description: "URL of the image service, for example `https://glance.example.com:9292`. Skips the catalog look-up."},
+	{Attr: "image_api_version", Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve Glance v1\"). Unset, the provider reads the image service's version document once and uses v2 when it is listed, else v1. A minor version (`2.0`, `1.1`) counts as its major."},
 	{Attr: "cacert_file", Env: []string{"OS_CACERT"}, Description: "PEM file of the certificate authorities to trust for TLS."},
 	{Attr: "cert", Env: []string{"OS_CERT"}, Description: "PEM file of a client certificate for TLS; needs `key`."},
 	{Attr: "key", Env: []string{"OS_KEY"}, Description: "PEM file of the client certificate's private key; needs `cert`."},
@@ -246,6 +247,9 @@ func (c *Config) validate() error {
 			return &ConfigError{Attr: "image_endpoint", Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the image service's base URL, for example https://glance.example.com:9292.", c.from("image_endpoint"), c.values["image_endpoint"])}
 		}
 	}
+	if v := c.values["image_api_version"]; v != "" && c.ImageAPI() == "" {
+		return &ConfigError{Attr: "image_api_version", Msg: fmt.Sprintf("%s = %q is not an Image API version the provider speaks: use \"2\" or \"1\", or leave it unset to detect it.", c.from("image_api_version"), v)}
+	}
 	if et := c.values["endpoint_type"]; et != "" && !slices.Contains(EndpointTypes, et) {
 		return &ConfigError{Attr: "endpoint_type", Msg: fmt.Sprintf("%s = %q is not one of public, internal, admin.", c.from("endpoint_type"), et)}
 	}
@@ -323,6 +327,20 @@ func (c *Config) AuthOptions() gophercloud.AuthOptions {
 		}
 	}
 	return ao
+}
+
+// ImageAPI is image_api_version as ImageAPIv1 or ImageAPIv2 ("1.1" and "v1" count as "1"),
+// or "" when it is unset (detect it) or names no version the provider speaks.
+func (c *Config) ImageAPI() string {
+	v := strings.TrimPrefix(strings.ToLower(c.values["image_api_version"]), "v")
+	major, minor, _ := strings.Cut(v, ".")
+	if _, err := strconv.Atoi("0" + minor); err != nil {
+		return ""
+	}
+	if major == ImageAPIv1 || major == ImageAPIv2 {
+		return major
+	}
+	return ""
 }
 
 // Availability is the catalog interface to use.

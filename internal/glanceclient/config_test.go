@@ -136,6 +136,8 @@ func TestResolveErrors(t *testing.T) {
 		{"cloud without auth section", map[string]string{"cloud": "noauth"}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}, "cloud", []string{`cloud "noauth"`, "auth: section"}},
 		{"OS_MAX_RETRIES not a number", with(nil), map[string]string{"OS_MAX_RETRIES": "lots"}, "max_retries", []string{"max_retries (from OS_MAX_RETRIES)", `"lots"`, "0 (no retries) to 100"}},
 		{"OS_MAX_RETRIES negative", with(nil), map[string]string{"OS_MAX_RETRIES": "-1"}, "max_retries", []string{"OS_MAX_RETRIES"}},
+		{"OS_IMAGE_API_VERSION 3", with(nil), map[string]string{"OS_IMAGE_API_VERSION": "3"}, "image_api_version", []string{"image_api_version (from OS_IMAGE_API_VERSION)", `"3"`, `use "2" or "1"`}},
+		{"image_api_version words", with(map[string]string{"image_api_version": "two"}), nil, "image_api_version", []string{"provider attribute image_api_version", `"two"`}},
 		{"image_endpoint not a URL", with(map[string]string{"image_endpoint": "glance"}), nil, "image_endpoint", []string{"image_endpoint", "not an http(s) URL"}},
 	}
 	for _, tc := range cases {
@@ -235,6 +237,35 @@ func TestResolveMaxRetries(t *testing.T) {
 		}
 		if c.MaxRetries != tc.want {
 			t.Errorf("%s: max_retries = %d, want %d", tc.name, c.MaxRetries, tc.want)
+		}
+	}
+}
+
+// image_api_version, from the attribute or OS_IMAGE_API_VERSION (openrc files often set
+// "2"), as the major version; unset means detect.
+func TestResolveImageAPIVersion(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{"auth_url": "https://k.example/v3", "token": "t"}
+	for _, tc := range []struct {
+		attr, env, want string
+	}{
+		{"", "", ""},
+		{"", "2", ImageAPIv2},
+		{"", "2.0", ImageAPIv2},
+		{"", "1.1", ImageAPIv1},
+		{"1", "2", ImageAPIv1}, // the attribute beats the environment
+		{"v2", "", ImageAPIv2},
+	} {
+		explicit := map[string]string{"image_api_version": tc.attr}
+		for k, v := range base {
+			explicit[k] = v
+		}
+		c, err := Resolve(explicit, nil, envOf(map[string]string{"OS_IMAGE_API_VERSION": tc.env}))
+		if err != nil {
+			t.Fatalf("attribute %q, env %q: %v", tc.attr, tc.env, err)
+		}
+		if got := c.ImageAPI(); got != tc.want {
+			t.Errorf("attribute %q, env %q: ImageAPI() = %q, want %q", tc.attr, tc.env, got, tc.want)
 		}
 	}
 }

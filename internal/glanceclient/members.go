@@ -3,49 +3,129 @@ package glanceclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Member is an image membership as Glance returns it.
-type Member = members.Member
+// The Client's membership calls, the same for every Image API version: the read cache, lost
+// answers, "already a member". The HTTP calls of each version sit behind memberAPI, in
+// members_v2.go and members_v1.go, so the provider never asks which version it speaks; it
+// asks what the service has (HasMemberStatus, HasCanShare) only to refuse at plan time what
+// the version cannot do.
 
-// Image is an image as Glance returns it.
+// Member is an image membership, whichever Image API version reported it.
+type Member struct {
+	ImageID  string
+	MemberID string
+	// Status is the member project's answer (pending, accepted, rejected); "" on v1, which
+	// has none.
+	Status string
+	// CreatedAt, UpdatedAt and Schema are v2's; zero on v1.
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Schema    string
+	// CanShare is v1's: the member may share the image further. Always false on v2.
+	CanShare bool
+}
+
+// Image is an image as Glance returns it (on v1, the fields its HEAD answer carries).
 type Image = images.Image
 
-// AddMember shares imageID with project memberID: POST /v2/images/{id}/members. When a
-// try's answer was lost and a retry answers 409, the first try did the work: the member is
-// read back and returned. A 409 with no such try is the caller's. A failure after a lost
-// answer is an *OutcomeUnknownError: the member may exist.
-func (c *Client) AddMember(ctx context.Context, imageID, memberID string) (*Member, error) {
+// SharedImage is an image shared with the caller's project, with the caller's membership.
+type SharedImage struct {
+	Image
+	// MemberStatus is the caller's answer; "" on v1.
+	MemberStatus string
+	// CanShare is v1's: the caller may share the image further.
+	CanShare bool
+}
+
+// memberAPI is one Image API version's membership calls, without what every version shares.
+type memberAPI interface {
+	addMember(ctx context.Context, imageID, memberID string, canShare bool) (*Member, error)
+	getMember(ctx context.Context, imageID, memberID string) (*Member, error)
+	listMembers(ctx context.Context, imageID string) ([]Member, error)
+	removeMember(ctx context.Context, imageID, memberID string) error
+	setStatus(ctx context.Context, imageID, memberID, status string) (*Member, error)
+	setCanShare(ctx context.Context, imageID, memberID string, canShare bool) error
+	replaceMembers(ctx context.Context, imageID string, memberIDs []string) error
+	getImage(ctx context.Context, imageID string) (*Image, error)
+	sharedImages(ctx context.Context, projectID string, statuses []string, owner string) ([]SharedImage, error)
+}
+
+// UnsupportedError is a call the image service's Image API version does not have. The
+// provider refuses such configurations at plan time; this is the last line.
+type UnsupportedError struct {
+	API  string // ImageAPIv1 or ImageAPIv2
+	What string // "member status", "can_share", …
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("the image service speaks Image API v%s, which has no %s", e.API, e.What)
+}
+
+// HasMemberStatus says whether members answer (accept, reject) an image: v2 only.
+func (c *Client) HasMemberStatus() bool { return c.ImageAPI == ImageAPIv2 }
+
+// HasCanShare says whether a member can be allowed to share the image further: v1 only.
+func (c *Client) HasCanShare() bool { return c.ImageAPI == ImageAPIv1 }
+
+// HasListReplace says whether an image's whole member list is replaced in one request
+// (v1's PUT on the collection); on v2 each member is added or removed by itself.
+func (c *Client) HasListReplace() bool { return c.ImageAPI == ImageAPIv1 }
+
+// ErrAlreadyMember is AddMember's answer when the project already is a member, added by
+// someone else.
+var ErrAlreadyMember = errors.New("the project is already a member of the image")
+
+// AddMember shares imageID with project memberID; canShare (v1 only) lets the member share
+// it further. v2 answers 409 for a member that exists; v1's PUT is idempotent and would
+// silently adopt it, so on v1 the member list is looked at first (shared as ListMembers is).
+// Either way an existing member is ErrAlreadyMember. When a v2 try's answer was lost and the
+// retry answers 409, the first try did the work: the member is read back and returned. A
+// failure after a lost answer is an *OutcomeUnknownError: the member may exist.
+func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canShare bool) (*Member, error) {
 	defer c.reads.forget(imageID)
+	if c.ImageAPI == ImageAPIv1 {
+		if _, err := c.FindMember(ctx, imageID, memberID); err == nil {
+			return nil, fmt.Errorf("%w (GET /v1/images/%s/members lists project %s)", ErrAlreadyMember, imageID, memberID)
+		} else if !errors.Is(err, ErrMemberNotListed) {
+			return nil, err
+		}
+	}
 	ctx, t := track(ctx)
-	m, err := members.Create(ctx, c.image, seg(imageID), memberID).Extract()
-	if gophercloud.ResponseCodeIs(err, http.StatusConflict) && t.answerLost.Load() {
-		tflog.Info(ctx, "a retried add answered 409: an earlier try added the member; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
-		return c.GetMember(ctx, imageID, memberID)
+	m, err := c.api.addMember(ctx, imageID, memberID, canShare)
+	if gophercloud.ResponseCodeIs(err, http.StatusConflict) {
+		if t.answerLost.Load() {
+			tflog.Info(ctx, "a retried add answered 409: an earlier try added the member; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
+			return c.GetMember(ctx, imageID, memberID)
+		}
+		err = fmt.Errorf("%w: %w", ErrAlreadyMember, err)
 	}
 	return m, t.unknownOutcome(err)
 }
 
-// GetMember reads one membership: GET /v2/images/{id}/members/{member}.
+// GetMember reads one membership: v2's GET of the member; v1, which has no such call, finds
+// it in the member list. A member not there is a not-found error.
 func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Member, error) {
-	return members.Get(ctx, c.image, seg(imageID), seg(memberID)).Extract()
+	return c.api.getMember(ctx, imageID, memberID)
 }
 
-// RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}. A retry that
-// answers 404 after a try whose answer was lost means that try removed it: done. A failure
-// after a lost answer is an *OutcomeUnknownError: the member may be gone.
+// RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}, or on v1 the
+// seed's DELETE /v1/images/{id}/members/{member}. A retry that answers 404 after a try whose
+// answer was lost means that try removed it: done. A failure after a lost answer is an
+// *OutcomeUnknownError: the member may be gone.
 func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) error {
 	defer c.reads.forget(imageID)
 	ctx, t := track(ctx)
-	err := members.Delete(ctx, c.image, seg(imageID), seg(memberID)).ExtractErr()
+	err := c.api.removeMember(ctx, imageID, memberID)
 	if IsNotFound(err) && t.answerLost.Load() {
 		tflog.Info(ctx, "a retried remove answered 404: an earlier try removed the member", map[string]any{"image_id": imageID, "member_id": memberID})
 		return nil
@@ -53,11 +133,28 @@ func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) err
 	return t.unknownOutcome(err)
 }
 
-// GetImage reads an image, to explain a failed member call (is it gone, or not shared?):
-// GET /v2/images/{id}, shared like ListMembers.
+// SetCanShare changes whether a member may share the image further (v1: one PUT). Setting it
+// twice is harmless, so a lost answer is simply retried.
+func (c *Client) SetCanShare(ctx context.Context, imageID, memberID string, canShare bool) error {
+	defer c.reads.forget(imageID)
+	ctx, t := track(ctx)
+	return t.unknownOutcome(c.api.setCanShare(ctx, imageID, memberID, canShare))
+}
+
+// ReplaceMembers makes the image's member list exactly memberIDs in one request (v1's PUT on
+// the collection), whatever their number; members that stay keep their can_share. Idempotent,
+// so a lost answer is simply retried.
+func (c *Client) ReplaceMembers(ctx context.Context, imageID string, memberIDs []string) error {
+	defer c.reads.forget(imageID)
+	ctx, t := track(ctx)
+	return t.unknownOutcome(c.api.replaceMembers(ctx, imageID, memberIDs))
+}
+
+// GetImage reads an image, to explain a failed member call (is it gone, or not shared?),
+// shared like ListMembers: GET /v2/images/{id}, or v1's HEAD /v1/images/{id}.
 func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
 	img, err := cachedRead(ctx, c.reads, cacheKey{"image", imageID}, func(ctx context.Context) (*Image, error) {
-		return images.Get(ctx, c.image, seg(imageID)).Extract()
+		return c.api.getImage(ctx, imageID)
 	})
 	if img == nil {
 		return nil, err
@@ -66,20 +163,20 @@ func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
 	return &copied, err
 }
 
-// UpdateMemberStatus sets a membership's status as the member project: PUT
-// /v2/images/{id}/members/{member}. Setting a status twice is harmless, so a lost answer is
-// simply retried; a failure after one is an *OutcomeUnknownError.
+// UpdateMemberStatus sets a membership's status as the member project (v2 only). Setting a
+// status twice is harmless, so a lost answer is simply retried; a failure after one is an
+// *OutcomeUnknownError.
 func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, status string) (*Member, error) {
 	defer c.reads.forget(imageID)
 	ctx, t := track(ctx)
-	m, err := members.Update(ctx, c.image, seg(imageID), seg(memberID), members.UpdateOpts{Status: status}).Extract()
+	m, err := c.api.setStatus(ctx, imageID, memberID, status)
 	return m, t.unknownOutcome(err)
 }
 
-// ListMembers reads every member of an image in one request: GET /v2/images/{id}/members
-// (Glance does not paginate members). Reads of the same image share that request: those
-// made while it is in flight wait for it, and its answer serves those in the ReadWindow
-// after it, until this client changes the image's members.
+// ListMembers reads every member of an image in one request (Glance does not paginate
+// members). Reads of the same image share that request: those made while it is in flight
+// wait for it, and its answer serves those in the ReadWindow after it, until this client
+// changes the image's members.
 func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
 	list, err := c.sharedMembers(ctx, imageID)
 	return slices.Clone(list), err // callers may sort what other callers share
@@ -96,7 +193,11 @@ func (c *Client) FindMember(ctx context.Context, imageID, memberID string) (*Mem
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range list { // a copy of the one member: the list is shared
+	return findMember(list, memberID)
+}
+
+func findMember(list []Member, memberID string) (*Member, error) {
+	for _, m := range list { // a copy of the one member: the list may be shared
 		if m.MemberID == memberID {
 			return &m, nil
 		}
@@ -107,12 +208,15 @@ func (c *Client) FindMember(ctx context.Context, imageID, memberID string) (*Mem
 // sharedMembers is the image's member list as every reader shares it: never to be changed.
 func (c *Client) sharedMembers(ctx context.Context, imageID string) ([]Member, error) {
 	return cachedRead(ctx, c.reads, cacheKey{"members", imageID}, func(ctx context.Context) ([]Member, error) {
-		page, err := members.List(c.image, seg(imageID)).AllPages(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return members.ExtractMembers(page)
+		return c.api.listMembers(ctx, imageID)
 	})
+}
+
+// ListSharedImages lists the images other projects share with the caller's project (only
+// those owned by owner, when given). On v2, only those whose membership has one of the given
+// statuses; v1 has no status, and lists them all.
+func (c *Client) ListSharedImages(ctx context.Context, statuses []string, owner string) ([]SharedImage, error) {
+	return c.api.sharedImages(ctx, c.ProjectID, statuses, owner)
 }
 
 // seg is an ID as one segment of a URL path: escaped, so that a member ID such as
@@ -123,35 +227,3 @@ func seg(id string) string { return url.PathEscape(id) }
 
 // MemberStatuses are the answers a member project can give, in the order we list them.
 var MemberStatuses = []string{"pending", "accepted", "rejected"}
-
-// SharedImage is an image shared with the caller's project, with the caller's answer.
-type SharedImage struct {
-	Image
-	MemberStatus string
-}
-
-// ListSharedImages lists the images other projects share with the caller's project whose
-// membership has one of the given statuses, following Glance's pagination to the end. Glance
-// only tells an image's member status through the member_status filter, so this is one
-// paginated list per status. Glance also lists the caller's own shared images here; they are
-// not shared *with* the caller and are left out.
-func (c *Client) ListSharedImages(ctx context.Context, statuses []string, owner string) ([]SharedImage, error) {
-	var out []SharedImage
-	for _, status := range statuses {
-		opts := images.ListOpts{Visibility: images.ImageVisibilityShared, MemberStatus: images.ImageMemberStatus(status), Owner: owner}
-		pages, err := images.List(c.image, opts).AllPages(ctx)
-		if err != nil {
-			return nil, err
-		}
-		list, err := images.ExtractImages(pages)
-		if err != nil {
-			return nil, err
-		}
-		for _, img := range list {
-			if img.Owner != c.ProjectID {
-				out = append(out, SharedImage{Image: img, MemberStatus: status})
-			}
-		}
-	}
-	return out, nil
-}

@@ -22,7 +22,7 @@ func TestMemberCalls_escapeIDs(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(srv.Close)
-	c := NewStatic(srv.URL, "token", "owner")
+	c := NewStatic(srv.URL, "token", "owner", ImageAPIv2)
 	ids := []string{"victim?x=1", "a#b", "%2e%2e", "x%2Fy", "a b", "..", "é"}
 	for _, id := range ids {
 		_ = c.RemoveMember(context.Background(), img, id)

@@ -23,7 +23,11 @@ func v1As(t *testing.T, env acctest.Env, cloud, standIn string) v1Members {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newV1Members(c.image.ProviderClient, standIn+"/v1")
+	v1, ok := c.api.(v1Members)
+	if !ok || c.ImageAPI != ImageAPIv1 {
+		t.Fatalf("the stand-in at %s/v1 was not detected as v1: %s, %T", standIn, c.ImageAPI, c.api)
+	}
+	return v1
 }
 
 // Every v1 call against the stand-in, logged in through the real Keystone.
@@ -56,11 +60,12 @@ func TestAccV1Members_calls(t *testing.T) {
 		t.Errorf("the member's list: %v, %v; want its own membership", got, err)
 	}
 
-	if err := owner.replace(ctx, img, []V1Member{{"p1", false}, {"p2", true}}); err != nil {
+	s.SetMember(img, "p2", true)
+	if err := owner.replace(ctx, img, []string{"p1", "p2"}); err != nil {
 		t.Fatal(err)
 	}
-	expect("replaced", V1Member{"p1", false}, V1Member{"p2", true})
-	if shared, err := owner.sharedImages(ctx, "p2"); err != nil || len(shared) != 1 || shared[0] != (V1SharedImage{img, true}) {
+	expect("replaced: p2 keeps its can_share", V1Member{"p1", false}, V1Member{"p2", true})
+	if shared, err := owner.sharedWith(ctx, "p2"); err != nil || len(shared) != 1 || shared[0] != (V1SharedImage{img, true}) {
 		t.Errorf("shared-images of p2: %v, %v", shared, err)
 	}
 
@@ -77,8 +82,9 @@ func TestAccV1Members_calls(t *testing.T) {
 		t.Errorf("a non-member sharing: %v, want 404", err)
 	}
 	s.SetMember(img, env.ConsumerProject, false)
-	if err := member.put(ctx, img, "p3", false); !IsNotFound(err) || !strings.Contains(Message(err), "No permission to share that image") {
-		t.Errorf("a member without can_share sharing: %q, want 404 saying so", Message(err))
+	// v1's 404 that says "No permission" is the refusal it means: 403, never "not found".
+	if err := member.put(ctx, img, "p3", false); Status(err) != http.StatusForbidden || IsNotFound(err) || !strings.Contains(Message(err), "No permission to share that image") {
+		t.Errorf("a member without can_share sharing: %d %q, want it reported as 403 with v1's words", Status(err), Message(err))
 	}
 
 	s.Quota = 2

@@ -64,7 +64,7 @@ func newScripted(t *testing.T, answers ...answer) (*Client, *scripted) {
 		answers[n](w)
 	}))
 	t.Cleanup(srv.Close)
-	c := NewStatic(srv.URL, "token", "owner")
+	c := NewStatic(srv.URL, "token", "owner", ImageAPIv2)
 	p := newRetryPolicy(3)
 	p.sleep = func(_ context.Context, d time.Duration) error {
 		s.mu.Lock()
@@ -72,7 +72,7 @@ func newScripted(t *testing.T, answers ...answer) (*Client, *scripted) {
 		s.waits = append(s.waits, d)
 		return nil
 	}
-	c.image.ProviderClient.RetryFunc = p.retry
+	c.pc.RetryFunc = p.retry
 	return c, s
 }
 
@@ -107,7 +107,7 @@ func TestAddMember_retries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, s := newScripted(t, tc.answers...)
-			m, err := c.AddMember(context.Background(), img, "p1")
+			m, err := c.AddMember(context.Background(), img, "p1", false)
 			if got := s.requests(); got != tc.wantReqs {
 				t.Errorf("requests %q, want %q", got, tc.wantReqs)
 			}
@@ -126,7 +126,7 @@ func TestAddMember_retries(t *testing.T) {
 func TestRetry_exhaustedSaysWhy(t *testing.T) {
 	t.Parallel()
 	c, _ := newScripted(t, status(503, ""), status(503, ""), status(503, ""), status(503, ""))
-	_, err := c.AddMember(context.Background(), img, "p1")
+	_, err := c.AddMember(context.Background(), img, "p1", false)
 	var ex *RetriesExhaustedError
 	if !errors.As(err, &ex) || ex.Attempts != 4 || ex.Deadline || Status(err) != 503 {
 		t.Fatalf("want 4 attempts ended by max_retries, with status 503; got %#v", err)
@@ -247,7 +247,7 @@ func TestOutcomeUnknown(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, tc.cancel)
 				defer cancel()
 			}
-			_, err := c.AddMember(ctx, img, "p1")
+			_, err := c.AddMember(ctx, img, "p1", false)
 			var unknown *OutcomeUnknownError
 			if err == nil || errors.As(err, &unknown) != tc.unknown {
 				t.Errorf("AddMember: %v; outcome unknown = %v, want %v", err, errors.As(err, &unknown), tc.unknown)
@@ -263,9 +263,9 @@ func TestOutcomeUnknown(t *testing.T) {
 	// Nothing listens: nothing was sent.
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	c := NewStatic(closed.URL, "token", "owner")
+	c := NewStatic(closed.URL, "token", "owner", ImageAPIv2)
 	var unknown *OutcomeUnknownError
-	if _, err := c.AddMember(context.Background(), img, "p1"); err == nil || errors.As(err, &unknown) {
+	if _, err := c.AddMember(context.Background(), img, "p1", false); err == nil || errors.As(err, &unknown) {
 		t.Errorf("a refused connection changed nothing: %v", err)
 	}
 }

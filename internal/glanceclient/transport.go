@@ -2,6 +2,7 @@ package glanceclient
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -109,4 +110,29 @@ func maskedHeaders(h http.Header) map[string]string {
 		}
 	}
 	return out
+}
+
+// WrongAPIError is an image call answered with the service's versions document (HTTP 300):
+// what Glance does for a request to an Image API version it does not serve. gophercloud's
+// pagination takes 300 for success, so without this a list would read as empty.
+type WrongAPIError struct {
+	Method, URL string
+}
+
+func (e *WrongAPIError) Error() string {
+	return fmt.Sprintf("%s %s was answered with the image service's versions document (HTTP 300): the service does not serve this Image API version", e.Method, e.URL)
+}
+
+// versionsGuard turns a 300 to any request but the version document's own into a
+// *WrongAPIError. It sits outside trackingTransport: the request did nothing, so no answer
+// was lost.
+type versionsGuard struct{ next http.RoundTripper }
+
+func (g *versionsGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := g.next.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusMultipleChoices || req.URL.Path == "/" || strings.HasSuffix(req.URL.Path, "/versions") {
+		return resp, err
+	}
+	resp.Body.Close()
+	return nil, &WrongAPIError{Method: req.Method, URL: req.URL.Redacted()}
 }

@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"regexp"
 	"strings"
+	"sync"
+
+	"github.com/gophercloud/gophercloud/v2"
 )
 
 // Image API versions the provider speaks.
@@ -30,16 +34,23 @@ func UnversionedEndpoint(endpoint string) string {
 // when it is listed, else v1. Versions marked EXPERIMENTAL do not count, deprecated ones do
 // (as keystoneauth counts them): a Queens Glance lists v1 as DEPRECATED. An endpoint that
 // cannot be read, or lists neither, is an error that names it and what it listed.
-func DetectImageAPI(ctx context.Context, hc *http.Client, endpoint string) (string, error) {
+//
+// The request goes through pc, so it is logged and retried like every other; it carries no
+// token, which Glance does not ask for here.
+func DetectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoint string) (string, error) {
 	url := UnversionedEndpoint(endpoint) + "versions"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
+	if _, err := neturl.Parse(url); err != nil {
 		return "", fmt.Errorf("the image endpoint %q is not a URL: %w", endpoint, err)
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	resp, err := pc.Request(ctx, http.MethodGet, url, &gophercloud.RequestOpts{
+		OkCodes: []int{http.StatusOK, http.StatusMultipleChoices}, KeepResponseBody: true,
+		MoreHeaders: map[string]string{"Accept": "application/json"}, OmitHeaders: []string{"X-Auth-Token"},
+	})
+	if status := Status(err); status != 0 && status < 500 {
+		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set image_endpoint to the image service's URL (http://host:9292 or with /v2, /v1)", url, status)
+	}
 	if err != nil {
-		return "", fmt.Errorf("cannot read the image service's versions at %s: %w. Check image_endpoint, or the catalog's image endpoint, and the network", url, err)
+		return "", fmt.Errorf("cannot read the image service's versions at %s: %s. Check image_endpoint, or the catalog's image endpoint, and the network", url, Message(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -52,7 +63,7 @@ func DetectImageAPI(ctx context.Context, hc *http.Client, endpoint string) (stri
 			Status string `json:"status"`
 		} `json:"versions"`
 	}
-	if (resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusMultipleChoices) || json.Unmarshal(body, &doc) != nil {
+	if json.Unmarshal(body, &doc) != nil {
 		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set image_endpoint to the image service's URL (http://host:9292 or with /v2, /v1)", url, resp.StatusCode)
 	}
 	var listed []string
@@ -78,4 +89,26 @@ func DetectImageAPI(ctx context.Context, hc *http.Client, endpoint string) (stri
 		listed = []string{"no versions"}
 	}
 	return "", fmt.Errorf("the image service at %s lists %s; the provider speaks Image API v2 and v1. Point image_endpoint at a Glance that serves one of them", url, strings.Join(listed, ", "))
+}
+
+// detected holds each endpoint's version, detected once per provider process: Terraform
+// configures the provider again for every command phase and every alias.
+var detected = struct {
+	sync.Mutex
+	api map[string]string // by unversioned endpoint
+}{api: map[string]string{}}
+
+// detectOnce is DetectImageAPI, remembered per endpoint for the life of the process. A
+// failure is not remembered: the next configuration tries again.
+func detectOnce(ctx context.Context, pc *gophercloud.ProviderClient, root string) (string, error) {
+	detected.Lock()
+	defer detected.Unlock() // held across the request: a second configuration waits for the first
+	if api, ok := detected.api[root]; ok {
+		return api, nil
+	}
+	api, err := DetectImageAPI(ctx, pc, root)
+	if err == nil {
+		detected.api[root] = api
+	}
+	return api, err
 }

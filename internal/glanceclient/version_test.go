@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gophercloud/gophercloud/v2"
+
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/glancev1test"
 )
@@ -68,7 +70,7 @@ func TestDetectImageAPI_documents(t *testing.T) {
 			t.Parallel()
 			url := versionsServer(t, tc.versions...)
 			for _, endpoint := range []string{url, url + "/v2", url + "/v1/"} {
-				got, err := DetectImageAPI(context.Background(), http.DefaultClient, endpoint)
+				got, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, endpoint)
 				if err != nil {
 					got = err.Error()
 				}
@@ -84,12 +86,12 @@ func TestDetectImageAPI_notAnImageService(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(srv.Close)
-	_, err := DetectImageAPI(context.Background(), http.DefaultClient, srv.URL+"/v2")
+	_, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL+"/v2")
 	if err == nil || !strings.Contains(err.Error(), srv.URL+"/versions answered HTTP 404") {
 		t.Errorf("got %v; want an error naming the URL and its answer", err)
 	}
 	srv.Close()
-	if _, err := DetectImageAPI(context.Background(), http.DefaultClient, srv.URL); err == nil || !strings.Contains(err.Error(), "cannot read the image service's versions at "+srv.URL) {
+	if _, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL); err == nil || !strings.Contains(err.Error(), "cannot read the image service's versions at "+srv.URL) {
 		t.Errorf("got %v; want an error naming the unreachable URL", err)
 	}
 }
@@ -105,7 +107,7 @@ func TestAccDetectImageAPI_realServices(t *testing.T) {
 		{"v1 stand-in", v1.URL, ImageAPIv1},
 	} {
 		for _, endpoint := range []string{tc.root, tc.root + "/", tc.root + "/v1", tc.root + "/v2/"} {
-			got, err := DetectImageAPI(context.Background(), http.DefaultClient, endpoint)
+			got, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, endpoint)
 			if err != nil || got != tc.want {
 				t.Errorf("%s at %s: got %q, %v; want v%s", tc.name, endpoint, got, err, tc.want)
 			}

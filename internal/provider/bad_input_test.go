@@ -12,6 +12,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
@@ -161,10 +162,14 @@ func TestAccBadInput(t *testing.T) {
 	}
 }
 
+func summaryOf(_ path.Path, summary, _ string) string { return summary }
+
+func first(summary, _ string) string { return summary }
+
 // elsewhere are the errors and warnings proven by their own tests (an interruption, a lost
 // answer, Keystone away, validation), with the words the page must quote, taken from the code.
 func elsewhere(t *testing.T) []struct{ name, says string } {
-	reauth := memberError(context.Background(), glanceclient.NewStatic("http://127.0.0.1:1", "t", "p"), opRead, exampleImageID, "p",
+	reauth := memberError(context.Background(), glanceclient.NewStatic("http://127.0.0.1:1", "t", "p", glanceclient.ImageAPIv2), opRead, exampleImageID, "p",
 		&gophercloud.ErrUnableToReauthenticate{ErrOriginal: errors.New("401"), ErrReauth: &glanceclient.KeystoneError{URL: "http://keystone:5000/v3", Err: errors.New("connection refused")}})
 	const keystone = "Glance asked for a new token (HTTP 401), and logging in again at Keystone"
 	if !strings.Contains(reauth.Detail(), keystone) {
@@ -178,6 +183,13 @@ func elsewhere(t *testing.T) []struct{ name, says string } {
 		{"Keystone away when logging in again", keystone},
 		{"Conflicting provider settings", "These attributes cannot be configured together"},
 		{"Creating glance_image_members removes members", membersRemovedOnCreate(exampleImageID, []string{"p"}).Summary()},
+		// Glance v1 (image_apis_test.go)
+		{"can_share on a v2 cloud", summaryOf(canShareNeedsV1(exampleImageID, "p", "http://glance:9292/"))},
+		{"Answering on a v1 cloud", first(acceptanceNeedsV2(exampleImageID, "p", "http://glance:9292/"))},
+		{"Status filter on a v1 cloud", summaryOf(statusFilterNeedsV2("status", "accepted", "http://glance:9292/"))},
+		{"Not allowed to share, on v1", strings.TrimSuffix(v1Refusal, ": ")},
+		{"image_api_version the service does not serve", strings.SplitAfter(strings.SplitAfter(wrongAPICause(glanceclient.NewStatic("http://glance:9292", "t", "p", glanceclient.ImageAPIv2)), "glance:9292/ ")[1], "(HTTP 300)")[0]},
+		{"No image versions document", "Cannot tell which Image API the image service speaks"},
 		{"Destroying the answer leaves the membership pending", strings.TrimSuffix(answerOnDestroy(exampleImageID, "p", "accepted", "pending").Summary(), " pending")},
 	}
 }

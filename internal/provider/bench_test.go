@@ -21,6 +21,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/glancev1test"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
@@ -31,6 +32,9 @@ type sharingWay struct {
 	// noGlance is Terraform's floor: the same for_each over a built-in resource, which
 	// shares nothing and starts no provider.
 	noGlance bool
+	// v1 runs it against the Image API v1 stand-in (in memory: its requests and the
+	// provider's CPU compare, its wall times do not) instead of the real Glance.
+	v1 bool
 }
 
 var (
@@ -79,6 +83,13 @@ resource "glance_image_members" "all" {
 	}}
 )
 
+// The same two resources on Image API v1: glance_image_member with the seed's DELETE, and
+// glance_image_members as one PUT of the whole list.
+var (
+	memberV1Way  = sharingWay{name: "glance_image_member on Image API v1", config: memberWay.config, v1: true}
+	membersV1Way = sharingWay{name: "glance_image_members on Image API v1", config: membersWay.config, v1: true}
+)
+
 // benchSteps are the commands measured, in order: the apply that shares, the no-op plan
 // after it (a refresh of every membership), and the destroy.
 var benchSteps = []struct {
@@ -97,11 +108,30 @@ type stepCost struct {
 	cpu      time.Duration // user + system of every provider process it started; 0 when not measured
 }
 
-// count is how many requests had the method ("" for all).
+// count is how many requests had the method ("" for all), the version detections aside (the
+// bench's totals include them).
 func (c stepCost) count(method string) int {
 	n := 0
 	for _, r := range c.requests {
+		if r == versionDetection {
+			continue
+		}
 		if method == "" || strings.HasPrefix(r, method+" ") {
+			n++
+		}
+	}
+	return n
+}
+
+// versionDetection is the request that reads which Image API the service speaks: one per
+// provider process that talks to it (terraform destroy starts three).
+const versionDetection = "GET /versions"
+
+// detections is how many version detections the command made.
+func (c stepCost) detections() int {
+	n := 0
+	for _, r := range c.requests {
+		if r == versionDetection {
 			n++
 		}
 	}
@@ -123,8 +153,17 @@ func benchProjects(n int) []string {
 // is the file the provider wrappers of cpuMirror append their CPU times to.
 func shareAndUnshare(t testing.TB, env acctest.Env, way sharingWay, n int, cpuLog string, tfEnv ...string) map[string]stepCost {
 	t.Helper()
-	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
+	target, imageID := env.ImageURL, ""
+	members := func() int { return len(acctest.MemberIDs(t, imageID)) }
+	if way.v1 {
+		s := glancev1test.Start(t, env.AuthURL)
+		s.Quota = -1 // as the bench's own cloud
+		target, imageID = s.URL, s.AddImage(env.ProducerProject, "shared")
+		members = func() int { return len(s.Members(imageID)) }
+	} else {
+		imageID = acctest.NewImage(t, images.ImageVisibilityShared)
+	}
+	proxy := proxytest.New(t, target, proxytest.Options{})
 	w := newWorkdir(t, way.config(proxy.URL, imageID, benchProjects(n)), tfEnv...)
 	costs := map[string]stepCost{}
 	for _, step := range benchSteps {
@@ -145,7 +184,7 @@ func shareAndUnshare(t testing.TB, env acctest.Env, way sharingWay, n int, cpuLo
 		if step.name == "destroy" || way.noGlance {
 			want = 0
 		}
-		if got := len(acctest.MemberIDs(t, imageID)); got != want {
+		if got := members(); got != want {
 			t.Fatalf("%s: after %s, the image has %d members, want %d", way.name, step.name, got, want)
 		}
 	}
@@ -157,32 +196,51 @@ func shareAndUnshare(t testing.TB, env acctest.Env, way sharingWay, n int, cpuLo
 const costProjects = 50
 
 // The request counts of the bench, held in every run: a no-op plan of N glance_image_member
-// of one image is one list, not N reads; destroy is N removals and at most 2 more requests;
-// apply is one request per membership.
+// of one image is one list, not N reads; apply is one write per membership, destroy one remove
+// per membership and one list; on Image API v1, glance_image_members writes the whole list in
+// one request, whatever N. The version detections (one per provider process) are counted apart.
 func TestAccCost_requests(t *testing.T) {
 	env := acctest.PreCheck(t)
 	t.Parallel()
 	n := costProjects
-	for _, way := range []sharingWay{memberWay, membersWay} {
-		t.Run(way.name, func(t *testing.T) {
+	for _, tc := range []struct {
+		way sharingWay
+		// writes are each step's exact requests other than GET; atMost bounds all of them.
+		writes, atMost map[string]int
+	}{
+		{memberWay, map[string]int{"apply": n, "plan": 0, "destroy": n}, map[string]int{"apply": n + 2, "plan": 2, "destroy": n + 2}},
+		{membersWay, map[string]int{"apply": n, "plan": 0, "destroy": n}, map[string]int{"apply": n + 2, "plan": 2, "destroy": n + 2}},
+		// v1 looks at the member list before each add (its PUT never says "already a member")
+		{memberV1Way, map[string]int{"apply": n, "plan": 0, "destroy": n}, map[string]int{"apply": 2 * n, "plan": 2, "destroy": n + 2}},
+		{membersV1Way, map[string]int{"apply": 1, "plan": 0, "destroy": 1}, map[string]int{"apply": 3, "plan": 2, "destroy": 3}},
+	} {
+		t.Run(tc.way.name, func(t *testing.T) {
 			t.Parallel()
-			costs := shareAndUnshare(t, env, way, n, "")
+			costs := shareAndUnshare(t, env, tc.way, n, "")
 			for _, step := range benchSteps {
-				t.Logf("%s of %d: %d Glance requests (%d GET, %d POST, %d DELETE)", step.name, n,
-					costs[step.name].count(""), costs[step.name].count("GET"), costs[step.name].count("POST"), costs[step.name].count("DELETE"))
-			}
-			expect := func(step, method string, atMost int) {
-				if got := costs[step].count(method); got > atMost {
-					what := strings.TrimSpace(method + " requests")
-					t.Errorf("%s of %d memberships: %d %s, want at most %d:%s", step, n, got, what, atMost, acctest.Lines(costs[step].requests))
+				c := costs[step.name]
+				t.Logf("%s of %d: %d requests (%d GET, %d PUT, %d POST, %d DELETE), and %d version detections", step.name, n,
+					c.count(""), c.count("GET"), c.count("PUT"), c.count("POST"), c.count("DELETE"), c.detections())
+				if writes := c.count("") - c.count("GET"); writes != tc.writes[step.name] {
+					t.Errorf("%s of %d memberships: %d writes, want %d:%s", step.name, n, writes, tc.writes[step.name], acctest.Lines(c.requests))
+				}
+				if got := c.count(""); got > tc.atMost[step.name] {
+					t.Errorf("%s of %d memberships: %d requests, want at most %d:%s", step.name, n, got, tc.atMost[step.name], acctest.Lines(c.requests))
+				}
+				if d := c.detections(); d > 3 {
+					t.Errorf("%s: %d version detections, want at most one per provider process (3)", step.name, d)
 				}
 			}
-			expect("apply", "", n+2) // one add each, and at most the member list twice
-			expect("plan", "", 2)    // one list per image, and at most one more
-			expect("destroy", "DELETE", n)
-			expect("destroy", "", n+2)
-			if got := costs["apply"].count("POST"); got != n {
-				t.Errorf("apply added %d memberships with POST, want %d", got, n)
+			if tc.way.name == memberV1Way.name { // the seed's call, once per membership
+				seed := 0
+				for _, r := range costs["destroy"].requests {
+					if strings.HasPrefix(r, "DELETE /v1/images/") {
+						seed++
+					}
+				}
+				if seed != n {
+					t.Errorf("destroy made %d DELETE /v1/images/{id}/members/{member}, want %d", seed, n)
+				}
 			}
 		})
 	}
@@ -226,7 +284,7 @@ func BenchmarkSharing(b *testing.B) {
 	installOpenstackProvider(b)
 	mirror, cpuLog := cpuMirror(b)
 	tfEnv := []string{"TF_CLI_CONFIG_FILE=" + mirror, "GLANCE_BENCH_CPU_LOG=" + cpuLog}
-	ways := []sharingWay{peerWay, memberWay, membersWay, floorWay}
+	ways := []sharingWay{peerWay, memberWay, membersWay, memberV1Way, membersV1Way, floorWay}
 	runs := benchRuns(b)
 	var report strings.Builder
 	fmt.Fprintf(&report, "| N | resource | apply: requests, wall, CPU | no-op plan: requests, wall, CPU | destroy: requests, wall, CPU |\n|---|---|---|---|---|\n")
@@ -242,6 +300,9 @@ func BenchmarkSharing(b *testing.B) {
 		for _, way := range ways[1:] {
 			ours := medianCosts(measured[way.name])
 			name := "`" + way.name + "`"
+			if way.v1 {
+				name = "`" + strings.TrimSuffix(way.name, " on Image API v1") + "` on Image API v1 (stand-in: wall not comparable)"
+			}
 			if way.noGlance {
 				name = "Terraform alone: `terraform_data`, no provider"
 			}

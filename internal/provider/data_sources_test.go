@@ -26,7 +26,7 @@ func TestAccImageMembersDataSource_basic(t *testing.T) {
 	member := func(id, status string) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"member_id": knownvalue.StringExact(id), "status": knownvalue.StringExact(status),
-			"created_at": knownvalue.StringRegexp(rfc3339), "updated_at": knownvalue.StringRegexp(rfc3339),
+			"created_at": knownvalue.StringRegexp(rfc3339), "updated_at": knownvalue.StringRegexp(rfc3339), "can_share": knownvalue.Bool(false),
 		})
 	}
 	all := []knownvalue.Check{}
@@ -60,7 +60,7 @@ data "glance_image_members" "accepted" {
 			},
 			// Each read is the one list call, never a call per member.
 			Check: func(*terraform.State) error {
-				reqs := proxy.Requests()
+				reqs := memberCalls(proxy)
 				for _, r := range reqs {
 					if r != "GET /v2/images/"+imageID+"/members" {
 						return fmt.Errorf("the data sources made %s; only the list call is expected:%s", r, acctest.Lines(reqs))

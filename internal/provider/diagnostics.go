@@ -10,6 +10,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
@@ -33,6 +34,8 @@ const (
 	// opListAdd and opListRemove are glance_image_members changing one member of its list.
 	opListAdd
 	opListRemove
+	// opCanShare is the owner changing a member's can_share (v1).
+	opCanShare
 )
 
 var opSummary = map[memberOp]string{
@@ -43,6 +46,7 @@ var opSummary = map[memberOp]string{
 	opList:       "Error listing image members",
 	opListAdd:    "Error adding image member",
 	opListRemove: "Error removing image member",
+	opCanShare:   "Error setting can_share of image member",
 }
 
 // afterLostAnswer is what happens next when a change may or may not have been made: every
@@ -56,6 +60,8 @@ var afterLostAnswer = map[memberOp]string{
 		"It stays in state: the next apply reads Glance and removes it if it is still there.",
 	opListRemove: "The request reached Glance but its answer was lost, so the membership may or may not be gone. " +
 		"The next apply lists the image's members and removes it if it is still there.",
+	opCanShare: "The request reached Glance but its answer was lost, so can_share may or may not have changed. " +
+		"The next apply reads it and sets it again if needed: setting it twice is harmless.",
 	opStatus: "The request reached Glance but its answer was lost, so the answer may or may not have been recorded. " +
 		"The next apply sets it again: setting an answer twice is harmless.",
 }
@@ -87,38 +93,52 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 			"Glance asked for a new token (HTTP 401), and %s. Check that Keystone is up and reachable at auth_url (%s), then run again; the provider already retried for as long as the operation's timeout and max_retries allow.",
 			reauth.ErrReauth, client.AuthURL)+next)
 	}
-	if glanceclient.Status(err) == 0 {
+	var unsupported *glanceclient.UnsupportedError
+	if errors.As(err, &unsupported) {
+		return diag.NewErrorDiagnostic(opSummary[op], subject+unsupported.Error()+" (image service at "+client.Endpoint+"). Change the configuration as the plan-time error for this resource says; Glance was not asked.")
+	}
+	var wrongAPI *glanceclient.WrongAPIError
+	if errors.As(err, &wrongAPI) {
+		return diag.NewErrorDiagnostic(opSummary[op], subject+wrongAPICause(client))
+	}
+	alreadyMember := errors.Is(err, glanceclient.ErrAlreadyMember)
+	if glanceclient.Status(err) == 0 && !alreadyMember {
 		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err)+next)
 	}
 	var cause string
-	switch glanceclient.Status(err) {
-	case http.StatusConflict:
+	switch status := glanceclient.Status(err); {
+	case alreadyMember:
 		cause = fmt.Sprintf("project %s is already a member of image %s, added outside this resource. "+
 			"To manage that membership here, import it: terraform import glance_image_member.<name> %s (or an import block with id = \"%s\"), or remove this resource.",
 			memberID, imageID, memberImportID(imageID, memberID), memberImportID(imageID, memberID))
-	case http.StatusForbidden:
+	case status == http.StatusForbidden:
 		if op == opStatus {
 			cause = fmt.Sprintf("only the member project can accept or reject an image it was offered, and the provider acts as project %s, not %s (the image's owner cannot answer for its members). Configure this provider with credentials scoped to project %s.", client.ProjectID, memberID, memberID)
 		} else {
 			cause = forbiddenCause(ctx, client, op, imageID)
 		}
-	case http.StatusNotFound:
+	case status == http.StatusNotFound:
 		if op == opStatus {
 			cause = fmt.Sprintf("image %s is not shared with project %s (or does not exist). The image's owner must first add project %s as a member (glance_image_member, with the owner's credentials); then apply again.", imageID, memberID, memberID)
 			break
 		}
 		cause = fmt.Sprintf("image %s was not found, or is not visible to project %s. Check image_id, and that the provider's credentials are those of the image's owner.", imageID, client.ProjectID)
-	case http.StatusRequestEntityTooLarge:
+	case status == http.StatusRequestEntityTooLarge:
 		cause = fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a member it no longer needs, or ask the cloud operator to raise image_member_quota.", imageID)
-	case http.StatusUnauthorized:
+	case status == http.StatusUnauthorized:
 		cause = "Glance did not accept the provider's token. Check the provider credentials; if they were changed during the run, run again."
 		if client.FixedToken {
 			cause = "Glance did not accept the token given in token (OS_TOKEN): it has expired or was revoked, and a given token cannot be renewed. Give a fresh token, or configure a password or application credential so the provider can log in again by itself."
 		}
 	default:
-		cause = fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.", glanceclient.Status(err))
+		cause = fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.", status)
 	}
 	return diag.NewErrorDiagnostic(opSummary[op], subject+cause+next+"\n\nGlance said: "+glanceclient.Message(err))
+}
+
+// wrongAPICause explains an image call answered with the service's versions document.
+func wrongAPICause(client *glanceclient.Client) string {
+	return fmt.Sprintf("the image service at %s does not serve Image API v%s: it answered with its versions document (HTTP 300). Unset image_api_version (OS_IMAGE_API_VERSION) so the provider reads which version it serves, or set it to one the service lists.", client.Endpoint, client.ImageAPI)
 }
 
 // noAnswerCause explains a call that got no answer from Glance at all.
@@ -135,22 +155,57 @@ func noAnswerCause(err error) string {
 	return fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the network.", err)
 }
 
+// v1Refusal opens the explanation of Image API v1's 404 "No permission to share that image".
+const v1Refusal = "Glance (Image API v1) answered 404 \"No permission to share that image\", v1's way of refusing: "
+
 // forbiddenCause tells the reasons Glance refuses a member change apart.
 func forbiddenCause(ctx context.Context, client *glanceclient.Client, op memberOp, imageID string) string {
+	v1, who := "", "only the owner"
+	if client.HasCanShare() {
+		v1 = v1Refusal
+		who = "only the owner, or a member the owner gave can_share,"
+	}
 	img, err := client.GetImage(ctx, imageID)
 	if glanceclient.IsNotFound(err) {
-		return fmt.Sprintf("image %s is not visible to project %s, which the provider acts as; only the image's owner can change its members. Use credentials scoped to the owner's project.", imageID, client.ProjectID)
+		return fmt.Sprintf("%simage %s is not visible to project %s, which the provider acts as; only the image's owner can change its members. Use credentials scoped to the owner's project.", v1, imageID, client.ProjectID)
 	}
 	if err != nil {
-		return fmt.Sprintf("Glance refused the change and image %s could not be read to find out why (%s). Only the image's owner, with the member role, can change its members.", imageID, glanceclient.Message(err))
+		return fmt.Sprintf("%sGlance refused the change and image %s could not be read to find out why (%s). Only the image's owner, with the member role, can change its members.", v1, imageID, glanceclient.Message(err))
 	}
-	if img.Visibility != images.ImageVisibilityShared {
+	// v1 has no such rule: its members may be added to any image.
+	if client.HasMemberStatus() && img.Visibility != images.ImageVisibilityShared {
 		return fmt.Sprintf("image %s has visibility '%s'; only images with visibility 'shared' can have members. Set its visibility to shared (openstack image set --shared %s) and apply again.", imageID, img.Visibility, imageID)
 	}
 	if client.ProjectID != "" && img.Owner != client.ProjectID {
-		return fmt.Sprintf("image %s is owned by project %s, but the provider acts as project %s; only the owner can %s members. Use credentials scoped to project %s.", imageID, img.Owner, client.ProjectID, map[memberOp]string{opAdd: "add", opListAdd: "add", opRemove: "remove", opListRemove: "remove", opRead: "read", opList: "list"}[op], img.Owner)
+		return fmt.Sprintf("%simage %s is owned by project %s, but the provider acts as project %s; %s can %s members. Use credentials scoped to project %s.", v1, imageID, img.Owner, client.ProjectID, who, map[memberOp]string{opAdd: "add", opListAdd: "add", opRemove: "remove", opListRemove: "remove", opRead: "read", opList: "list", opCanShare: "change"}[op], img.Owner)
 	}
-	return fmt.Sprintf("Glance refused the change to image %s although it is shared and owned by this project: the provider's user probably lacks the member role on project %s.", imageID, client.ProjectID)
+	return fmt.Sprintf("%sGlance refused the change to image %s although it is owned by this project: the provider's user probably lacks the member role on project %s.", v1, imageID, client.ProjectID)
+}
+
+// canShareNeedsV1 is the plan-time error for can_share = true on an image service that
+// speaks v2.
+func canShareNeedsV1(imageID, memberID, endpoint string) (path.Path, string, string) {
+	return path.Root("can_share"), "can_share needs Image API v1",
+		fmt.Sprintf("Image %s, member %s: can_share = true lets a member share the image further, which only Glance's Image API v1 has. "+
+			"The image service at %s speaks v2, where only the image's owner changes its members. Remove can_share (or set it to false); "+
+			"to share the image with more projects, add a glance_image_member for each, with the owner's credentials.", imageID, memberID, endpoint)
+}
+
+// acceptanceNeedsV2 is the plan-time error for glance_image_member_acceptance on an image
+// service that speaks only v1.
+func acceptanceNeedsV2(imageID, memberID, endpoint string) (string, string) {
+	return "glance_image_member_acceptance needs Image API v2",
+		fmt.Sprintf("Image %s, member %s: the image service at %s speaks only Glance's Image API v1, which has no member answers (accept, reject): "+
+			"on v1 a membership is in effect as soon as the owner adds it, and the member project can use the image at once. "+
+			"Remove this resource; the owner's glance_image_member (or glance_image_members) is all v1 needs.", imageID, memberID, endpoint)
+}
+
+// statusFilterNeedsV2 is the error for a data source filtering by member status on an image
+// service that speaks only v1.
+func statusFilterNeedsV2(attr, value, endpoint string) (path.Path, string, string) {
+	return path.Root(attr), "Member status filter needs Image API v2",
+		fmt.Sprintf("%s = %q: the image service at %s speaks only Glance's Image API v1, which has no member status (a membership is in effect as soon as the owner adds it). "+
+			"Remove %s to list every membership.", attr, value, endpoint, attr)
 }
 
 // unconfiguredClient is the diagnostic for a resource used before the provider has a client.
@@ -181,10 +236,16 @@ func imageNotShared(imageID, memberID string, visibility images.ImageVisibility)
 }
 
 // sharedImagesError explains a failed list of the images shared with the provider's project.
-func sharedImagesError(projectID string, err error) diag.Diagnostic {
+func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
+	projectID := client.ProjectID
 	var cause string
+	var wrongAPI *glanceclient.WrongAPIError
 	switch glanceclient.Status(err) {
 	case 0:
+		if errors.As(err, &wrongAPI) {
+			cause = strings.ToUpper(wrongAPICause(client)[:1]) + wrongAPICause(client)[1:]
+			break
+		}
 		cause = "There was no answer from Glance; check image_endpoint or the catalog's image endpoint and the network, then run again."
 	case http.StatusBadRequest:
 		cause = "Glance refused the filters; check owner (a project ID)."

@@ -45,7 +45,7 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 	closed := closedSrv.URL
 
 	add := func(ctx context.Context, c *glanceclient.Client) error {
-		_, err := c.AddMember(ctx, img, member)
+		_, err := c.AddMember(ctx, img, member, false)
 		return err
 	}
 	remove := func(ctx context.Context, c *glanceclient.Client) error { return c.RemoveMember(ctx, img, member) }
@@ -81,7 +81,7 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			client := glanceclient.NewStatic(tc.endpoint, "token", "caller")
+			client := glanceclient.NewStatic(tc.endpoint, "token", "caller", glanceclient.ImageAPIv2)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			if tc.interrupt {

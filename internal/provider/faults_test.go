@@ -2,12 +2,11 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
@@ -37,10 +36,10 @@ provider "glance" {
 `, proxy.URL)
 }
 
-// faultRun applies, checks Glance and the plan, destroys and checks Glance again, with the
-// proxy breaking 20%% of requests throughout, and logs what it cost.
-func faultRun(t *testing.T, seed uint64, imageID, resources string, want []string) {
-	proxy := proxytest.New(t, acctest.PreCheck(t).ImageURL, proxytest.Options{FaultRate: faultRate, Seed: seed, Latency: 300 * time.Millisecond})
+// faultRun applies, checks the service and the plan, destroys and checks the service again,
+// with the proxy breaking 20%% of requests throughout, and logs what it cost.
+func faultRun(t *testing.T, svc imageService, seed uint64, imageID, resources string, want []string) {
+	proxy := proxytest.New(t, svc.url, proxytest.Options{FaultRate: faultRate, Seed: seed, Latency: 300 * time.Millisecond})
 	w := newWorkdir(t, faultProvider(proxy)+resources, "TF_LOG_PROVIDER=INFO")
 	report := func(step, out string) {
 		s := proxy.Stats()
@@ -53,24 +52,24 @@ func faultRun(t *testing.T, seed uint64, imageID, resources string, want []strin
 	}
 
 	report("apply", w.must("apply", "-auto-approve", "-input=false", "-parallelism=20"))
-	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) {
+	if got := slices.Sorted(maps.Keys(svc.members(t, imageID))); !slices.Equal(got, sorted(want)) {
 		t.Fatalf("after apply Glance has %d members, want exactly the %d configured:\n got %v\nwant %v", len(got), len(want), got, sorted(want))
 	}
 	report("plan", w.expectEmptyPlan())
 	report("destroy", w.must("destroy", "-auto-approve", "-input=false", "-parallelism=20"))
-	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+	if got := svc.members(t, imageID); len(got) != 0 {
 		t.Fatalf("after destroy Glance still has %d members: %v", len(got), got)
 	}
 }
 
-// 50 glance_image_member resources applied 20 at a time while the proxy breaks 20% of the
-// requests: no member duplicated, lost or left over.
-func TestAccFaults_imageMember(t *testing.T) {
-	acctest.PreCheck(t)
-	t.Parallel()
-	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+// 50 members of one image applied 20 at a time, then destroyed, while the proxy breaks 20%
+// of the requests (503, a connection reset after the request reached the service, latency):
+// no member duplicated, lost or left over. Each Image API version, each owner-side resource.
+func TestAccFaults(t *testing.T) {
+	env := acctest.PreCheck(t)
 	want := faultMembers()
-	faultRun(t, 1, imageID, fmt.Sprintf(`
+	resources := map[string]string{
+		"glance_image_member": `
 variable "members" {
   default = [%s]
 }
@@ -80,19 +79,27 @@ resource "glance_image_member" "m" {
   image_id  = %q
   member_id = each.value
 }
-`, quoteAll(want), imageID), want)
+`,
+		"glance_image_members": `
+variable "members" {
+  default = [%s]
 }
 
-// One glance_image_members with 50 members under the same faults.
-func TestAccFaults_imageMembers(t *testing.T) {
-	acctest.PreCheck(t)
-	t.Parallel()
-	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	want := faultMembers()
-	faultRun(t, 2, imageID, fmt.Sprintf(`
 resource "glance_image_members" "all" {
-  image_id   = %q
-  member_ids = [%s]
+  image_id   = %[2]q
+  member_ids = var.members
 }
-`, imageID, quoteAll(want)), want)
+`,
+	}
+	seed := uint64(0)
+	for _, svc := range imageServices(t, env) {
+		for _, name := range slices.Sorted(maps.Keys(resources)) {
+			seed++
+			t.Run(svc.name()+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				imageID := svc.newImage(t)
+				faultRun(t, svc, seed, imageID, fmt.Sprintf(resources[name], quoteAll(want), imageID), want)
+			})
+		}
+	}
 }

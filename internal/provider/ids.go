@@ -112,5 +112,20 @@ func parseImageID(id string) (string, error) {
 	return id, nil
 }
 
-// timestamp is how every time reaches state: RFC 3339 in UTC.
-func timestamp(t time.Time) types.String { return types.StringValue(t.UTC().Format(time.RFC3339)) }
+// timestamp is how every time reaches state: RFC 3339 in UTC; null when Glance gave none
+// (Image API v1 has no membership times).
+func timestamp(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+// optionalString is a value Glance may not give (Image API v1 has no member status): null
+// when empty.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

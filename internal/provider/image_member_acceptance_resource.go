@@ -45,7 +45,8 @@ func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.S
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The member project's answer to an image shared with it: accept it (the default), reject it, or leave it pending. " +
 			"Configure this resource's provider with the member project's credentials; the image's owner adds the member first with `glance_image_member`. " +
-			"A member project cannot delete a membership, so destroying this resource sets the status to `status_on_destroy`.",
+			"A member project cannot delete a membership, so destroying this resource sets the status to `status_on_destroy`.\n\n" +
+			"Image API v2 only: Glance's v1 has no answers (a membership is in effect as soon as the owner adds it), so on a cloud that serves only v1 this resource is an error at plan time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -96,8 +97,9 @@ func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.S
 }
 
 // ModifyPlan fills an unset member_id with the token's project at plan time, so the plan
-// shows who answers instead of "known after apply"; and on destroy it says which answer the
-// membership is left with, since a member project cannot end it.
+// shows who answers instead of "known after apply"; on destroy it says which answer the
+// membership is left with, since a member project cannot end it; on an image service that
+// speaks only v1, which has no answers, it is the error that says so.
 func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		var state imageMemberAcceptanceModel
@@ -105,6 +107,12 @@ func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req reso
 		if !resp.Diagnostics.HasError() && !state.StatusOnDestroy.Equal(state.Status) {
 			resp.Diagnostics.Append(answerOnDestroy(state.ImageID.ValueString(), state.MemberID.ValueString(), state.Status.ValueString(), state.StatusOnDestroy.ValueString()))
 		}
+		return
+	}
+	if r.client != nil && !r.client.HasMemberStatus() {
+		var plan imageMemberAcceptanceModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		resp.Diagnostics.AddError(acceptanceNeedsV2(plan.ImageID.ValueString(), r.memberID(plan), r.client.Endpoint))
 		return
 	}
 	if r.client == nil || r.client.ProjectID == "" {

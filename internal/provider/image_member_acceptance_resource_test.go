@@ -109,7 +109,7 @@ func TestImageMemberAcceptance_statusOnDestroyAloneCostsNothing(t *testing.T) {
 	ctx := context.Background()
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	r := &imageMemberAcceptanceResource{configuredClient{client: glanceclient.NewStatic(closed.URL, "token", "p1")}}
+	r := &imageMemberAcceptanceResource{configuredClient{client: glanceclient.NewStatic(closed.URL, "token", "p1", glanceclient.ImageAPIv2)}}
 	prior := imageMemberAcceptanceModel{
 		ID: types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77/p1"), ImageID: types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"),
 		MemberID: types.StringValue("p1"), Status: types.StringValue("accepted"), StatusOnDestroy: types.StringValue("pending"),

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -23,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*imageMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*imageMemberResource)(nil)
 	_ resource.ResourceWithMoveState   = (*imageMemberResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*imageMemberResource)(nil)
 )
 
 // NewImageMemberResource is glance_image_member: the owner's side of sharing one image with
@@ -42,7 +44,9 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Shares an image with another project: the image's owner adds the project as a member. " +
 			"The member project then accepts or rejects it; `status` shows its answer. Destroying the resource removes the membership. " +
-			"The image must have visibility `shared`, and the provider's credentials must be those of the image's owner.",
+			"The image must have visibility `shared`, and the provider's credentials must be those of the image's owner.\n\n" +
+			"On a cloud that still serves only Glance's Image API v1, the same resource adds the member with v1's `PUT` and removes it with " +
+			"`DELETE /v1/images/{image_id}/members/{member_id}`; `can_share` works there, and `status`, `created_at`, `updated_at` and `schema` are null (v1 has none).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -61,9 +65,16 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:          memberIDValidators(),
 			},
+			"can_share": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Image API v1 only: whether the member project may share the image further (add, change and remove memberships). " +
+					"Changed in place with one request. Default `false`; on an image service that speaks v2, `true` is an error at plan time.",
+			},
 			"status": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The member project's answer: `pending` until it accepts (`accepted`) or rejects (`rejected`). Refreshed on every read.",
+				MarkdownDescription: "The member project's answer: `pending` until it accepts (`accepted`) or rejects (`rejected`). Refreshed on every read. Null on Image API v1, which has no answers.",
 			},
 			"created_at": schema.StringAttribute{
 				Computed:            true,
@@ -81,7 +92,7 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -95,7 +106,7 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	imageID, memberID := plan.target()
 	// One request: the POST's answer is the whole member, so no read-back.
-	m, err := r.client.AddMember(ctx, imageID, memberID)
+	m, err := r.client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool())
 	if err != nil {
 		resp.Diagnostics.Append(memberError(ctx, r.client, opAdd, imageID, memberID, err))
 		var unknown *glanceclient.OutcomeUnknownError
@@ -146,15 +157,38 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 }
 
-// Update only ever records a changed timeouts block: every other argument forces
-// replacement. No request.
+// ModifyPlan refuses can_share = true at plan time when the image service speaks v2, which
+// has no such thing.
+func (r *imageMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil || r.client.HasCanShare() {
+		return
+	}
+	var plan imageMemberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !resp.Diagnostics.HasError() && plan.CanShare.ValueBool() {
+		imageID, memberID := plan.target()
+		resp.Diagnostics.AddAttributeError(canShareNeedsV1(imageID, memberID, r.client.Endpoint))
+	}
+}
+
+// Update changes can_share (v1, one request) and records a changed timeouts block; every
+// other argument forces replacement.
 func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	_, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
+	}
+	if !plan.CanShare.Equal(state.CanShare) {
+		imageID, memberID := plan.target()
+		if err := r.client.SetCanShare(ctx, imageID, memberID, plan.CanShare.ValueBool()); err != nil {
+			resp.Diagnostics.Append(memberError(ctx, r.client, opCanShare, imageID, memberID, err))
+			return
+		}
+		tflog.Info(ctx, "set can_share", map[string]any{"image_id": imageID, "member_id": memberID, "can_share": plan.CanShare.ValueBool()})
+		state.CanShare = plan.CanShare
 	}
 	state.Timeouts = plan.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -194,6 +228,7 @@ type imageMemberModel struct {
 	ID        types.String   `tfsdk:"id"`
 	ImageID   types.String   `tfsdk:"image_id"`
 	MemberID  types.String   `tfsdk:"member_id"`
+	CanShare  types.Bool     `tfsdk:"can_share"`
 	Status    types.String   `tfsdk:"status"`
 	CreatedAt types.String   `tfsdk:"created_at"`
 	UpdatedAt types.String   `tfsdk:"updated_at"`
@@ -224,9 +259,10 @@ func imageMemberFromAPI(m *glanceclient.Member, t timeouts.Value) imageMemberMod
 		ID:        types.StringValue(memberImportID(m.ImageID, m.MemberID)),
 		ImageID:   types.StringValue(m.ImageID),
 		MemberID:  types.StringValue(m.MemberID),
-		Status:    types.StringValue(m.Status),
+		CanShare:  types.BoolValue(m.CanShare),
+		Status:    optionalString(m.Status), // v1 has no status, timestamps or schema
 		CreatedAt: timestamp(m.CreatedAt),
 		UpdatedAt: timestamp(m.UpdatedAt),
-		Schema:    types.StringValue(m.Schema),
+		Schema:    optionalString(m.Schema),
 	}
 }

@@ -30,7 +30,8 @@ func (d *imageMembersDataSource) Metadata(_ context.Context, req datasource.Meta
 func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The members of an image (the projects it is shared with) and their answers, read with one Glance request, which every other read of the image's members in the same run (`glance_image_member`, other data sources of it) shares. " +
-			"The image's owner sees every member; a member project sees only its own membership.",
+			"The image's owner sees every member; a member project sees only its own membership. " +
+			"On Image API v1, `status`, `created_at` and `updated_at` are null and `can_share` tells whether each member may share the image further; the `status` filter is then an error.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -51,7 +52,8 @@ func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "The members, sorted by `member_id`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"member_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "The member project's ID."},
-					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "The member's answer: `pending`, `accepted` or `rejected`."},
+					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "The member's answer: `pending`, `accepted` or `rejected` (null on Image API v1)."},
+					"can_share":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Image API v1: whether the member may share the image further. Always false on v2."},
 					"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the member was added (RFC 3339)."},
 					"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the membership last changed (RFC 3339)."},
 				}},
@@ -68,6 +70,10 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	imageID := config.ImageID.ValueString()
+	if !config.Status.IsNull() && !d.client.HasMemberStatus() {
+		resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("status", config.Status.ValueString(), d.client.Endpoint))
+		return
+	}
 	list, err := d.client.ListMembers(ctx, imageID)
 	if err != nil {
 		resp.Diagnostics.Append(memberError(ctx, d.client, opList, imageID, "", err))
@@ -80,7 +86,8 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 		if config.Status.IsNull() || config.Status.ValueString() == m.Status {
 			config.Members = append(config.Members, memberDataModel{
 				MemberID:  types.StringValue(m.MemberID),
-				Status:    types.StringValue(m.Status),
+				Status:    optionalString(m.Status),
+				CanShare:  types.BoolValue(m.CanShare),
 				CreatedAt: timestamp(m.CreatedAt),
 				UpdatedAt: timestamp(m.UpdatedAt),
 			})
@@ -104,6 +111,7 @@ func (m *imageMembersDataModel) timeoutsBlock() timeouts.Value { return timeouts
 type memberDataModel struct {
 	MemberID  types.String `tfsdk:"member_id"`
 	Status    types.String `tfsdk:"status"`
+	CanShare  types.Bool   `tfsdk:"can_share"`
 	CreatedAt types.String `tfsdk:"created_at"`
 	UpdatedAt types.String `tfsdk:"updated_at"`
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -51,7 +52,9 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"Members added outside Terraform are removed on the next apply, and members removed outside Terraform are added again; " +
 			"when the resource is created, members of the image not in `member_ids` are removed. Destroying it removes every member of the image.\n\n" +
 			"~> **Do not** manage the same image with both `glance_image_members` and `glance_image_member`: each would undo the other's changes. " +
-			"Use `glance_image_members` to own an image's whole member list, or `glance_image_member` to add single projects alongside others.",
+			"Use `glance_image_members` to own an image's whole member list, or `glance_image_member` to add single projects alongside others.\n\n" +
+			"On a cloud that still serves only Glance's Image API v1, every change is one request whatever the number of members: v1 replaces the whole list " +
+			"(`PUT /v1/images/{image_id}/members`), and members that stay keep their `can_share`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -73,7 +76,7 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"member_status": schema.MapAttribute{
 				Computed:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: "Each member's answer, by member ID: `pending`, `accepted` or `rejected`.",
+				MarkdownDescription: "Each member's answer, by member ID: `pending`, `accepted` or `rejected`. Null on Image API v1, which has no answers.",
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -160,7 +163,7 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 		// Create lists the members again and adds only what is still missing.
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, after, r.client.HasMemberStatus(), plan.Timeouts, &resp.Diagnostics))...)
 }
 
 // Read is one list call: the members Glance has are the state, so changes made outside
@@ -176,7 +179,7 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 	current, err := r.client.ListMembers(ctx, imageID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, statusByMember(current), state.Timeouts, &resp.Diagnostics))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, statusByMember(current), r.client.HasMemberStatus(), state.Timeouts, &resp.Diagnostics))...)
 	case glanceclient.IsNotFound(err):
 		tflog.Warn(ctx, "image is gone; removing its member list from state", map[string]any{"image_id": imageID})
 		resp.State.RemoveResource(ctx)
@@ -205,7 +208,9 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	// The state is what the refresh just read: Glance's list, with each member's answer.
 	current := map[string]string{}
-	resp.Diagnostics.Append(state.MemberStatus.ElementsAs(ctx, &current, false)...)
+	if !state.MemberStatus.IsNull() { // null on Image API v1, which has no answers
+		resp.Diagnostics.Append(state.MemberStatus.ElementsAs(ctx, &current, false)...)
+	}
 	for _, id := range stringSet(ctx, state.MemberIDs, &resp.Diagnostics) {
 		if _, ok := current[id]; !ok {
 			current[id] = "pending"
@@ -218,7 +223,7 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	imageID := plan.ImageID.ValueString()
 	after, diags := r.reconcile(ctx, imageID, current, want)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, after, r.client.HasMemberStatus(), plan.Timeouts, &resp.Diagnostics))...)
 }
 
 // Delete removes every member the image has, including any added since the last refresh.
@@ -257,10 +262,23 @@ func (r *imageMembersResource) ImportState(ctx context.Context, req resource.Imp
 // reconcile turns current (member → status, as Glance has it) into want: removals first,
 // so they free room under Glance's member quota, then additions, each phase concurrent.
 // It returns what Glance has afterwards: members whose call failed stay as they were, and
-// each failure is its own diagnostic, so the next apply finishes the job.
+// each failure is its own diagnostic, so the next apply finishes the job. Where the whole
+// list is replaced in one request (v1), it is that request.
 func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, current map[string]string, want []string) (map[string]string, diag.Diagnostics) {
-	after := maps.Clone(current)
 	var diags diag.Diagnostics
+	if r.client.HasListReplace() {
+		if err := r.client.ReplaceMembers(ctx, imageID, want); err != nil {
+			diags.Append(memberError(ctx, r.client, opList, imageID, "", err))
+			return current, diags
+		}
+		tflog.Info(ctx, "replaced image members", map[string]any{"image_id": imageID, "members": len(want)})
+		after := make(map[string]string, len(want))
+		for _, m := range want {
+			after[m] = "" // v1 has no status
+		}
+		return after, diags
+	}
+	after := maps.Clone(current)
 	var toAdd, toRemove []string
 	for _, m := range want {
 		if _, ok := current[m]; !ok {
@@ -285,8 +303,8 @@ func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, cu
 		tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": member})
 	})
 	inParallel(toAdd, func(member string) {
-		m, err := r.client.AddMember(ctx, imageID, member)
-		if glanceclient.Status(err) == http.StatusConflict {
+		m, err := r.client.AddMember(ctx, imageID, member, false)
+		if errors.Is(err, glanceclient.ErrAlreadyMember) {
 			// Added outside Terraform since the last refresh: it is what we want.
 			m, err = r.client.GetMember(ctx, imageID, member)
 		}
@@ -345,7 +363,7 @@ func (m *imageMembersModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
 
 // imageMembersFromAPI is the one mapping from Glance's member list to state; the timeouts
 // block is the configuration's, carried over.
-func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]string, t timeouts.Value, diags *diag.Diagnostics) imageMembersModel {
+func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]string, withStatus bool, t timeouts.Value, diags *diag.Diagnostics) imageMembersModel {
 	ids := make([]string, 0, len(status))
 	for id := range status {
 		ids = append(ids, id)
@@ -354,6 +372,9 @@ func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]
 	diags.Append(d...)
 	memberStatus, d := types.MapValueFrom(ctx, types.StringType, status)
 	diags.Append(d...)
+	if !withStatus { // Image API v1: no member has an answer
+		memberStatus = types.MapNull(types.StringType)
+	}
 	return imageMembersModel{
 		ID:           types.StringValue(imageID),
 		ImageID:      types.StringValue(imageID),

@@ -296,7 +296,7 @@ func membersState(t *testing.T, imageID string, ids ...string) tfsdk.State {
 	var d diag.Diagnostics
 	var nullTimeouts timeouts.Value
 	d.Append(state.GetAttribute(ctx, path.Root("timeouts"), &nullTimeouts)...)
-	d.Append(state.Set(ctx, imageMembersFromAPI(ctx, imageID, statuses, nullTimeouts, &d))...)
+	d.Append(state.Set(ctx, imageMembersFromAPI(ctx, imageID, statuses, true, nullTimeouts, &d))...)
 	if d.HasError() {
 		t.Fatal(d)
 	}
@@ -338,7 +338,7 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 		_, _ = w.Write([]byte(`{"members": [{"member_id": "p9", "image_id": "` + exampleImageID + `", "status": "pending"}]}`))
 	}))
 	t.Cleanup(glance.Close)
-	r := &imageMembersResource{configuredClient{client: glanceclient.NewStatic(glance.URL, "token", "owner")}}
+	r := &imageMembersResource{configuredClient{client: glanceclient.NewStatic(glance.URL, "token", "owner", glanceclient.ImageAPIv2)}}
 	state := emptyState(r)
 	ids, d := types.SetValue(types.StringType, []attr.Value{types.StringValue("p1"), types.StringUnknown()})
 	if d.HasError() {

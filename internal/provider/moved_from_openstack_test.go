@@ -89,6 +89,15 @@ func TestMoveState_fromOpenstack(t *testing.T) {
 				t.Errorf("timeouts = %v, want null", tv)
 			}
 			delete(got, "timeouts")
+			if cs, ok := got["can_share"]; ok { // glance_image_member's, which openstack has not: false
+				var b bool
+				if err := cs.As(&b); err != nil || b {
+					t.Errorf("can_share = %v, want false", cs)
+				}
+				delete(got, "can_share")
+			} else if _, isMember := tc.r.(*imageMemberResource); isMember {
+				t.Error("the moved glance_image_member has no can_share")
+			}
 			if len(got) != len(want) {
 				t.Errorf("moved state has %d attributes, want %d: %v", len(got), len(want), got)
 			}

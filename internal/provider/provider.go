@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -69,8 +70,11 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			Sensitive:           s.Sensitive,
 			MarkdownDescription: s.Description + " Environment: " + envList(s.Env) + ".",
 		}
-		if s.Attr == "endpoint_type" {
+		switch s.Attr {
+		case "endpoint_type":
 			a.Validators = []validator.String{stringvalidator.OneOf(glanceclient.EndpointTypes...)}
+		case "image_api_version":
+			a.Validators = []validator.String{stringvalidator.RegexMatches(imageAPIVersion, `must be "2" or "1" (a minor version such as "2.0" counts as its major)`)}
 		}
 		attrs[s.Attr] = a
 	}
@@ -95,6 +99,9 @@ func (p *glanceProvider) ConfigValidators(context.Context) []provider.ConfigVali
 		providervalidator.RequiredTogether(root("cert"), root("key")),
 	}
 }
+
+// imageAPIVersion is what image_api_version accepts, as glanceclient.Config.ImageAPI reads it.
+var imageAPIVersion = regexp.MustCompile(`^[vV]?[12](\.\d+)?$`)
 
 func envList(envs []string) string {
 	out := ""
@@ -135,6 +142,7 @@ func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Info(ctx, "glance provider configured", map[string]any{
 		"auth_url": cfg.Get("auth_url"), "cloud": cfg.Get("cloud"), "project_id": client.ProjectID, "region": cfg.Get("region"),
+		"image_endpoint": client.Endpoint, "image_api_version": client.ImageAPI,
 	})
 	resp.ResourceData = client
 	resp.DataSourceData = client

@@ -35,7 +35,9 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The images other projects share with the provider's project, with this project's answer to each: its inbox. " +
 			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's member status only " +
-			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one list.",
+			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one list.\n\n" +
+			"On Image API v1 the inbox is `GET /v1/shared-images/{project}` and one `HEAD` per image for its name and details: `member_status` is null, " +
+			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter other than `all` is an error.",
 		Attributes: map[string]schema.Attribute{
 			"id": str("The provider's project ID, whose inbox this is."),
 			"member_status": schema.StringAttribute{
@@ -54,7 +56,8 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 					"id":               str("The image ID."),
 					"name":             str("The image name."),
 					"owner":            str("The ID of the project that owns and shares the image."),
-					"member_status":    str("This project's answer: `pending`, `accepted` or `rejected`."),
+					"member_status":    str("This project's answer: `pending`, `accepted` or `rejected` (null on Image API v1)."),
+					"can_share":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Image API v1: whether this project may share the image further. Always false on v2."},
 					"visibility":       str("The image's visibility (`shared`)."),
 					"status":           str("The image's status, such as `active` or `queued`."),
 					"disk_format":      str("The disk format, such as `qcow2` or `raw`."),
@@ -78,11 +81,15 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	statuses := glanceclient.MemberStatuses
 	if s := config.MemberStatus.ValueString(); s != "" && s != "all" {
+		if !d.client.HasMemberStatus() {
+			resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("member_status", s, d.client.Endpoint))
+			return
+		}
 		statuses = []string{s}
 	}
 	list, err := d.client.ListSharedImages(ctx, statuses, config.Owner.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(sharedImagesError(d.client.ProjectID, err))
+		resp.Diagnostics.Append(sharedImagesError(d.client, err))
 		return
 	}
 	sort.SliceStable(list, func(i, j int) bool {
@@ -117,6 +124,7 @@ type sharedImageModel struct {
 	Name            types.String `tfsdk:"name"`
 	Owner           types.String `tfsdk:"owner"`
 	MemberStatus    types.String `tfsdk:"member_status"`
+	CanShare        types.Bool   `tfsdk:"can_share"`
 	Visibility      types.String `tfsdk:"visibility"`
 	Status          types.String `tfsdk:"status"`
 	DiskFormat      types.String `tfsdk:"disk_format"`
@@ -138,7 +146,8 @@ func sharedImageFromAPI(ctx context.Context, img glanceclient.SharedImage, diags
 		ID:              types.StringValue(img.ID),
 		Name:            types.StringValue(img.Name),
 		Owner:           types.StringValue(img.Owner),
-		MemberStatus:    types.StringValue(img.MemberStatus),
+		MemberStatus:    optionalString(img.MemberStatus),
+		CanShare:        types.BoolValue(img.CanShare),
 		Visibility:      types.StringValue(string(img.Visibility)),
 		Status:          types.StringValue(string(img.Status)),
 		DiskFormat:      types.StringValue(img.DiskFormat),

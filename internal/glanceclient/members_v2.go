@@ -1,0 +1,110 @@
+package glanceclient
+
+import (
+	"context"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
+)
+
+// v2Members makes Image API v2's membership calls through gophercloud; sc's ResourceBase ends
+// in "v2/".
+type v2Members struct {
+	sc *gophercloud.ServiceClient
+}
+
+func fromV2(m *members.Member) *Member {
+	return &Member{ImageID: m.ImageID, MemberID: m.MemberID, Status: m.Status, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Schema: m.Schema}
+}
+
+// addMember is POST /v2/images/{id}/members; 409 when the project is a member already.
+func (v v2Members) addMember(ctx context.Context, imageID, memberID string, canShare bool) (*Member, error) {
+	if canShare {
+		return nil, &UnsupportedError{API: ImageAPIv2, What: "can_share"}
+	}
+	m, err := members.Create(ctx, v.sc, seg(imageID), memberID).Extract()
+	if err != nil {
+		return nil, err
+	}
+	return fromV2(m), nil
+}
+
+// getMember is GET /v2/images/{id}/members/{member}.
+func (v v2Members) getMember(ctx context.Context, imageID, memberID string) (*Member, error) {
+	m, err := members.Get(ctx, v.sc, seg(imageID), seg(memberID)).Extract()
+	if err != nil {
+		return nil, err
+	}
+	return fromV2(m), nil
+}
+
+// listMembers is GET /v2/images/{id}/members.
+func (v v2Members) listMembers(ctx context.Context, imageID string) ([]Member, error) {
+	page, err := members.List(v.sc, seg(imageID)).AllPages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := members.ExtractMembers(page)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, len(list))
+	for i := range list {
+		out[i] = *fromV2(&list[i])
+	}
+	return out, nil
+}
+
+// removeMember is DELETE /v2/images/{id}/members/{member}.
+func (v v2Members) removeMember(ctx context.Context, imageID, memberID string) error {
+	return members.Delete(ctx, v.sc, seg(imageID), seg(memberID)).ExtractErr()
+}
+
+// setStatus is PUT /v2/images/{id}/members/{member}, as the member project.
+func (v v2Members) setStatus(ctx context.Context, imageID, memberID, status string) (*Member, error) {
+	m, err := members.Update(ctx, v.sc, seg(imageID), seg(memberID), members.UpdateOpts{Status: status}).Extract()
+	if err != nil {
+		return nil, err
+	}
+	return fromV2(m), nil
+}
+
+func (v v2Members) setCanShare(context.Context, string, string, bool) error {
+	return &UnsupportedError{API: ImageAPIv2, What: "can_share"}
+}
+
+func (v v2Members) replaceMembers(context.Context, string, []string) error {
+	return &UnsupportedError{API: ImageAPIv2, What: "call that replaces a member list"}
+}
+
+// getImage is GET /v2/images/{id}.
+func (v v2Members) getImage(ctx context.Context, imageID string) (*Image, error) {
+	return images.Get(ctx, v.sc, seg(imageID)).Extract()
+}
+
+// sharedImages lists the images shared with projectID whose membership has one of the given
+// statuses, following Glance's pagination to the end. Glance only tells an image's member
+// status through the member_status filter, so this is one paginated list per status. Glance
+// also lists the caller's own shared images here; they are not shared *with* the caller and
+// are left out.
+func (v v2Members) sharedImages(ctx context.Context, projectID string, statuses []string, owner string) ([]SharedImage, error) {
+	var out []SharedImage
+	for _, status := range statuses {
+		opts := images.ListOpts{Visibility: images.ImageVisibilityShared, MemberStatus: images.ImageMemberStatus(status), Owner: owner}
+		pages, err := images.List(v.sc, opts).AllPages(ctx)
+		if err != nil {
+			return nil, err
+		}
+		list, err := images.ExtractImages(pages)
+		if err != nil {
+			return nil, err
+		}
+		for _, img := range list {
+			if img.Owner != projectID {
+				out = append(out, SharedImage{Image: img, MemberStatus: status})
+			}
+		}
+	}
+	return out, nil
+}

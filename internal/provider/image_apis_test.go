@@ -1,0 +1,610 @@
+package provider
+
+// The owner-side tests that run against both Image API versions, table-driven: v2 is the
+// real local Glance; v1 is the glancev1test stand-in, because no Glance that can be
+// installed today serves v1 (it was removed in Rocky). The stand-in checks every token with
+// the real local Keystone, so authentication stays real.
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+	"github.com/glancetf/terraform-provider-glance/internal/glancev1test"
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+)
+
+// imageService is an image service the owner-side tests run against.
+type imageService struct {
+	api string // glanceclient.ImageAPIv2 or ImageAPIv1
+	url string // its unversioned endpoint
+	// newImage is a shared image the producer owns, gone when the test ends.
+	newImage func(t *testing.T) string
+	// members is an image's members as the service has them: member ID → can_share.
+	members func(t *testing.T, imageID string) map[string]bool
+	// add and remove change a membership out of band, as the owner.
+	add    func(t *testing.T, imageID, memberID string, canShare bool)
+	remove func(t *testing.T, imageID, memberID string)
+}
+
+// imageServices are the real Glance (v2) and a v1 stand-in started for the calling test.
+func imageServices(t *testing.T, env acctest.Env) []imageService {
+	v1 := glancev1test.Start(t, env.AuthURL)
+	return []imageService{{
+		api:      glanceclient.ImageAPIv2,
+		url:      env.ImageURL,
+		newImage: func(t *testing.T) string { return acctest.NewImage(t, images.ImageVisibilityShared) },
+		members: func(t *testing.T, imageID string) map[string]bool {
+			out := map[string]bool{}
+			for _, id := range acctest.MemberIDs(t, imageID) {
+				out[id] = false
+			}
+			return out
+		},
+		add: func(t *testing.T, imageID, memberID string, _ bool) { acctest.AddMember(t, imageID, memberID) },
+		remove: func(t *testing.T, imageID, memberID string) {
+			acctest.RemoveMember(t, imageID, memberID)
+		},
+	}, {
+		api: glanceclient.ImageAPIv1,
+		url: v1.URL,
+		newImage: func(*testing.T) string {
+			return v1.AddImage(env.ProducerProject, "shared")
+		},
+		members: func(_ *testing.T, imageID string) map[string]bool { return v1.Members(imageID) },
+		add: func(_ *testing.T, imageID, memberID string, canShare bool) {
+			v1.SetMember(imageID, memberID, canShare)
+		},
+		remove: func(_ *testing.T, imageID, memberID string) { v1.RemoveMember(imageID, memberID) },
+	}}
+}
+
+func (s imageService) name() string { return "v" + s.api }
+
+// memberPath is the URL path of one membership, as the version spells it.
+func (s imageService) memberPath(imageID, memberID string) string {
+	return fmt.Sprintf("/v%s/images/%s/members/%s", s.api, imageID, memberID)
+}
+
+// listRequest is the member list's request.
+func (s imageService) listRequest(imageID string) string {
+	return fmt.Sprintf("GET /v%s/images/%s/members", s.api, imageID)
+}
+
+// addRequests are the requests that add one member: v2's POST; v1 looks first (its PUT would
+// silently adopt a member someone else added), then PUTs.
+func (s imageService) addRequests(imageID, memberID string) []string {
+	if s.api == glanceclient.ImageAPIv1 {
+		return []string{s.listRequest(imageID), "PUT " + s.memberPath(imageID, memberID)}
+	}
+	return []string{fmt.Sprintf("POST /v2/images/%s/members", imageID)}
+}
+
+// checkGone is a CheckDestroy: the membership is not on the service.
+func (s imageService) checkGone(t *testing.T, imageID, memberID string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if _, ok := s.members(t, imageID)[memberID]; ok {
+			return fmt.Errorf("%s: image %s still has member %s after destroy", s.name(), imageID, memberID)
+		}
+		return nil
+	}
+}
+
+// checkMember says the service has the membership, with can_share as given.
+func (s imageService) checkMember(t *testing.T, imageID, memberID string, canShare bool) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got, ok := s.members(t, imageID)[memberID]
+		if !ok || got != canShare {
+			return fmt.Errorf("%s: image %s member %s: present %v, can_share %v; want present with can_share %v", s.name(), imageID, memberID, ok, got, canShare)
+		}
+		return nil
+	}
+}
+
+// memberCalls are the proxy's requests without the version detections, which a provider
+// process makes once per endpoint (TestAccImageAPI_detection counts them).
+func memberCalls(proxy *proxytest.Proxy) []string {
+	var out []string
+	for _, r := range proxy.Requests() {
+		if r != versionDetection {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// expectRequests is a Check: since the proxy's last reset, exactly want (version detection aside).
+func expectRequests(proxy *proxytest.Proxy, what string, want ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got := memberCalls(proxy)
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("%s made %d requests:%s\nwant exactly:%s", what, len(got), acctest.Lines(got), acctest.Lines(want))
+		}
+		return nil
+	}
+}
+
+// statusOf is the state's status for a new membership: pending on v2, null on v1 (no status).
+func (s imageService) statusOf() knownvalue.Check {
+	if s.api == glanceclient.ImageAPIv1 {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringExact("pending")
+}
+
+// A glance_image_member's whole life on each version: created with the version's add (one
+// POST on v2; a look and one PUT on v1), refreshed with one list, restored after a removal
+// outside Terraform, imported, and destroyed with exactly the version's remove-member call:
+// on v1 the seed's DELETE /v1/images/{image_id}/members/{member_id}.
+func TestAccImageAPIs_imageMember(t *testing.T) {
+	env := acctest.PreCheck(t)
+	for _, svc := range imageServices(t, env) {
+		t.Run(svc.name(), func(t *testing.T) {
+			imageID := svc.newImage(t)
+			proxy := proxytest.New(t, svc.url, proxytest.Options{})
+			provider := providerVia(devcloud.Producer, proxy.URL)
+			config := provider + memberBlock("test", imageID, env.ConsumerProject)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy:             svc.checkGone(t, imageID, env.ConsumerProject),
+				Steps: []resource.TestStep{
+					{
+						PreConfig: proxy.Reset,
+						Config:    config,
+						Check: resource.ComposeTestCheckFunc(
+							expectRequests(proxy, "apply of one member", svc.addRequests(imageID, env.ConsumerProject)...),
+							svc.checkMember(t, imageID, env.ConsumerProject, false),
+						),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
+							statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), svc.statusOf()),
+							statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("can_share"), knownvalue.Bool(false)),
+						},
+						ConfigPlanChecks: emptyPlanAfterApply,
+					},
+					{ // a refresh is one list
+						PreConfig:    proxy.Reset,
+						RefreshState: true,
+						Check:        expectRequests(proxy, "refresh of one member", svc.listRequest(imageID)),
+					},
+					{ // removed outside Terraform: planned as a create, and restored
+						PreConfig: func() { svc.remove(t, imageID, env.ConsumerProject) },
+						Config:    config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: svc.checkMember(t, imageID, env.ConsumerProject, false),
+					},
+					{Config: config, ResourceName: memberAddr, ImportState: true, ImportStateVerify: true},
+					{ // destroyed by taking it out of the configuration: one list (the refresh), one remove
+						PreConfig: proxy.Reset,
+						Config:    provider,
+						Check: resource.ComposeTestCheckFunc(
+							expectRequests(proxy, "destroy of one member", svc.listRequest(imageID), "DELETE "+svc.memberPath(imageID, env.ConsumerProject)),
+							svc.checkGone(t, imageID, env.ConsumerProject),
+						),
+						ConfigPlanChecks: emptyPlanAfterApply,
+					},
+				},
+			})
+		})
+	}
+}
+
+// can_share on v1 is set at create and changed in place with one PUT, and a change made
+// outside Terraform is drift; on v2, which has none, true is an error at plan time.
+func TestAccImageAPIs_canShare(t *testing.T) {
+	env := acctest.PreCheck(t)
+	for _, svc := range imageServices(t, env) {
+		t.Run(svc.name(), func(t *testing.T) {
+			imageID := svc.newImage(t)
+			proxy := proxytest.New(t, svc.url, proxytest.Options{})
+			provider := providerVia(devcloud.Producer, proxy.URL)
+			withCanShare := func(v bool) string {
+				return provider + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("can_share = %v", v))
+			}
+			if svc.api == glanceclient.ImageAPIv2 {
+				resource.ParallelTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: testAccProviders,
+					Steps: []resource.TestStep{{
+						Config:      withCanShare(true),
+						ExpectError: regexp.MustCompile(`(?s)can_share needs Image API v1.*` + spaced(`Image `+imageID+`, member `+env.ConsumerProject) + `.*speaks\s+v2.*Remove\s+can_share`),
+					}},
+				})
+				if got := svc.members(t, imageID); len(got) != 0 {
+					t.Errorf("the refused plan reached Glance: members %v", got)
+				}
+				return
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy:             svc.checkGone(t, imageID, env.ConsumerProject),
+				Steps: []resource.TestStep{
+					{
+						Config:            withCanShare(true),
+						Check:             svc.checkMember(t, imageID, env.ConsumerProject, true),
+						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("can_share"), knownvalue.Bool(true))},
+						ConfigPlanChecks:  emptyPlanAfterApply,
+					},
+					{
+						PreConfig: proxy.Reset,
+						Config:    withCanShare(false),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: resource.ComposeTestCheckFunc(
+							// the plan's refresh, then the one PUT
+							expectRequests(proxy, "changing can_share", svc.listRequest(imageID), "PUT "+svc.memberPath(imageID, env.ConsumerProject)),
+							svc.checkMember(t, imageID, env.ConsumerProject, false),
+						),
+					},
+					{ // changed outside Terraform: drift, put back in place
+						PreConfig: func() { svc.add(t, imageID, env.ConsumerProject, true) },
+						Config:    withCanShare(false),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: svc.checkMember(t, imageID, env.ConsumerProject, false),
+					},
+				},
+			})
+		})
+	}
+}
+
+// What each version refuses, explained the same way: a missing image, a member that was
+// added outside Terraform, and a member project trying to share the owner's image further
+// (v1 answers that with 404 "No permission to share that image": it must never read as
+// "not found").
+func TestAccImageAPIs_refusals(t *testing.T) {
+	env := acctest.PreCheck(t)
+	for _, svc := range imageServices(t, env) {
+		t.Run(svc.name(), func(t *testing.T) {
+			imageID := svc.newImage(t)
+			svc.add(t, imageID, env.ConsumerProject, false)
+			missing := "00000000-0000-4000-8000-000000000000"
+			refusedBy := `.*` + spaced(`owned by project `+env.ProducerProject+`, but the provider acts as project `+env.ConsumerProject)
+			if svc.api == glanceclient.ImageAPIv1 {
+				refusedBy = `.*` + spaced(`answered 404 "No permission to share that image", v1's way of refusing`) + refusedBy + `.*` + spaced(`or a member the owner gave can_share`)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{
+					{
+						Config:      providerVia(devcloud.Producer, svc.url) + memberBlock("test", missing, env.Consumer2Project),
+						ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`Image `+missing+`, member `+env.Consumer2Project+`: image `+missing+` was not found`)),
+					},
+					{
+						Config:      providerVia(devcloud.Producer, svc.url) + memberBlock("test", imageID, env.ConsumerProject),
+						ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`project `+env.ConsumerProject+` is already a member of image `+imageID) + `.*import`),
+					},
+					{
+						Config:      providerVia(devcloud.Consumer, svc.url) + memberBlock("test", imageID, env.Consumer2Project),
+						ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`Image `+imageID+`, member `+env.Consumer2Project+`:`) + refusedBy),
+					},
+				},
+			})
+			if got := slices.Sorted(maps.Keys(svc.members(t, imageID))); !slices.Equal(got, []string{env.ConsumerProject}) {
+				t.Errorf("members after the refusals: %v, want only %s", got, env.ConsumerProject)
+			}
+		})
+	}
+}
+
+// glance_image_members on each version. On v1 the whole list is one PUT on the collection
+// whatever the number of members, and member_status is null; on v2 one call per change.
+func TestAccImageAPIs_imageMembers(t *testing.T) {
+	env := acctest.PreCheck(t)
+	for _, svc := range imageServices(t, env) {
+		t.Run(svc.name(), func(t *testing.T) {
+			imageID := svc.newImage(t)
+			proxy := proxytest.New(t, svc.url, proxytest.Options{})
+			provider := providerVia(devcloud.Producer, proxy.URL)
+			many := []string{"p-01", "p-02", "p-03", "p-04", "p-05", "p-06"}
+			config := func(ids []string) string {
+				return provider + fmt.Sprintf("\nresource \"glance_image_members\" \"all\" {\n  image_id   = %q\n  member_ids = [%s]\n}\n", imageID, quoteAll(ids))
+			}
+			applied := func(ids []string, writes int) func(*terraform.State) error {
+				return func(*terraform.State) error {
+					got := memberCalls(proxy)
+					n := 0
+					for _, r := range got {
+						if !strings.HasPrefix(r, "GET ") {
+							n++
+						}
+					}
+					if svc.api == glanceclient.ImageAPIv1 {
+						writes = 1 // one PUT of the whole list
+					}
+					if n != writes {
+						return fmt.Errorf("%s: %d writes, want %d:%s", svc.name(), n, writes, acctest.Lines(got))
+					}
+					if members := slices.Sorted(maps.Keys(svc.members(t, imageID))); !slices.Equal(members, sorted(ids)) {
+						return fmt.Errorf("%s: members %v, want %v", svc.name(), members, ids)
+					}
+					return nil
+				}
+			}
+			var status knownvalue.Check = knownvalue.MapSizeExact(len(many))
+			if svc.api == glanceclient.ImageAPIv1 {
+				status = knownvalue.Null()
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy: func(*terraform.State) error {
+					if got := svc.members(t, imageID); len(got) != 0 {
+						return fmt.Errorf("%s: members left after destroy: %v", svc.name(), got)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{
+						PreConfig:         proxy.Reset,
+						Config:            config(many),
+						Check:             applied(many, len(many)),
+						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("glance_image_members.all", tfjsonpath.New("member_status"), status)},
+						ConfigPlanChecks:  emptyPlanAfterApply,
+					},
+					{ // two removed, one added outside Terraform: all undone on apply
+						PreConfig: func() {
+							svc.add(t, imageID, "p-07", false)
+							proxy.Reset()
+						},
+						Config:           config(many[:4]),
+						Check:            applied(many[:4], 3), // p-05, p-06 and p-07 removed: 3 DELETEs on v2
+						ConfigPlanChecks: emptyPlanAfterApply,
+					},
+				},
+			})
+		})
+	}
+}
+
+// Which Image API the provider speaks: read once from the service's version document,
+// whatever the form of image_endpoint (unversioned, or ending in /v1 or /v2), or given by
+// image_api_version, which skips the read. Every member call then uses that version's paths.
+func TestAccImageAPI_detection(t *testing.T) {
+	env := acctest.PreCheck(t)
+	v1 := glancev1test.Start(t, env.AuthURL)
+	for _, tc := range []struct {
+		name, target, suffix, attr, want string
+	}{
+		{"Glance unversioned", env.ImageURL, "", "", glanceclient.ImageAPIv2},
+		{"Glance /v2", env.ImageURL, "/v2", "", glanceclient.ImageAPIv2},
+		{"Glance image_api_version 2", env.ImageURL, "", "2", glanceclient.ImageAPIv2},
+		{"v1 unversioned", v1.URL, "/", "", glanceclient.ImageAPIv1},
+		{"v1 /v1", v1.URL, "/v1", "", glanceclient.ImageAPIv1},
+		{"v1 /v2", v1.URL, "/v2/", "", glanceclient.ImageAPIv1},
+		{"v1 image_api_version 1.1", v1.URL, "/v1", "1.1", glanceclient.ImageAPIv1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			imageID := v1.AddImage(env.ProducerProject, "shared")
+			if tc.want == glanceclient.ImageAPIv2 {
+				imageID = acctest.NewImage(t, images.ImageVisibilityShared)
+			}
+			proxy := proxytest.New(t, tc.target, proxytest.Options{})
+			version := ""
+			if tc.attr != "" {
+				version = fmt.Sprintf("  image_api_version = %q\n", tc.attr)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n%s}\n", devcloud.Producer, proxy.URL+tc.suffix, version) +
+						fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID),
+					Check: func(*terraform.State) error {
+						got := proxy.Requests()
+						detections := 0
+						for _, r := range got {
+							switch {
+							case r == "GET /versions":
+								detections++
+							case !strings.HasPrefix(r, "GET /v"+tc.want+"/images/"+imageID+"/members"):
+								return fmt.Errorf("a request outside Image API v%s:%s", tc.want, acctest.Lines(got))
+							}
+						}
+						if want := map[bool]int{true: 0, false: 1}[tc.attr != ""]; detections != want {
+							return fmt.Errorf("%d version detections, want %d:%s", detections, want, acctest.Lines(got))
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
+
+// A version that the service does not serve, a service that is no image service, and a
+// version that does not exist: each an error that says what to change.
+func TestAccImageAPI_wrongVersion(t *testing.T) {
+	env := acctest.PreCheck(t)
+	v1 := glancev1test.Start(t, env.AuthURL)
+	imageID := v1.AddImage(env.ProducerProject, "shared")
+	config := func(version string) string {
+		return fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n  image_api_version = %q\n}\n", devcloud.Producer, v1.URL, version) +
+			fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      config("2"),
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`does not serve Image API v2: it answered with its versions document (HTTP 300). Unset image_api_version`))),
+			},
+			{ // Keystone is no image service: it has no image versions document
+				Config: fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n}\n", devcloud.Producer, env.AuthURL) +
+					fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID),
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`Cannot tell which Image API the image service speaks:`)) + `.*` + spaced(`without a versions document`)),
+			},
+			{
+				Config:      config("3"),
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`image_api_version must be "2" or "1"`))),
+			},
+		},
+	})
+}
+
+// The member's side on v1: glance_image_member_acceptance is an error at plan time (v1 has no
+// answers), the data sources read v1 (can_share, null status, the inbox with image names),
+// and a status filter, which v1 cannot answer, is an error that says why.
+func TestAccImageAPIv1_memberSide(t *testing.T) {
+	env := acctest.PreCheck(t)
+	v1 := glancev1test.Start(t, env.AuthURL)
+	imageID := v1.AddImage(env.ProducerProject, "shared")
+	v1.SetMember(imageID, env.ConsumerProject, true)
+	v1.SetMember(imageID, env.Consumer2Project, false)
+	providers := fmt.Sprintf(`
+provider "glance" {
+  cloud          = %q
+  image_endpoint = %q
+}
+
+provider "glance" {
+  alias          = "member"
+  cloud          = %q
+  image_endpoint = %q
+}
+`, devcloud.Producer, v1.URL, devcloud.Consumer, v1.URL)
+	member := func(id string, canShare bool) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"member_id": knownvalue.StringExact(id), "can_share": knownvalue.Bool(canShare),
+			"status": knownvalue.Null(), "created_at": knownvalue.Null(), "updated_at": knownvalue.Null(),
+		})
+	}
+	members := []knownvalue.Check{member(env.ConsumerProject, true), member(env.Consumer2Project, false)}
+	if env.Consumer2Project < env.ConsumerProject {
+		members[0], members[1] = members[1], members[0]
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: providers + fmt.Sprintf(`
+data "glance_image_members" "all" {
+  image_id = %q
+}
+
+data "glance_shared_images" "inbox" {
+  provider = glance.member
+}
+`, imageID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.glance_image_members.all", tfjsonpath.New("members"), knownvalue.ListExact(members)),
+					statecheck.ExpectKnownValue("data.glance_shared_images.inbox", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id": knownvalue.StringExact(imageID), "name": knownvalue.StringExact(v1.Name(imageID)),
+							"owner": knownvalue.StringExact(env.ProducerProject), "member_status": knownvalue.Null(),
+							"can_share": knownvalue.Bool(true), "visibility": knownvalue.StringExact("shared"),
+							"created_at": knownvalue.StringRegexp(rfc3339),
+						}),
+					})),
+				},
+			},
+			{
+				Config: providers + fmt.Sprintf(`
+data "glance_image_members" "accepted" {
+  image_id = %q
+  status   = "accepted"
+}
+`, imageID),
+				ExpectError: regexp.MustCompile(`(?s)Member status filter needs Image API v2.*` + spaced(`speaks only Glance's Image API v1, which has no member status`)),
+			},
+			{
+				Config: providers + fmt.Sprintf(`
+resource "glance_image_member_acceptance" "answer" {
+  provider = glance.member
+  image_id = %q
+}
+`, imageID),
+				ExpectError: regexp.MustCompile(`(?s)glance_image_member_acceptance needs Image API v2.*` + spaced(`on v1 a membership is in effect as soon as the owner adds it`)),
+			},
+		},
+	})
+}
+
+// The guide "Clouds that still serve Glance v1" runs as written against the stand-in: two
+// tenants, one allowed to share further; one dropped with the seed's DELETE; then none.
+func TestAccGuideGlanceV1_example(t *testing.T) {
+	env := acctest.PreCheck(t)
+	v1 := glancev1test.Start(t, env.AuthURL)
+	imageID := v1.AddImage(env.ProducerProject, "shared")
+	proxy := proxytest.New(t, v1.URL, proxytest.Options{})
+	vars := func(tenants map[string]bool) config.Variables {
+		m := map[string]config.Variable{}
+		for id, canShare := range tenants {
+			m[id] = config.BoolVariable(canShare)
+		}
+		return config.Variables{
+			"cloud": config.StringVariable(devcloud.Producer), "image_endpoint": config.StringVariable(proxy.URL),
+			"image_id": config.StringVariable(imageID), "tenants": config.MapVariable(m),
+		}
+	}
+	both := map[string]bool{env.ConsumerProject: true, env.Consumer2Project: false}
+	resource.ParallelTest(t, resource.TestCase{
+		// the guide names its provider source: the built provider from the test mirror
+
+		Steps: []resource.TestStep{
+			{
+				ConfigFile:      config.StaticFile("../../examples/guides/glance-v1/legacy.tf"),
+				ConfigVariables: vars(both),
+				ConfigStateChecks: []statecheck.StateCheck{checkAfterApply(func() error {
+					if got := v1.Members(imageID); !maps.Equal(got, both) {
+						return fmt.Errorf("the stand-in has members %v, want %v", got, both)
+					}
+					return nil
+				})},
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				PreConfig:       proxy.Reset,
+				ConfigFile:      config.StaticFile("../../examples/guides/glance-v1/legacy.tf"),
+				ConfigVariables: vars(map[string]bool{env.ConsumerProject: true}),
+				ConfigStateChecks: []statecheck.StateCheck{checkAfterApply(func() error {
+					return expectRequests(proxy, "dropping one tenant",
+						"GET /v1/images/"+imageID+"/members", "DELETE /v1/images/"+imageID+"/members/"+env.Consumer2Project)(nil)
+				})},
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{ // no tenants left (this stands for CheckDestroy, which cannot read for_each state)
+				ConfigFile:      config.StaticFile("../../examples/guides/glance-v1/legacy.tf"),
+				ConfigVariables: vars(map[string]bool{}),
+				ConfigStateChecks: []statecheck.StateCheck{checkAfterApply(func() error {
+					if got := v1.Members(imageID); len(got) != 0 {
+						return fmt.Errorf("members left: %v", got)
+					}
+					return nil
+				})},
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+		},
+	})
+}
+
+// checkAfterApply is a state check that looks elsewhere than the state: for configurations
+// with for_each, whose state the older Check functions cannot read.
+func checkAfterApply(check func() error) statecheck.StateCheck { return stateCheckFunc(check) }
+
+type stateCheckFunc func() error
+
+func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
+}
