@@ -30,7 +30,7 @@ func UnversionedEndpoint(endpoint string) string {
 }
 
 // DetectImageAPI reads the version document of the image service at endpoint (GET
-// {root}/versions, which Glance serves without a token) and returns the version to speak: v2
+// {root}/versions, which Glance serves without a token, or GET {root} when that is 404) and returns the version to speak: v2
 // when it is listed, else v1. Versions marked EXPERIMENTAL do not count, deprecated ones do
 // (as keystoneauth counts them): a Queens Glance lists v1 as DEPRECATED. An endpoint that
 // cannot be read, or lists neither, is an error that names it and what it listed.
@@ -38,14 +38,18 @@ func UnversionedEndpoint(endpoint string) string {
 // The request goes through pc, so it is logged and retried like every other; it carries no
 // token, which Glance does not ask for here.
 func DetectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoint string) (string, error) {
-	url := UnversionedEndpoint(endpoint) + "versions"
-	if _, err := neturl.Parse(url); err != nil {
+	root := UnversionedEndpoint(endpoint)
+	if _, err := neturl.Parse(root); err != nil {
 		return "", fmt.Errorf("the image endpoint %q is not a URL: %w", endpoint, err)
 	}
-	resp, err := pc.Request(ctx, http.MethodGet, url, &gophercloud.RequestOpts{
-		OkCodes: []int{http.StatusOK, http.StatusMultipleChoices}, KeepResponseBody: true,
-		MoreHeaders: map[string]string{"Accept": "application/json"}, OmitHeaders: []string{"X-Auth-Token"},
-	})
+	url := root + "versions"
+	resp, err := getVersions(ctx, pc, url)
+	if IsNotFound(err) {
+		// A proxy that maps only the root and the versioned paths to Glance: the root answers
+		// the same document, with HTTP 300.
+		url = root + "versions and " + root
+		resp, err = getVersions(ctx, pc, root)
+	}
 	if status := Status(err); status != 0 && status < 500 {
 		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set image_endpoint to the image service's URL (http://host:9292 or with /v2, /v1)", url, status)
 	}
@@ -89,6 +93,14 @@ func DetectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoin
 		listed = []string{"no versions"}
 	}
 	return "", fmt.Errorf("the image service at %s lists %s; the provider speaks Image API v2 and v1. Point image_endpoint at a Glance that serves one of them", url, strings.Join(listed, ", "))
+}
+
+// getVersions is GET of a version document, without a token.
+func getVersions(ctx context.Context, pc *gophercloud.ProviderClient, url string) (*http.Response, error) {
+	return pc.Request(ctx, http.MethodGet, url, &gophercloud.RequestOpts{
+		OkCodes: []int{http.StatusOK, http.StatusMultipleChoices}, KeepResponseBody: true,
+		MoreHeaders: map[string]string{"Accept": "application/json"}, OmitHeaders: []string{"X-Auth-Token"},
+	})
 }
 
 // detected holds each endpoint's version, detected once per provider process: Terraform

@@ -82,12 +82,30 @@ func TestDetectImageAPI_documents(t *testing.T) {
 	}
 }
 
+// Where /versions is not routed (404), the root's own answer (300, the same document) serves.
+func TestDetectImageAPI_rootOnly(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusMultipleChoices)
+		fmt.Fprint(w, `{"versions":[{"id":"v1.1","status":"DEPRECATED","links":[]}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	if got, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL+"/v1"); err != nil || got != ImageAPIv1 {
+		t.Errorf("got %q, %v; want v1 from the root's document", got, err)
+	}
+}
+
 func TestDetectImageAPI_notAnImageService(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(srv.Close)
 	_, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL+"/v2")
-	if err == nil || !strings.Contains(err.Error(), srv.URL+"/versions answered HTTP 404") {
+	if err == nil || !strings.Contains(err.Error(), srv.URL+"/versions and "+srv.URL+"/ answered HTTP 404") {
 		t.Errorf("got %v; want an error naming the URL and its answer", err)
 	}
 	srv.Close()
