@@ -608,3 +608,23 @@ type stateCheckFunc func() error
 func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f()
 }
+
+// v1's member quota answers 413, explained as on v2; and nothing is left behind.
+func TestAccImageAPIv1_quota(t *testing.T) {
+	env := acctest.PreCheck(t)
+	v1 := glancev1test.Start(t, env.AuthURL)
+	v1.Quota = 1
+	imageID := v1.AddImage(env.ProducerProject, "shared")
+	v1.SetMember(imageID, env.ConsumerProject, false)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: providerVia(devcloud.Producer, v1.URL) + memberBlock("test", imageID, env.Consumer2Project),
+			ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`image `+imageID+` has reached Glance's limit on members per image`) +
+				`.*Attempted:\s+2,\s+Maximum:\s+1`),
+		}},
+	})
+	if got := v1.Members(imageID); !maps.Equal(got, map[string]bool{env.ConsumerProject: false}) {
+		t.Errorf("members after the refusal: %v", got)
+	}
+}
