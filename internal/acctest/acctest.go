@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,7 +73,7 @@ func PreCheck(t testing.TB) Env {
 	}
 	number := func(name string) int {
 		n, err := strconv.Atoi(os.Getenv(name))
-		if err != nil || (n < 1 && !(name == devcloud.EnvMemberQuota && n == -1)) {
+		if err != nil || (n < 1 && (name != devcloud.EnvMemberQuota || n != -1)) {
 			t.Fatalf("%s is missing from the local cloud's env: run the acceptance tests with `make testacc`", name)
 		}
 		return n
@@ -279,7 +280,7 @@ func StartKeystone(t testing.TB, env Env) *Keystone {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
+	port := int(netip.MustParseAddrPort(l.Addr().String()).Port())
 	l.Close()
 	k := &Keystone{URL: fmt.Sprintf("http://127.0.0.1:%d/v3", port), t: t, env: env, port: port}
 	t.Cleanup(k.Stop)

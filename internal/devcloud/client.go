@@ -43,7 +43,10 @@ func LoginWith(ctx context.Context, ao gophercloud.AuthOptions, tlsConfig *tls.C
 	if err != nil {
 		return nil, err
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if base, ok := http.DefaultTransport.(*http.Transport); ok {
+		transport = base.Clone() // net/http's defaults: dial and TLS timeouts, HTTP/2
+	}
 	transport.DisableKeepAlives = true
 	transport.TLSClientConfig = tlsConfig
 	pc.HTTPClient = http.Client{Transport: transport}

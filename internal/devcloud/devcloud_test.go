@@ -3,6 +3,7 @@ package devcloud
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"strings"
@@ -23,7 +24,7 @@ func TestUp_refusesATakenPort(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer held.Close()
-			port := held.Addr().(*net.TCPAddr).Port
+			port := int(netip.MustParseAddrPort(held.Addr().String()).Port())
 			// The other ports: free ones, so that only the held one can stop it.
 			env := map[string]string{"DEVCLOUD_KEYSTONE_PORT": "", "DEVCLOUD_SHORT_KEYSTONE_PORT": "", "DEVCLOUD_GLANCE_PORT": ""}
 			for k := range env {
@@ -64,5 +65,5 @@ func freePort(t *testing.T) int {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return int(netip.MustParseAddrPort(l.Addr().String()).Port())
 }

@@ -44,7 +44,10 @@ const maxIdleConnsPerHost = 64
 // New authenticates with Keystone and finds the image service. userAgent names the provider
 // and its version; it is put before gophercloud's own.
 func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if base, ok := http.DefaultTransport.(*http.Transport); ok {
+		transport = base.Clone() // net/http's defaults: dial and TLS timeouts, HTTP/2
+	}
 	transport.TLSClientConfig = cfg.TLS
 	// Keep a connection for every request Terraform runs at once (-parallelism, 10 by
 	// default, and more when raised), not net/http's 2: a new connection per request costs a

@@ -41,7 +41,7 @@ func TestAccV1Members_calls(t *testing.T) {
 	expect := func(step string, want ...V1Member) {
 		t.Helper()
 		got, err := owner.list(ctx, img)
-		if err != nil || !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+		if err != nil || !reflect.DeepEqual(got, want) && (len(got) != 0 || len(want) != 0) {
 			t.Errorf("%s: list = %v, %v; want %v", step, got, err, want)
 		}
 	}

@@ -34,8 +34,8 @@ type retryPolicy struct {
 	sleep     func(context.Context, time.Duration) error
 }
 
-func newRetryPolicy(max int) *retryPolicy {
-	return &retryPolicy{max: max, base: 500 * time.Millisecond, cap: 30 * time.Second, sleep: sleepCtx}
+func newRetryPolicy(maxRetries int) *retryPolicy {
+	return &retryPolicy{max: maxRetries, base: 500 * time.Millisecond, cap: 30 * time.Second, sleep: sleepCtx}
 }
 
 // RetriesExhaustedError is a transient failure that outlasted max_retries or the operation's

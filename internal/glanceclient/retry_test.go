@@ -24,7 +24,7 @@ import (
 type answer func(w http.ResponseWriter)
 
 func status(code int, body string) answer {
-	return func(w http.ResponseWriter) { w.WriteHeader(code); io.WriteString(w, body) }
+	return func(w http.ResponseWriter) { w.WriteHeader(code); _, _ = io.WriteString(w, body) }
 }
 
 func withHeader(k, v string, a answer) answer {
@@ -33,9 +33,15 @@ func withHeader(k, v string, a answer) answer {
 
 // lost drops the connection without an answer, as if it broke after Glance did the work.
 func lost(w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("lost: the test server's ResponseWriter cannot hijack")
+	}
+	conn, _, err := hj.Hijack()
 	if err == nil {
-		conn.(*net.TCPConn).SetLinger(0) // a reset, not a clean close
+		if tcp, ok := conn.(*net.TCPConn); ok {
+			_ = tcp.SetLinger(0) // a reset, not a clean close
+		}
 		conn.Close()
 	}
 }

@@ -171,7 +171,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.")
 		}
 	case len(parts) == 2 && parts[0] == "images" && r.Method == http.MethodHead:
-		s.head(w, r, caller, unescape(parts[1]))
+		s.head(w, caller, unescape(parts[1]))
 	case len(parts) == 2 && parts[0] == "shared-images" && r.Method == http.MethodGet:
 		s.sharedImages(w, caller, unescape(parts[1]))
 	default:
@@ -195,7 +195,7 @@ func (s *Server) versions(w http.ResponseWriter, r *http.Request, root bool) {
 }
 
 // head is HEAD /v1/images/{id}: the image's metadata as x-image-meta-* headers, no body.
-func (s *Server) head(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) {
+func (s *Server) head(w http.ResponseWriter, caller tokenInfo, imageID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	img, ok := s.visibleImage(caller, imageID)

@@ -15,9 +15,9 @@ import (
 func TestStandIn_followsTheReference(t *testing.T) {
 	env := acctest.PreCheck(t)
 	s := Start(t, env.AuthURL)
-	owner := acctest.Image(t, devcloud.Producer).ProviderClient.Token()
-	member := acctest.Image(t, devcloud.Consumer).ProviderClient.Token()
-	stranger := acctest.Image(t, devcloud.Consumer2).ProviderClient.Token()
+	owner := acctest.Image(t, devcloud.Producer).Token()
+	member := acctest.Image(t, devcloud.Consumer).Token()
+	stranger := acctest.Image(t, devcloud.Consumer2).Token()
 	img := s.AddImage(env.ProducerProject, "shared")
 	members := "/v1/images/" + img + "/members"
 

@@ -385,11 +385,11 @@ func cpuMirror(b *testing.B) (cliConfig, cpuLog string) {
 			filepath.Join("glancetf", "glance", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v0.0.1"),
 			filepath.Join("terraform-provider-openstack", "openstack", "3.4.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-openstack"),
 		} {
-			real := filepath.Join(src, "registry.terraform.io", bin)
+			provider := filepath.Join(src, "registry.terraform.io", bin)
 			wrapper := filepath.Join(dir, "registry.terraform.io", bin)
 			// times prints the shell's own CPU time, then its children's: not in a pipe,
 			// whose subshell has no children.
-			script := fmt.Sprintf("#!/bin/bash\n%q \"$@\"\nrc=$?\ntimes >>\"$GLANCE_BENCH_CPU_LOG\"\nexit $rc\n", real)
+			script := fmt.Sprintf("#!/bin/bash\n%q \"$@\"\nrc=$?\ntimes >>\"$GLANCE_BENCH_CPU_LOG\"\nexit $rc\n", provider)
 			if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
 				b.Fatal(err)
 			}

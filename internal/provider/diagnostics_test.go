@@ -35,8 +35,10 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error": {"code": 401, "message": "The request you have made requires authentication."}}`))
 	})
 	lost := serve(func(w http.ResponseWriter, _ *http.Request) { // the request arrived; the answer never left
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			conn.Close()
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
 		}
 	})
 	slow := serve(func(w http.ResponseWriter, _ *http.Request) { time.Sleep(time.Second) })

@@ -48,7 +48,9 @@ func TestAccExamples_valid(t *testing.T) {
 				}
 			}
 			if !declared { // resource and data source examples leave the provider block to the reader
-				os.WriteFile(filepath.Join(dir, "providers.tf"), []byte(requiredProviders("glance")), 0o600)
+				if err := os.WriteFile(filepath.Join(dir, "providers.tf"), []byte(requiredProviders("glance")), 0o600); err != nil {
+					t.Fatal(err)
+				}
 			}
 			for _, args := range [][]string{{"init", "-backend=false", "-input=false", "-no-color"}, {"validate", "-no-color"}} {
 				cmd := exec.Command("terraform", args...)

@@ -29,7 +29,11 @@ func move(t *testing.T, r resource.Resource, address, typeName, raw string) (map
 	typ := sch.Schema.Type().TerraformType(ctx)
 	resp := &resource.MoveStateResponse{TargetState: tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(typ, nil)}}
 	req := resource.MoveStateRequest{SourceProviderAddress: address, SourceTypeName: typeName, SourceRawState: &tfprotov6.RawState{JSON: []byte(raw)}}
-	for _, m := range r.(resource.ResourceWithMoveState).MoveState(ctx) {
+	mover, ok := r.(resource.ResourceWithMoveState)
+	if !ok {
+		t.Fatalf("%T does not move state", r)
+	}
+	for _, m := range mover.MoveState(ctx) {
 		m.StateMover(ctx, req, resp)
 	}
 	if resp.Diagnostics.HasError() || resp.TargetState.Raw.IsNull() {

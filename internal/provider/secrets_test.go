@@ -26,7 +26,7 @@ func TestAccSecrets_neverLogged(t *testing.T) {
 	t.Parallel()
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	password := env.Password(devcloud.Producer)
-	token := acctest.Image(t, devcloud.Producer).ProviderClient.Token()
+	token := acctest.Image(t, devcloud.Producer).Token()
 	appCredSecret := env.AppCredSecret
 	if token == "" {
 		t.Fatal("no token from the local cloud: run make testacc")

@@ -95,7 +95,10 @@ func New(t testing.TB, target string, opts Options) *Proxy {
 	// A new connection to the service for every request: uwsgi (Keystone here) closes each
 	// connection after its answer, and a POST sent on one it was closing cannot be retried,
 	// so reusing them made the proxy answer 502 now and then.
-	upstream := http.DefaultTransport.(*http.Transport).Clone()
+	upstream := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if base, ok := http.DefaultTransport.(*http.Transport); ok {
+		upstream = base.Clone()
+	}
 	upstream.DisableKeepAlives = true
 	p := &Proxy{
 		opts: opts, target: u, userAgents: map[string]bool{},
@@ -132,7 +135,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	case Unavailable:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		io.WriteString(w, `{"message": "injected by proxytest: service unavailable", "code": "503 Service Unavailable"}`)
+		_, _ = io.WriteString(w, `{"message": "injected by proxytest: service unavailable", "code": "503 Service Unavailable"}`)
 		status = http.StatusServiceUnavailable
 	case ResetAfterForward:
 		p.forwardAndReset(w, r)
@@ -160,15 +163,19 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 // answering.
 func (p *Proxy) forwardAndReset(w http.ResponseWriter, r *http.Request) {
 	if resp, err := p.transport.RoundTrip(p.toTarget(r, r.Context())); err == nil {
-		io.Copy(io.Discard, resp.Body)
+		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return
+	}
+	conn, _, err := hj.Hijack()
 	if err != nil {
 		return
 	}
 	if tcp, ok := conn.(*net.TCPConn); ok {
-		tcp.SetLinger(0) // RST, not FIN
+		_ = tcp.SetLinger(0) // RST, not FIN
 	}
 	conn.Close()
 }
@@ -195,7 +202,7 @@ func (p *Proxy) forwardAndHold(w http.ResponseWriter, r *http.Request) int {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(resp.StatusCode)
-	w.Write(body)
+	_, _ = w.Write(body)
 	return resp.StatusCode
 }
 

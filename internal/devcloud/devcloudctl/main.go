@@ -38,7 +38,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: devcloudctl bootstrap|members|unshare ..."))
+		fail(fmt.Errorf("usage: devcloudctl bootstrap|members|unshare [arguments]"))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -225,7 +225,11 @@ func ensureAppCredential(ctx context.Context, authURL string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	user, err := pc.GetAuthResult().(tokens.CreateResult).ExtractUser()
+	auth, ok := pc.GetAuthResult().(tokens.CreateResult)
+	if !ok {
+		return "", fmt.Errorf("keystone's answer to the login is not a v3 token")
+	}
+	user, err := auth.ExtractUser()
 	if err != nil {
 		return "", err
 	}
