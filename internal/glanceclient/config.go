@@ -2,8 +2,10 @@ package glanceclient
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +17,10 @@ import (
 // Setting is one provider attribute that configures the client: its name in the provider
 // block and the environment variables it falls back to, first match wins.
 type Setting struct {
-	Attr        string
+	Attr string
+	// Aliases are other names the provider block accepts for it: terraform-provider-openstack's,
+	// so that its provider block can be pasted in.
+	Aliases     []string
 	Env         []string
 	Sensitive   bool
 	Description string
@@ -34,13 +39,16 @@ var Settings = []Setting{
 	{Attr: "application_credential_id", Env: []string{"OS_APPLICATION_CREDENTIAL_ID"}, Description: "Application credential ID."},
 	{Attr: "application_credential_name", Env: []string{"OS_APPLICATION_CREDENTIAL_NAME"}, Description: "Application credential name; needs `user_name` or `user_id`."},
 	{Attr: "application_credential_secret", Env: []string{"OS_APPLICATION_CREDENTIAL_SECRET"}, Sensitive: true, Description: "Application credential secret."},
-	{Attr: "project_id", Env: []string{"OS_PROJECT_ID", "OS_TENANT_ID"}, Description: "Project to scope the token to, by ID."},
-	{Attr: "project_name", Env: []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"}, Description: "Project to scope the token to, by name."},
+	{Attr: "project_id", Aliases: []string{"tenant_id"}, Env: []string{"OS_PROJECT_ID", "OS_TENANT_ID"}, Description: "Project to scope the token to, by ID. `tenant_id` is another name for it."},
+	{Attr: "project_name", Aliases: []string{"tenant_name"}, Env: []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"}, Description: "Project to scope the token to, by name. `tenant_name` is another name for it."},
 	{Attr: "user_domain_name", Env: []string{"OS_USER_DOMAIN_NAME"}, Description: "Domain of the user, by name."},
 	{Attr: "user_domain_id", Env: []string{"OS_USER_DOMAIN_ID"}, Description: "Domain of the user, by ID."},
 	{Attr: "project_domain_name", Env: []string{"OS_PROJECT_DOMAIN_NAME"}, Description: "Domain of the project, by name. Defaults to the user's domain."},
 	{Attr: "project_domain_id", Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. Defaults to the user's domain."},
-	{Attr: "endpoint_type", Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to use: `public` (default), `internal` or `admin`."},
+	{Attr: "domain_name", Env: []string{"OS_DOMAIN_NAME"}, Description: "Domain of both the user and the project, by name, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
+	{Attr: "domain_id", Env: []string{"OS_DOMAIN_ID"}, Description: "Domain of both the user and the project, by ID, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
+	{Attr: "default_domain", Env: []string{"OS_DEFAULT_DOMAIN"}, Description: "Domain ID of a user given by name and of a project given by name when no other domain attribute names theirs. Default `default`, Keystone's own default domain (as in the openstack provider)."},
+	{Attr: "endpoint_type", Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to use: `public` (default), `internal` or `admin`; the older forms `publicURL`, `internalURL` and `adminURL` mean the same."},
 	{Attr: "image_endpoint", Env: []string{"OS_IMAGE_ENDPOINT"}, Description: "URL of the image service, for example `https://glance.example.com:9292`. Skips the catalog look-up."},
 	{Attr: "image_api_version", Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve Glance v1\"). Unset, the provider reads the image service's version document once and uses v2 when it is listed, else v1. A minor version (`2.0`, `1.1`) counts as its major."},
 	{Attr: "cacert_file", Env: []string{"OS_CACERT"}, Description: "PEM file of the certificate authorities to trust for TLS."},
@@ -51,8 +59,18 @@ var Settings = []Setting{
 // InsecureEnv is the environment fallback of the `insecure` attribute.
 const InsecureEnv = "OS_INSECURE"
 
-// EndpointTypes are the accepted values of endpoint_type.
-var EndpointTypes = []string{"public", "internal", "admin"}
+// EndpointTypes are the accepted values of endpoint_type: the catalog's interfaces, and the
+// older forms with "URL" (openrc files of Keystone v2 days), which mean the same.
+var EndpointTypes = []string{"public", "internal", "admin", "publicURL", "internalURL", "adminURL"}
+
+// DefaultDomain is default_domain when unset: Keystone's default domain, as the openstack
+// provider assumes.
+const DefaultDomain = "default"
+
+// envFirst are the settings whose environment variable beats clouds.yaml, as in gophercloud's
+// clouds.Parse and the openstack provider (OS_REGION_NAME, OS_INTERFACE); TLS settings are
+// ordered the same way inside fromClouds.
+var envFirst = []string{"region", "endpoint_type"}
 
 // ConfigError is a configuration problem that a user fixes in the provider block, the
 // environment or clouds.yaml. Attr names the attribute to point the diagnostic at.
@@ -91,22 +109,64 @@ func (c *Config) Secrets() []string {
 func (c *Config) from(attr string) string { return attr + " (from " + c.sources[attr] + ")" }
 
 // Resolve merges the explicit provider attributes, the clouds.yaml entry and the environment,
-// in that order of precedence, and checks that the result can authenticate. explicit holds
-// only the attributes set in the provider block (max_retries as its decimal string);
-// insecure is nil when unset there.
+// and checks that the result can authenticate. Precedence: the provider block first; then,
+// for region, endpoint_type and TLS (cacert_file, cert, key, insecure), the environment before
+// clouds.yaml, as gophercloud and the openstack provider order them; for everything else
+// clouds.yaml before the environment. Then the openstack provider's domain defaults
+// (applyDomains). explicit holds only the attributes set in the provider block (max_retries
+// as its decimal string); insecure is nil when unset there.
 func Resolve(explicit map[string]string, insecure *bool, getenv func(string) string) (*Config, error) {
 	c := &Config{values: map[string]string{}, sources: map[string]string{}}
 	for attr, v := range explicit {
 		c.set(attr, v, "provider attribute "+attr)
 	}
+	c.fromEnv(getenv, envFirst...)
 	if err := c.fromClouds(explicit, insecure, getenv); err != nil {
 		return nil, err
 	}
 	c.fromEnv(getenv)
+	c.applyDomains()
+	c.values["endpoint_type"] = strings.TrimSuffix(c.values["endpoint_type"], "URL") // publicURL is public
 	if err := c.parseMaxRetries(); err != nil {
 		return nil, err
 	}
 	return c, c.validate()
+}
+
+// applyDomains fills the user's and the project's domains as the openstack provider does
+// (gophercloud/utils' clientconfig): domain_id and domain_name stand for both where
+// user_domain_* and project_domain_* say nothing; then default_domain (default "default") is
+// the domain ID of a user named without one, and of a project named without one when the
+// user has none either (otherwise the project is looked up in the user's domain, as before).
+// A user or project given by ID, a token and an application credential given by ID need
+// no domain, and get none.
+func (c *Config) applyDomains() {
+	has := func(attr string) bool { return c.values[attr] != "" }
+	needs := func(prefix, named string) bool {
+		// An application credential by ID carries its user and scope; by name, it needs its
+		// user's domain.
+		return has(named) && !has("token") && !has("application_credential_id") && !has(prefix+"_id") && !has(prefix+"_name")
+	}
+	for _, p := range []struct{ prefix, named string }{{"user_domain", "user_name"}, {"project_domain", "project_name"}} {
+		if needs(p.prefix, p.named) {
+			c.set(p.prefix+"_id", c.values["domain_id"], c.sources["domain_id"])
+			c.set(p.prefix+"_name", c.values["domain_name"], c.sources["domain_name"])
+			if has(p.prefix+"_id") && has(p.prefix+"_name") { // both given: the ID names it exactly
+				delete(c.values, p.prefix+"_name")
+			}
+		}
+	}
+	defaultDomain, defaultFrom := c.values["default_domain"], c.sources["default_domain"]
+	if defaultDomain == "" {
+		defaultDomain, defaultFrom = DefaultDomain, "the default of default_domain"
+	}
+	userHasDomain := has("user_domain_id") || has("user_domain_name")
+	if needs("project_domain", "project_name") && !userHasDomain {
+		c.set("project_domain_id", defaultDomain, defaultFrom)
+	}
+	if needs("user_domain", "user_name") {
+		c.set("user_domain_id", defaultDomain, defaultFrom)
+	}
 }
 
 // set records a value and where it came from, unless a source of higher precedence already did.
@@ -125,13 +185,30 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	if cloudName == "" {
 		cloudName = getenv("OS_CLOUD")
 	}
+	// The TLS files: the provider block's, else the environment's, else (inside Parse) the
+	// cloud entry's. Parse would read OS_CACERT, OS_CERT and OS_KEY itself; given here, the
+	// files are checked first, so that a bad one is blamed on where it came from.
+	tlsFiles := map[string]string{}
+	for attr, env := range map[string]string{"cacert_file": "OS_CACERT", "cert": "OS_CERT", "key": "OS_KEY"} {
+		path, from := explicit[attr], "provider attribute "+attr
+		if path == "" {
+			path, from = getenv(env), env
+		}
+		if path == "" {
+			continue
+		}
+		if _, err := os.Stat(path); err != nil {
+			return &ConfigError{Attr: attr, Msg: fmt.Sprintf("%s (from %s) = %q cannot be read: %s. Give the path of a readable PEM file, or unset it.", attr, from, path, errors.Unwrap(err))}
+		}
+		tlsFiles[attr] = path
+	}
 	opts := []clouds.ParseOption{
-		// Parse would let OS_REGION_NAME and OS_INTERFACE beat the file: clear them, fromEnv
-		// applies the environment below the file.
+		// Region and interface are resolved outside Parse (envFirst), which reads the real
+		// environment rather than getenv.
 		clouds.WithRegion(""), clouds.WithEndpointType(""),
-		clouds.WithCACertPath(explicit["cacert_file"]),
-		clouds.WithClientCertPath(explicit["cert"]),
-		clouds.WithClientKeyPath(explicit["key"]),
+		clouds.WithCACertPath(tlsFiles["cacert_file"]),
+		clouds.WithClientCertPath(tlsFiles["cert"]),
+		clouds.WithClientKeyPath(tlsFiles["key"]),
 	}
 	if insecure == nil && getenv(InsecureEnv) != "" {
 		b, err := strconv.ParseBool(getenv(InsecureEnv))
@@ -196,14 +273,20 @@ func (c *Config) fromCloudEntry(name string, ao gophercloud.AuthOptions, eo goph
 	}
 }
 
-// fromEnv takes the environment's values, below everything else.
-func (c *Config) fromEnv(getenv func(string) string) {
+// fromEnv takes the environment's values of the given settings (all when none are given),
+// below what is already set.
+func (c *Config) fromEnv(getenv func(string) string, only ...string) {
 	for _, s := range Settings {
+		if len(only) > 0 && !slices.Contains(only, s.Attr) {
+			continue
+		}
 		for _, env := range s.Env {
 			c.set(s.Attr, getenv(env), env)
 		}
 	}
-	c.set("max_retries", getenv(MaxRetriesEnv), MaxRetriesEnv)
+	if len(only) == 0 {
+		c.set("max_retries", getenv(MaxRetriesEnv), MaxRetriesEnv)
+	}
 }
 
 // parseMaxRetries reads max_retries, DefaultMaxRetries when unset.
@@ -251,7 +334,7 @@ func (c *Config) validate() error {
 		return &ConfigError{Attr: "image_api_version", Msg: fmt.Sprintf("%s = %q is not an Image API version the provider speaks: use \"2\" or \"1\", or leave it unset to detect it.", c.from("image_api_version"), v)}
 	}
 	if et := c.values["endpoint_type"]; et != "" && !slices.Contains(EndpointTypes, et) {
-		return &ConfigError{Attr: "endpoint_type", Msg: fmt.Sprintf("%s = %q is not one of public, internal, admin.", c.from("endpoint_type"), et)}
+		return &ConfigError{Attr: "endpoint_type", Msg: fmt.Sprintf("%s = %q is not one of public, internal, admin (or publicURL, internalURL, adminURL).", c.from("endpoint_type"), et)}
 	}
 
 	// Exactly one way to authenticate.
@@ -276,9 +359,6 @@ func (c *Config) validate() error {
 		if !has("user_name") && !has("user_id") {
 			return &ConfigError{Attr: "user_name", Msg: fmt.Sprintf("%s is set but no user is: set user_name (OS_USERNAME) or user_id (OS_USER_ID).", c.from("password"))}
 		}
-		if has("user_name") && !has("user_id") && !has("user_domain_name") && !has("user_domain_id") {
-			return &ConfigError{Attr: "user_domain_name", Msg: fmt.Sprintf("%s needs its domain: set user_domain_name (OS_USER_DOMAIN_NAME) or user_domain_id (OS_USER_DOMAIN_ID), for example \"Default\".", c.from("user_name"))}
-		}
 	case has("application_credential_secret"):
 		if !has("application_credential_id") && !has("application_credential_name") {
 			return &ConfigError{Attr: "application_credential_id", Msg: fmt.Sprintf("%s is set but no application credential is named: set application_credential_id (OS_APPLICATION_CREDENTIAL_ID).", c.from("application_credential_secret"))}
@@ -286,9 +366,6 @@ func (c *Config) validate() error {
 		if has("application_credential_name") && !has("application_credential_id") && !has("user_name") && !has("user_id") {
 			return &ConfigError{Attr: "user_name", Msg: "application_credential_name needs its user: set user_id or user_name, or use application_credential_id instead."}
 		}
-	}
-	if has("project_name") && !has("application_credential_secret") && !has("project_domain_name") && !has("project_domain_id") && !has("user_domain_name") && !has("user_domain_id") {
-		return &ConfigError{Attr: "project_domain_name", Msg: fmt.Sprintf("%s needs its domain: set project_domain_name (OS_PROJECT_DOMAIN_NAME) or project_domain_id (OS_PROJECT_DOMAIN_ID), or use project_id.", c.from("project_name"))}
 	}
 	if has("project_id") && has("project_name") {
 		return &ConfigError{Attr: "project_name", Msg: fmt.Sprintf("Both %s and %s are set: keep one of them.", c.from("project_id"), c.from("project_name"))}

@@ -59,10 +59,11 @@ func TestResolvePrecedence(t *testing.T) {
 			want: map[string]string{"auth_url": "https://env.example:5000/v3", "user_name": "env-user", "region": "EnvRegion", "endpoint_type": "admin", "project_name": "env-project"},
 		},
 		{
-			name:     "clouds.yaml beats the environment",
+			// region and interface: the environment first, as gophercloud and the openstack provider
+			name:     "clouds.yaml beats the environment, except for region and interface",
 			explicit: map[string]string{"cloud": "prod"},
-			want: map[string]string{"auth_url": "https://yaml.example:5000/v3", "user_name": "yaml-user", "password": "yaml-pass", "region": "YamlRegion",
-				"endpoint_type": "internal", "user_domain_name": "YamlDomain", "project_domain_name": "YamlProjectDomain", "project_name": "yaml-project"},
+			want: map[string]string{"auth_url": "https://yaml.example:5000/v3", "user_name": "yaml-user", "password": "yaml-pass", "region": "EnvRegion",
+				"endpoint_type": "admin", "user_domain_name": "YamlDomain", "project_domain_name": "YamlProjectDomain", "project_name": "yaml-project"},
 		},
 		{
 			name:     "explicit attributes beat clouds.yaml",
@@ -127,7 +128,6 @@ func TestResolveErrors(t *testing.T) {
 		{"password and token", with(nil), map[string]string{"OS_TOKEN": "tok"}, "token",
 			[]string{"More than one way", "password (from provider attribute password)", "token (from OS_TOKEN)"}},
 		{"password without user", with(nil, "user_name"), nil, "user_name", []string{"user_name", "user_id"}},
-		{"user name without domain", with(nil, "user_domain_name"), nil, "user_domain_name", []string{"user_domain_name", "OS_USER_DOMAIN_NAME"}},
 		{"project id and name", with(map[string]string{"project_id": "a", "project_name": "b"}), nil, "project_name", []string{"project_id", "project_name"}},
 		{"app credential secret alone", map[string]string{"auth_url": "https://k.example/v3", "application_credential_secret": "s"}, nil, "application_credential_id", []string{"application_credential_id"}},
 		{"bad endpoint_type from env", with(nil), map[string]string{"OS_INTERFACE": "private"}, "endpoint_type", []string{"OS_INTERFACE", "public, internal, admin"}},
@@ -267,5 +267,64 @@ func TestResolveImageAPIVersion(t *testing.T) {
 		if got := c.ImageAPI(); got != tc.want {
 			t.Errorf("attribute %q, env %q: ImageAPI() = %q, want %q", tc.attr, tc.env, got, tc.want)
 		}
+	}
+}
+
+// The openstack provider's names and defaults: tenant_* are project_* (aliases are merged by
+// the provider block, here the environment's OS_TENANT_*), domain_* stand for both domains,
+// default_domain (default "default") for a name without one, and the "URL" interfaces.
+func TestResolveOpenstackConventions(t *testing.T) {
+	t.Parallel()
+	openrc := map[string]string{"OS_AUTH_URL": "https://k.example/v3", "OS_USERNAME": "u", "OS_PASSWORD": "p", "OS_TENANT_NAME": "t", "OS_INTERFACE": "publicURL"}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range openrc {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name     string
+		explicit map[string]string
+		env      map[string]string
+		want     map[string]string
+	}{
+		{"openrc without domains", nil, openrc,
+			map[string]string{"project_name": "t", "user_domain_id": "default", "project_domain_id": "default", "endpoint_type": "public"}},
+		{"OS_DEFAULT_DOMAIN", nil, with(map[string]string{"OS_DEFAULT_DOMAIN": "d1"}),
+			map[string]string{"user_domain_id": "d1", "project_domain_id": "d1"}},
+		{"OS_DOMAIN_NAME for both", nil, with(map[string]string{"OS_DOMAIN_NAME": "Corp"}),
+			map[string]string{"user_domain_name": "Corp", "project_domain_name": "Corp", "user_domain_id": "", "project_domain_id": ""}},
+		{"user domain given: the project is looked up there", nil, with(map[string]string{"OS_USER_DOMAIN_NAME": "Corp"}),
+			map[string]string{"user_domain_name": "Corp", "user_domain_id": "", "project_domain_id": "", "project_domain_name": ""}},
+		{"project by ID needs no domain", nil, map[string]string{"OS_AUTH_URL": "https://k.example/v3", "OS_USER_ID": "uid", "OS_PASSWORD": "p", "OS_TENANT_ID": "tid"},
+			map[string]string{"project_id": "tid", "user_domain_id": "", "project_domain_id": ""}},
+		{"a token gets no domain", nil, map[string]string{"OS_AUTH_URL": "https://k.example/v3", "OS_TOKEN": "tok", "OS_PROJECT_NAME": "t", "OS_PROJECT_DOMAIN_ID": "default"},
+			map[string]string{"user_domain_id": ""}},
+		{"adminURL", map[string]string{"endpoint_type": "adminURL"}, openrc, map[string]string{"endpoint_type": "admin"}},
+	} {
+		c, err := Resolve(tc.explicit, nil, envOf(tc.env))
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		for k, want := range tc.want {
+			if got := c.Get(k); got != want {
+				t.Errorf("%s: %s = %q, want %q", tc.name, k, got, want)
+			}
+		}
+	}
+}
+
+// A TLS file that cannot be read is blamed on where it came from, even when a cloud is named.
+func TestResolveTLSFileBlamesItsSource(t *testing.T) {
+	t.Parallel()
+	_, err := Resolve(map[string]string{"cloud": "prod"}, nil, envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_CACERT": "/nonexistent/ca.pem"}))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attr != "cacert_file" || !strings.Contains(ce.Msg, "cacert_file (from OS_CACERT)") || strings.Contains(ce.Msg, "clouds.yaml") {
+		t.Errorf("got %v; want an error on cacert_file naming OS_CACERT, not the cloud entry", err)
 	}
 }

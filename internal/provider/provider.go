@@ -70,6 +70,13 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			Sensitive:           s.Sensitive,
 			MarkdownDescription: s.Description + " Environment: " + envList(s.Env) + ".",
 		}
+		for _, alias := range s.Aliases {
+			attrs[alias] = schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           s.Sensitive,
+				MarkdownDescription: fmt.Sprintf("Another name for `%s`, as terraform-provider-openstack names it; set one of them.", s.Attr),
+			}
+		}
 		switch s.Attr {
 		case "endpoint_type":
 			a.Validators = []validator.String{stringvalidator.OneOf(glanceclient.EndpointTypes...)}
@@ -80,7 +87,9 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages OpenStack image sharing: Glance image members. " +
-			"Every attribute is optional. Each value is taken from the provider block first, then from the clouds.yaml entry named by `cloud`, then from the environment. " +
+			"Every attribute is optional. Each value is taken from the provider block first; then, for `region`, `endpoint_type` and TLS (`cacert_file`, `cert`, `key`, `insecure`), " +
+			"from the environment and then the clouds.yaml entry named by `cloud`, as gophercloud and the openstack provider order them; for every other attribute, from the clouds.yaml entry and then the environment. " +
+			"A user or project given by name without a domain is looked up in `domain_id`/`domain_name`, else in `default_domain` (`default`), as the openstack provider does; its names (`tenant_name`, `tenant_id`, `publicURL`, …) are accepted. " +
 			"`terraform validate` reports every conflict within the block at once: `token`, `password` and `application_credential_secret` together, `project_id` with `project_name`, `cert` without `key`.",
 		Attributes: attrs,
 	}
@@ -95,7 +104,7 @@ func (p *glanceProvider) ConfigValidators(context.Context) []provider.ConfigVali
 		providervalidator.Conflicting(root("token"), root("password")),
 		providervalidator.Conflicting(root("token"), root("application_credential_secret")),
 		providervalidator.Conflicting(root("password"), root("application_credential_secret")),
-		providervalidator.Conflicting(root("project_id"), root("project_name")),
+		providervalidator.Conflicting(root("project_id"), root("project_name"), root("tenant_id"), root("tenant_name")),
 		providervalidator.RequiredTogether(root("cert"), root("key")),
 	}
 }
@@ -153,14 +162,16 @@ func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 func explicitSettings(ctx context.Context, config tfsdk.Config, resp *provider.ConfigureResponse) (map[string]string, *bool, bool) {
 	explicit := map[string]string{}
 	for _, s := range glanceclient.Settings {
-		var v types.String
-		resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root(s.Attr), &v)...)
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(s.Attr), "Provider attribute not known yet",
-				fmt.Sprintf("%s depends on a value that is only known after apply, so the provider cannot log in during plan. Use a value known at plan time, or apply the resources it depends on first with -target.", s.Attr))
-		}
-		if v.ValueString() != "" {
-			explicit[s.Attr] = v.ValueString()
+		for _, name := range append([]string{s.Attr}, s.Aliases...) { // an alias is the same setting
+			var v types.String
+			resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
+			if v.IsUnknown() {
+				resp.Diagnostics.AddAttributeError(path.Root(name), "Provider attribute not known yet",
+					fmt.Sprintf("%s depends on a value that is only known after apply, so the provider cannot log in during plan. Use a value known at plan time, or apply the resources it depends on first with -target.", name))
+			}
+			if v.ValueString() != "" && explicit[s.Attr] == "" {
+				explicit[s.Attr] = v.ValueString()
+			}
 		}
 	}
 	var maxRetries types.Int64

@@ -72,3 +72,49 @@ provider "glance" {
 		t.Errorf("%d errors, want the 3 conflicts:\n%s", n, out)
 	}
 }
+
+// Coming from terraform-provider-openstack or an openrc file, nothing needs changing: a
+// provider block in the openstack provider's words (tenant_name, domain_name, publicURL), and
+// an openrc-style environment alone (OS_TENANT_NAME, OS_DEFAULT_DOMAIN, OS_INTERFACE=publicURL;
+// no clouds.yaml cloud), each share an image with the real Keystone and Glance, and destroy it.
+func TestAccProvider_openstackConventions(t *testing.T) {
+	env := acctest.PreCheck(t)
+	openstackBlock := fmt.Sprintf(`
+provider "glance" {
+  auth_url      = %q
+  region        = "RegionOne"
+  endpoint_type = "internalURL"
+  user_name     = "producer"
+  password      = %q
+  tenant_name   = "producer"
+  domain_name   = "Default"
+}
+`, env.AuthURL, env.Password("producer"))
+	openrc := []string{
+		"OS_AUTH_URL=" + env.AuthURL, "OS_USERNAME=producer", "OS_PASSWORD=" + env.Password("producer"),
+		"OS_TENANT_NAME=producer", "OS_DEFAULT_DOMAIN=default", "OS_INTERFACE=publicURL", "OS_REGION_NAME=RegionOne",
+		"OS_CLOUD=", // no clouds.yaml entry: the environment alone
+	}
+	for _, tc := range []struct {
+		name, config string
+		env          []string
+	}{
+		{"openstack provider block", openstackBlock, nil},
+		{"openrc environment", "provider \"glance\" {}\n", openrc},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+			w := newWorkdir(t, tc.config+memberBlock("test", imageID, env.ConsumerProject), tc.env...)
+			w.must("apply", "-auto-approve", "-input=false")
+			if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
+				t.Fatal(err)
+			}
+			w.expectEmptyPlan()
+			w.must("destroy", "-auto-approve", "-input=false")
+			if err := checkMemberGone(t, imageID, env.ConsumerProject)(nil); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
