@@ -58,6 +58,23 @@ type memberAPI interface {
 	replaceMembers(ctx context.Context, imageID string, memberIDs []string) error
 	getImage(ctx context.Context, imageID string) (*Image, error)
 	sharedImages(ctx context.Context, projectID string, statuses []string, owner string) ([]SharedImage, error)
+	findImages(ctx context.Context, q ImageQuery) ([]Image, error)
+}
+
+// ImageQuery is what FindImages looks for: every field given must match (Tags: all of them;
+// Properties: each key with exactly that value).
+type ImageQuery struct {
+	Name, Owner, Visibility string
+	Tags                    []string
+	Properties              map[string]string
+	// Newest asks for the most recently created match alone: one request, whatever the number
+	// of matches. Otherwise every match, following Glance's pages to the end.
+	Newest bool
+}
+
+// FindImages lists the images that match q, as Glance filters them (v2 only).
+func (c *Client) FindImages(ctx context.Context, q ImageQuery) ([]Image, error) {
+	return c.api.findImages(ctx, q)
 }
 
 // UnsupportedError is a call the image service's Image API version does not have. The

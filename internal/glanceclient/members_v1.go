@@ -176,6 +176,10 @@ func (v v1Members) getImage(ctx context.Context, imageID string) (*Image, error)
 	return v.head(ctx, imageID)
 }
 
+func (v v1Members) findImages(context.Context, ImageQuery) ([]Image, error) {
+	return nil, &UnsupportedError{API: ImageAPIv1, What: "image search the provider uses (GET /v2/images with filters)"}
+}
+
 // headsInFlight bounds the concurrent HEADs that name the images shared with a project.
 const headsInFlight = 4
 

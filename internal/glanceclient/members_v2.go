@@ -2,10 +2,12 @@ package glanceclient
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/members"
+	"github.com/gophercloud/gophercloud/v2/pagination"
 )
 
 // v2Members makes Image API v2's membership calls through gophercloud; sc's ResourceBase ends
@@ -107,4 +109,49 @@ func (v v2Members) sharedImages(ctx context.Context, projectID string, statuses 
 		}
 	}
 	return out, nil
+}
+
+// imageListQuery is images.ListOpts with Glance's filters on any image property
+// (?os_distro=ubuntu), which gophercloud's options do not have.
+type imageListQuery struct {
+	images.ListOpts
+	properties map[string]string
+}
+
+func (q imageListQuery) ToImageListQuery() (string, error) {
+	s, err := q.ListOpts.ToImageListQuery()
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	params := u.Query()
+	for k, v := range q.properties {
+		params.Set(k, v)
+	}
+	return "?" + params.Encode(), nil
+}
+
+// findImages is GET /v2/images with the query's filters: for Newest, sorted newest first
+// and only the first page of one; otherwise every page.
+func (v v2Members) findImages(ctx context.Context, q ImageQuery) ([]Image, error) {
+	opts := imageListQuery{ListOpts: images.ListOpts{Name: q.Name, Owner: q.Owner, Visibility: images.ImageVisibility(q.Visibility), Tags: q.Tags}, properties: q.Properties}
+	pager := images.List(v.sc, opts)
+	if !q.Newest {
+		pages, err := pager.AllPages(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return images.ExtractImages(pages)
+	}
+	opts.Sort, opts.Limit = "created_at:desc,id:desc", 1
+	var newest []Image
+	err := images.List(v.sc, opts).EachPage(ctx, func(_ context.Context, page pagination.Page) (bool, error) {
+		list, err := images.ExtractImages(page)
+		newest = list
+		return false, err // the first page is the answer
+	})
+	return newest, err
 }

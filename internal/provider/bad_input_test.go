@@ -190,6 +190,9 @@ func elsewhere(t *testing.T) []struct{ name, says string } {
 		{"Not allowed to share, on v1", strings.TrimSuffix(v1Refusal, ": ")},
 		{"image_api_version the service does not serve", strings.SplitAfter(strings.SplitAfter(wrongAPICause(glanceclient.NewStatic("http://glance:9292", "t", "p", glanceclient.ImageAPIv2)), "glance:9292/ ")[1], "(HTTP 300)")[0]},
 		{"No image versions document", "Cannot tell which Image API the image service speaks"},
+		// data.glance_image (image_data_source_test.go)
+		{"No image matches", imageSearchCount(glanceclient.ImageQuery{Name: "x"}, nil).Summary()},
+		{"Several images match", imageSearchCount(glanceclient.ImageQuery{Name: "x"}, make([]glanceclient.Image, 2)).Summary()},
 		{"Destroying the answer leaves the membership pending", strings.TrimSuffix(answerOnDestroy(exampleImageID, "p", "accepted", "pending").Summary(), " pending")},
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
@@ -286,4 +288,49 @@ func answerOnDestroy(imageID, memberID, status, onDestroy string) diag.Diagnosti
 		fmt.Sprintf("Image %s, member %s: a member project cannot end a membership (only the image's owner can), so destroying glance_image_member_acceptance sets its answer from '%s' to '%s' (status_on_destroy). "+
 			"The image stays shared with project %s. To leave another answer, set status_on_destroy and apply before destroying; to end the membership, destroy the owner's glance_image_member.",
 			imageID, memberID, status, onDestroy, memberID))
+}
+
+// joinWords is "a, b and c".
+func joinWords(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// imageSearchCount explains a glance_image search that found no image, or several without
+// most_recent: which filters, how many, the first few, and what to change.
+func imageSearchCount(q glanceclient.ImageQuery, found []glanceclient.Image) diag.Diagnostic {
+	filters := describeQuery(q)
+	if len(found) == 0 {
+		return diag.NewErrorDiagnostic("No image matches",
+			fmt.Sprintf("No image visible to the provider's project has %s. Check each filter (names and properties are exact and case-sensitive; every tag given must be on the image), "+
+				"and that the image is owned by, public to, or shared with (and accepted by) the provider's project.", filters))
+	}
+	slices.SortFunc(found, func(a, b glanceclient.Image) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	var first []string
+	for _, img := range found[:min(len(found), 5)] {
+		first = append(first, fmt.Sprintf("%s (%q, created %s)", img.ID, img.Name, img.CreatedAt.UTC().Format(time.RFC3339)))
+	}
+	return diag.NewErrorDiagnostic("Several images match",
+		fmt.Sprintf("%d images have %s; newest first: %s. Add filters (a name, a tag, an owner, a property) until one image matches, or set most_recent = true to take the newest.",
+			len(found), filters, strings.Join(first, ", ")))
+}
+
+// imageSearchError explains a failed glance_image search.
+func imageSearchError(client *glanceclient.Client, q glanceclient.ImageQuery, err error) diag.Diagnostic {
+	subject := "Searching for an image with " + describeQuery(q) + ": "
+	var unsupported *glanceclient.UnsupportedError
+	var wrongAPI *glanceclient.WrongAPIError
+	switch {
+	case errors.As(err, &wrongAPI):
+		return diag.NewErrorDiagnostic("Error searching images", subject+wrongAPICause(client))
+	case errors.As(err, &unsupported):
+		return diag.NewErrorDiagnostic("Error searching images", subject+"the image service at "+client.Endpoint+" speaks only Glance's Image API v1, where the provider does not search images. Give the image's ID instead.")
+	case glanceclient.Status(err) == http.StatusBadRequest:
+		return diag.NewErrorDiagnostic("Error searching images", subject+"Glance refused the filters; check visibility and owner (a project ID).\n\nGlance said: "+glanceclient.Message(err))
+	case glanceclient.Status(err) == 0:
+		return diag.NewErrorDiagnostic("Error searching images", subject+noAnswerCause(err))
+	}
+	return diag.NewErrorDiagnostic("Error searching images", subject+fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.\n\nGlance said: %s", glanceclient.Status(err), glanceclient.Message(err)))
 }

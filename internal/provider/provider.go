@@ -282,6 +282,7 @@ func (p *glanceProvider) Resources(_ context.Context) []func() resource.Resource
 
 func (p *glanceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewImageDataSource,
 		NewImageMembersDataSource,
 		NewSharedImagesDataSource,
 	}

@@ -1,0 +1,213 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*imageDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*imageDataSource)(nil)
+)
+
+// NewImageDataSource is data.glance_image: one image found by its name, tags, owner,
+// visibility or properties, so that a configuration that shares an image needs nothing else
+// to find it.
+func NewImageDataSource() datasource.DataSource { return &imageDataSource{} }
+
+type imageDataSource struct {
+	configuredDataSource
+}
+
+// imageVisibilities are Glance's image visibilities.
+var imageVisibilities = []string{"public", "private", "shared", "community"}
+
+func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image"
+}
+
+func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One image, found by name, tags, owner, visibility or properties: Glance filters, and every filter given must match. " +
+			"None matching is an error, and so are several unless `most_recent` is set, which takes the newest. " +
+			"Images the provider's project can see are searched: its own, public and community ones, and those shared with it. Image API v2 only.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The image's exact name. Set, it filters; otherwise it is the found image's name.",
+			},
+			"owner": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "ID of the project that owns the image. Set, it filters; otherwise it is the found image's owner.",
+			},
+			"visibility": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "`public`, `private`, `shared` or `community`. Set, it filters; otherwise it is the found image's visibility.",
+				Validators:          []validator.String{stringvalidator.OneOf(imageVisibilities...)},
+			},
+			"tags": schema.SetAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Tags the image must all have (it may have more: see `tags_all`).",
+			},
+			"properties": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Image properties the image must have, each with exactly this value, for example `{ os_distro = \"ubuntu\" }` (it may have more: see `properties_all`).",
+			},
+			"most_recent": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "When several images match, take the one created last, instead of failing. One Glance request, whatever the number of matches.",
+			},
+			"id":               str("The image's ID: the `image_id` of the sharing resources."),
+			"status":           str("The image's status, such as `active`."),
+			"disk_format":      str("The disk format, such as `qcow2` or `raw`."),
+			"container_format": str("The container format, such as `bare`."),
+			"size_bytes":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The image size in bytes (0 until data is uploaded)."},
+			"min_disk_gb":      schema.Int64Attribute{Computed: true, MarkdownDescription: "The disk size a server booted from the image needs, in GB."},
+			"min_ram_mb":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The memory a server booted from the image needs, in MB."},
+			"protected":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image is protected from deletion."},
+			"checksum":         str("The MD5 checksum of the image data."),
+			"tags_all":         schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Every tag of the image, sorted."},
+			"properties_all":   schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Every image property with a text value (`os_distro`, `hw_*`, …)."},
+			"created_at":       str("When the image was created (RFC 3339)."),
+			"updated_at":       str("When the image last changed (RFC 3339)."),
+		},
+	}
+}
+
+// ConfigValidators refuse a search with no filter at all: "any image" is never what a
+// configuration means.
+func (d *imageDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.AtLeastOneOf(
+		path.MatchRoot("name"), path.MatchRoot("owner"), path.MatchRoot("visibility"), path.MatchRoot("tags"), path.MatchRoot("properties"),
+	)}
+}
+
+func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config imageDataModel
+	ctx, cancel, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
+		return
+	}
+	q := glanceclient.ImageQuery{
+		Name: config.Name.ValueString(), Owner: config.Owner.ValueString(), Visibility: config.Visibility.ValueString(),
+		Newest: config.MostRecent.ValueBool(), Properties: map[string]string{},
+	}
+	resp.Diagnostics.Append(config.Tags.ElementsAs(ctx, &q.Tags, false)...)
+	resp.Diagnostics.Append(config.Properties.ElementsAs(ctx, &q.Properties, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	found, err := d.client.FindImages(ctx, q)
+	if err != nil {
+		resp.Diagnostics.Append(imageSearchError(d.client, q, err))
+		return
+	}
+	if len(found) != 1 {
+		resp.Diagnostics.Append(imageSearchCount(q, found))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageFromAPI(ctx, config, &found[0], &resp.Diagnostics))...)
+}
+
+type imageDataModel struct {
+	Name            types.String `tfsdk:"name"`
+	Owner           types.String `tfsdk:"owner"`
+	Visibility      types.String `tfsdk:"visibility"`
+	Tags            types.Set    `tfsdk:"tags"`
+	Properties      types.Map    `tfsdk:"properties"`
+	MostRecent      types.Bool   `tfsdk:"most_recent"`
+	ID              types.String `tfsdk:"id"`
+	Status          types.String `tfsdk:"status"`
+	DiskFormat      types.String `tfsdk:"disk_format"`
+	ContainerFormat types.String `tfsdk:"container_format"`
+	SizeBytes       types.Int64  `tfsdk:"size_bytes"`
+	MinDiskGB       types.Int64  `tfsdk:"min_disk_gb"`
+	MinRAMMB        types.Int64  `tfsdk:"min_ram_mb"`
+	Protected       types.Bool   `tfsdk:"protected"`
+	Checksum        types.String `tfsdk:"checksum"`
+	TagsAll         types.List   `tfsdk:"tags_all"`
+	PropertiesAll   types.Map    `tfsdk:"properties_all"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	UpdatedAt       types.String `tfsdk:"updated_at"`
+}
+
+// target is no image yet: the diagnostics name the filters instead.
+func (m *imageDataModel) target() (string, string) { return "", "" }
+
+// timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
+func (m *imageDataModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
+
+// imageFromAPI is the one mapping from Glance's image to state; the filters are the
+// configuration's, carried over.
+func imageFromAPI(ctx context.Context, config imageDataModel, img *glanceclient.Image, diags *diag.Diagnostics) imageDataModel {
+	tags := slices.Sorted(slices.Values(img.Tags))
+	if tags == nil {
+		tags = []string{}
+	}
+	tagList, d := types.ListValueFrom(ctx, types.StringType, tags)
+	diags.Append(d...)
+	props := map[string]string{}
+	for k, v := range img.Properties {
+		if s, ok := v.(string); ok {
+			props[k] = s
+		}
+	}
+	propMap, d := types.MapValueFrom(ctx, types.StringType, props)
+	diags.Append(d...)
+	config.ID = types.StringValue(img.ID)
+	config.Name = types.StringValue(img.Name)
+	config.Owner = types.StringValue(img.Owner)
+	config.Visibility = types.StringValue(string(img.Visibility))
+	config.Status = types.StringValue(string(img.Status))
+	config.DiskFormat = types.StringValue(img.DiskFormat)
+	config.ContainerFormat = types.StringValue(img.ContainerFormat)
+	config.SizeBytes = types.Int64Value(img.SizeBytes)
+	config.MinDiskGB = types.Int64Value(int64(img.MinDiskGigabytes))
+	config.MinRAMMB = types.Int64Value(int64(img.MinRAMMegabytes))
+	config.Protected = types.BoolValue(img.Protected)
+	config.Checksum = types.StringValue(img.Checksum)
+	config.TagsAll = tagList
+	config.PropertiesAll = propMap
+	config.CreatedAt = timestamp(img.CreatedAt)
+	config.UpdatedAt = timestamp(img.UpdatedAt)
+	return config
+}
+
+// describeQuery is the filters of q in words, for the diagnostics.
+func describeQuery(q glanceclient.ImageQuery) string {
+	var parts []string
+	if q.Name != "" {
+		parts = append(parts, fmt.Sprintf("name %q", q.Name))
+	}
+	if q.Owner != "" {
+		parts = append(parts, "owner "+q.Owner)
+	}
+	if q.Visibility != "" {
+		parts = append(parts, "visibility "+q.Visibility)
+	}
+	if len(q.Tags) > 0 {
+		parts = append(parts, fmt.Sprintf("tags %q", slices.Sorted(slices.Values(q.Tags))))
+	}
+	for _, k := range slices.Sorted(maps.Keys(q.Properties)) {
+		parts = append(parts, fmt.Sprintf("%s = %q", k, q.Properties[k]))
+	}
+	return joinWords(parts)
+}
