@@ -42,6 +42,8 @@ type Env struct {
 	CloudsFile string
 	AuthURL    string
 	ImageURL   string
+	// Image2URL is the second region's Glance (devcloud.RegionTwo).
+	Image2URL string
 	// MemberQuota is Glance's image_member_quota; -1 is no limit (the bench's cloud).
 	MemberQuota int
 	// ShortTokenSeconds is the token lifetime through cloud devcloud.ProducerShortToken.
@@ -87,12 +89,13 @@ func PreCheck(t testing.TB) Env {
 		CloudsFile:        os.Getenv(devcloud.EnvCloudsFile),
 		AuthURL:           os.Getenv(devcloud.EnvAuthURL),
 		ImageURL:          os.Getenv(devcloud.EnvImageURL),
+		Image2URL:         os.Getenv(devcloud.EnvImage2URL),
 		AppCredSecret:     os.Getenv(devcloud.EnvAppCredSecret),
 		Dir:               os.Getenv(devcloud.EnvDir),
 		MemberQuota:       number(devcloud.EnvMemberQuota),
 		ShortTokenSeconds: number(devcloud.EnvShortTokenSeconds),
 	}
-	if e.ProducerProject == "" || e.ConsumerProject == "" || e.CloudsFile == "" || e.AuthURL == "" || e.AppCredSecret == "" || e.Dir == "" {
+	if e.ProducerProject == "" || e.ConsumerProject == "" || e.CloudsFile == "" || e.AuthURL == "" || e.AppCredSecret == "" || e.Dir == "" || e.Image2URL == "" {
 		t.Fatal("the local cloud's environment is missing: run the acceptance tests with `make testacc` (it starts the cloud and sources .devcloud/env)")
 	}
 	return e
@@ -103,23 +106,34 @@ var (
 	clientsBy = map[string]*gophercloud.ServiceClient{}
 )
 
-// Image is an image service client logged in as one of the clouds of the devcloud clouds.yaml.
+// Image is an image service client logged in as one of the clouds of the devcloud clouds.yaml,
+// in the cloud's region (RegionOne).
 func Image(t testing.TB, cloud string) *gophercloud.ServiceClient {
+	t.Helper()
+	return ImageIn(t, cloud, "")
+}
+
+// ImageIn is Image in another region of the catalog ("" for the cloud's own).
+func ImageIn(t testing.TB, cloud, region string) *gophercloud.ServiceClient {
 	t.Helper()
 	clientsMu.Lock()
 	defer clientsMu.Unlock()
-	if c, ok := clientsBy[cloud]; ok {
+	key := cloud + "@" + region
+	if c, ok := clientsBy[key]; ok {
 		return c
 	}
 	pc, eo, err := devcloud.Login(context.Background(), "", cloud)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if region != "" {
+		eo.Region = region
+	}
 	c, err := openstack.NewImageV2(pc, eo)
 	if err != nil {
-		t.Fatalf("image service for %s: %v", cloud, err)
+		t.Fatalf("image service for %s in %q: %v", cloud, region, err)
 	}
-	clientsBy[cloud] = c
+	clientsBy[key] = c
 	return c
 }
 
@@ -133,7 +147,13 @@ func NewImage(t testing.TB, visibility images.ImageVisibility) string {
 // NewImageOf is NewImage for an image owned by the project of another cloud.
 func NewImageOf(t testing.TB, cloud string, visibility images.ImageVisibility) string {
 	t.Helper()
-	c := Image(t, cloud)
+	return NewImageIn(t, cloud, "", visibility)
+}
+
+// NewImageIn is NewImageOf in another region's Glance ("" for the cloud's own).
+func NewImageIn(t testing.TB, cloud, region string, visibility images.ImageVisibility) string {
+	t.Helper()
+	c := ImageIn(t, cloud, region)
 	img, err := images.Create(context.Background(), c, images.CreateOpts{
 		Name: "acc-" + t.Name(), Visibility: &visibility, DiskFormat: "raw", ContainerFormat: "bare",
 	}).Extract()

@@ -10,8 +10,10 @@ const (
 	EnvCloudsFile = "OS_CLIENT_CONFIG_FILE"
 	// EnvAuthURL is Keystone's v3 URL.
 	EnvAuthURL = "GLANCE_DEVCLOUD_AUTH_URL"
-	// EnvImageURL is Glance's base URL.
+	// EnvImageURL is Glance's base URL (region RegionOne).
 	EnvImageURL = "GLANCE_DEVCLOUD_IMAGE_URL"
+	// EnvImage2URL is the base URL of the second Glance (region RegionTwo).
+	EnvImage2URL = "GLANCE_DEVCLOUD_IMAGE2_URL"
 	// EnvSharedImageID and EnvPrivateImageID are the producer's demo images.
 	EnvSharedImageID  = "GLANCE_DEVCLOUD_SHARED_IMAGE_ID"
 	EnvPrivateImageID = "GLANCE_DEVCLOUD_PRIVATE_IMAGE_ID"
@@ -29,6 +31,12 @@ const (
 func EnvProjectID(project string) string {
 	return "GLANCE_DEVCLOUD_" + strings.ToUpper(project) + "_PROJECT_ID"
 }
+
+// The catalog's regions: each has its own Glance, database and images.
+const (
+	RegionOne = "RegionOne"
+	RegionTwo = "RegionTwo"
+)
 
 // Projects with a user of the same name holding member and reader on it, and the clouds of
 // clouds.yaml that log in as them.

@@ -14,6 +14,7 @@
 # $DEVCLOUD_DIR/clouds.yaml has the clouds admin, producer, consumer and consumer2.
 #
 # Tunables (environment): DEVCLOUD_KEYSTONE_PORT (5000), DEVCLOUD_GLANCE_PORT (9292),
+# DEVCLOUD_GLANCE2_PORT (9293: the second region's Glance),
 # DEVCLOUD_MEMBER_QUOTA (60, Glance's image_member_quota: room for the 50-member tests), DEVCLOUD_TOKEN_EXPIRATION
 # (3600 seconds, Keystone's token lifetime), DEVCLOUD_SHORT_KEYSTONE_PORT (5001) and
 # DEVCLOUD_SHORT_TOKEN_EXPIRATION (10 seconds): the second Keystone, with short-lived tokens.
@@ -24,6 +25,8 @@ repo=$(cd "$here/../.." && pwd)
 dir=${DEVCLOUD_DIR:-$repo/.devcloud}
 kport=${DEVCLOUD_KEYSTONE_PORT:-5000}
 gport=${DEVCLOUD_GLANCE_PORT:-9292}
+# A second Glance, with its own database and images, in the catalog as region RegionTwo.
+g2port=${DEVCLOUD_GLANCE2_PORT:-$((gport + 1))}
 # A second Keystone on the same database whose tokens expire within seconds, for the
 # re-authentication test.
 skport=${DEVCLOUD_SHORT_KEYSTONE_PORT:-$((kport + 1))}
@@ -131,13 +134,20 @@ paste.filter_factory = keystonemiddleware.auth_token:filter_factory
 delay_auth_decision = true
 EOF
 
-  cat >"$dir/glance-api.conf" <<EOF
+  glance_conf glance-api.conf "$gport" glance images staging tasks
+  glance_conf glance2-api.conf "$g2port" glance2 images2 staging2 tasks2
+}
+
+# glance_conf FILE PORT NAME IMAGES STAGING TASKS: a Glance's configuration; NAME names its
+# database and log.
+glance_conf() {
+  cat >"$dir/$1" <<EOF
 [DEFAULT]
 bind_host = 127.0.0.1
-bind_port = $gport
+bind_port = $2
 # One eventlet process: SQLite takes one writer.
 workers = 0
-log_file = $dir/log/glance-api.log
+log_file = $dir/log/$3-api.log
 image_member_quota = $quota
 # Pages of 2 images (Glance's default is 25), so the tests follow real pagination.
 limit_param_default = 2
@@ -145,15 +155,15 @@ enabled_backends = fs:file
 # Like current clouds: secure RBAC with scope checks.
 enforce_secure_rbac = true
 [database]
-connection = sqlite:///$dir/glance.db
+connection = sqlite:///$dir/$3.db
 [glance_store]
 default_backend = fs
 [fs]
-filesystem_store_datadir = $dir/images
+filesystem_store_datadir = $dir/$4
 [os_glance_staging_store]
-filesystem_store_datadir = $dir/staging
+filesystem_store_datadir = $dir/$5
 [os_glance_tasks_store]
-filesystem_store_datadir = $dir/tasks
+filesystem_store_datadir = $dir/$6
 [paste_deploy]
 flavor = keystone
 config_file = $dir/glance-api-paste.ini
@@ -193,13 +203,16 @@ init_databases() {
     wal "$dir/keystone.db"
     touch "$dir/keystone.initialised"
   fi
-  if [ ! -f "$dir/glance.initialised" ]; then
-    log "initialising glance database"
-    rm -f "$dir/glance.db"
-    "$dir/bin/glance-manage" --config-file "$dir/glance-api.conf" db_sync >>"$dir/log/glance-manage.log" 2>&1
-    wal "$dir/glance.db"
-    touch "$dir/glance.initialised"
-  fi
+  local g
+  for g in glance glance2; do
+    if [ ! -f "$dir/$g.initialised" ]; then
+      log "initialising $g database"
+      rm -f "$dir/$g.db"
+      "$dir/bin/glance-manage" --config-file "$dir/$g-api.conf" db_sync >>"$dir/log/$g-manage.log" 2>&1
+      wal "$dir/$g.db"
+      touch "$dir/$g.initialised"
+    fi
+  done
 }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -240,7 +253,7 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 check_port() {
   port_taken "$2" || return 0
   log "cannot start $1: 127.0.0.1:$2 is already in use by $(describe $(listeners "$2"))."
-  log "Stop that process, or choose free ports: DEVCLOUD_KEYSTONE_PORT ($kport), DEVCLOUD_SHORT_KEYSTONE_PORT ($skport), DEVCLOUD_GLANCE_PORT ($gport); $3 is the one for $1."
+  log "Stop that process, or choose free ports: DEVCLOUD_KEYSTONE_PORT ($kport), DEVCLOUD_SHORT_KEYSTONE_PORT ($skport), DEVCLOUD_GLANCE_PORT ($gport), DEVCLOUD_GLANCE2_PORT ($g2port); $3 is the one for $1."
   exit 1
 }
 
@@ -248,6 +261,7 @@ check_ports() {
   alive "$dir/keystone.pid" || check_port keystone "$kport" DEVCLOUD_KEYSTONE_PORT
   alive "$dir/keystone-short.pid" || check_port keystone-short "$skport" DEVCLOUD_SHORT_KEYSTONE_PORT
   alive "$dir/glance.pid" || check_port glance "$gport" DEVCLOUD_GLANCE_PORT
+  alive "$dir/glance2.pid" || check_port glance2 "$g2port" DEVCLOUD_GLANCE2_PORT
 }
 
 # check_answering NAME PORT PIDFILE: the process that answers on PORT is the one we started,
@@ -296,26 +310,31 @@ start_keystone() { # name port config
 start_services() {
   start_keystone keystone "$kport" "$dir/keystone.conf"
   start_keystone keystone-short "$skport" "$dir/keystone-short.conf"
-  if ! alive "$dir/glance.pid"; then
-    log "starting glance on 127.0.0.1:$gport"
-    setsid "$dir/bin/glance-api" --config-file "$dir/glance-api.conf" \
-      >"$dir/log/glance-stdout.log" 2>&1 </dev/null &
-    echo $! >"$dir/glance.pid"
+  start_glance glance "$gport"
+  start_glance glance2 "$g2port"
+}
+
+start_glance() { # name port
+  if ! alive "$dir/$1.pid"; then
+    log "starting $1 on 127.0.0.1:$2"
+    setsid "$dir/bin/glance-api" --config-file "$dir/$1-api.conf" \
+      >"$dir/log/$1-stdout.log" 2>&1 </dev/null &
+    echo $! >"$dir/$1.pid"
   fi
-  wait_for "http://127.0.0.1:$gport/healthcheck" glance-api
-  check_answering glance "$gport" "$dir/glance.pid"
+  wait_for "http://127.0.0.1:$2/healthcheck" "$1-api"
+  check_answering "$1" "$2" "$dir/$1.pid"
 }
 
 bootstrap() {
   log "bootstrapping projects, users and images"
   (cd "$repo" && go run ./internal/devcloud/devcloudctl bootstrap \
     -dir "$dir" -auth-url "http://127.0.0.1:$kport/v3" -admin-password "$admin_password" \
-    -glance-url "http://127.0.0.1:$gport" -glance-password "$glance_password" -member-quota "$quota" \
+    -glance-url "http://127.0.0.1:$gport" -glance2-url "http://127.0.0.1:$g2port" -glance-password "$glance_password" -member-quota "$quota" \
     -short-auth-url "http://127.0.0.1:$skport/v3" -short-token-seconds "$short_expiration")
 }
 
 up() {
-  mkdir -p "$dir"/{bin,log,images,staging,tasks}
+  mkdir -p "$dir"/{bin,log,images,staging,tasks,images2,staging2,tasks2}
   check_ports
   install_packages
   write_launchers
@@ -327,7 +346,7 @@ up() {
 }
 
 down() {
-  for name in glance keystone-short keystone; do
+  for name in glance2 glance keystone-short keystone; do
     local pidfile="$dir/$name.pid"
     if alive "$pidfile"; then
       local pid
@@ -342,7 +361,7 @@ down() {
 }
 
 status() {
-  curl -fsS -o /dev/null "http://127.0.0.1:$kport/v3" && curl -fsS -o /dev/null "http://127.0.0.1:$skport/v3" && curl -fsS -o /dev/null "http://127.0.0.1:$gport/healthcheck" && [ -f "$dir/env" ]
+  curl -fsS -o /dev/null "http://127.0.0.1:$kport/v3" && curl -fsS -o /dev/null "http://127.0.0.1:$skport/v3" && curl -fsS -o /dev/null "http://127.0.0.1:$gport/healthcheck" && curl -fsS -o /dev/null "http://127.0.0.1:$g2port/healthcheck" && [ -f "$dir/env" ]
 }
 
 case "${1:-}" in

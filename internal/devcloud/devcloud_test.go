@@ -16,7 +16,8 @@ import (
 // choose others; it installs, initialises and starts nothing.
 func TestUp_refusesATakenPort(t *testing.T) {
 	t.Parallel()
-	for _, variable := range []string{"DEVCLOUD_KEYSTONE_PORT", "DEVCLOUD_SHORT_KEYSTONE_PORT", "DEVCLOUD_GLANCE_PORT"} {
+	ports := []string{"DEVCLOUD_KEYSTONE_PORT", "DEVCLOUD_SHORT_KEYSTONE_PORT", "DEVCLOUD_GLANCE_PORT", "DEVCLOUD_GLANCE2_PORT"}
+	for _, variable := range ports {
 		t.Run(variable, func(t *testing.T) {
 			t.Parallel()
 			held, err := net.Listen("tcp", "127.0.0.1:0")
@@ -26,8 +27,8 @@ func TestUp_refusesATakenPort(t *testing.T) {
 			defer held.Close()
 			port := int(netip.MustParseAddrPort(held.Addr().String()).Port())
 			// The other ports: free ones, so that only the held one can stop it.
-			env := map[string]string{"DEVCLOUD_KEYSTONE_PORT": "", "DEVCLOUD_SHORT_KEYSTONE_PORT": "", "DEVCLOUD_GLANCE_PORT": ""}
-			for k := range env {
+			env := map[string]string{}
+			for _, k := range ports {
 				env[k] = fmt.Sprint(freePort(t))
 			}
 			env[variable] = fmt.Sprint(port)

@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,6 +25,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/endpoints"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/regions"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/services"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
@@ -64,8 +66,8 @@ func fail(err error) {
 }
 
 type bootstrapFlags struct {
-	dir, authURL, shortAuthURL, adminPassword, glanceURL, glancePassword string
-	memberQuota, shortTokenSeconds                                       int
+	dir, authURL, shortAuthURL, adminPassword, glanceURL, glance2URL, glancePassword string
+	memberQuota, shortTokenSeconds                                                   int
 }
 
 func bootstrapCmd(ctx context.Context, args []string) error {
@@ -75,6 +77,7 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&f.authURL, "auth-url", "", "Keystone v3 URL")
 	fs.StringVar(&f.adminPassword, "admin-password", "", "admin password")
 	fs.StringVar(&f.glanceURL, "glance-url", "", "Glance URL")
+	fs.StringVar(&f.glance2URL, "glance2-url", "", "URL of the second region's Glance")
 	fs.StringVar(&f.glancePassword, "glance-password", "", "glance service user password")
 	fs.IntVar(&f.memberQuota, "member-quota", 0, "Glance's image_member_quota, recorded for the tests")
 	fs.StringVar(&f.shortAuthURL, "short-auth-url", "", "URL of the second Keystone, whose tokens expire quickly")
@@ -102,7 +105,7 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	if err := ensureUser(ctx, id, "glance", f.glancePassword, service, "admin", "service"); err != nil {
 		return err
 	}
-	if err := ensureImageService(ctx, id, f.glanceURL); err != nil {
+	if err := ensureImageService(ctx, id, map[string]string{devcloud.RegionOne: f.glanceURL, devcloud.RegionTwo: f.glance2URL}); err != nil {
 		return err
 	}
 
@@ -150,6 +153,7 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 		devcloud.EnvCloudsFile:        cloudsFile,
 		devcloud.EnvAuthURL:           f.authURL,
 		devcloud.EnvImageURL:          f.glanceURL,
+		devcloud.EnvImage2URL:         f.glance2URL,
 		devcloud.EnvSharedImageID:     shared,
 		devcloud.EnvPrivateImageID:    private,
 		devcloud.EnvMemberQuota:       strconv.Itoa(f.memberQuota),
@@ -327,7 +331,9 @@ func ensureUser(ctx context.Context, id *gophercloud.ServiceClient, name, pass, 
 	return nil
 }
 
-func ensureImageService(ctx context.Context, id *gophercloud.ServiceClient, url string) error {
+// ensureImageService puts the image service in the catalog: in each region (created when
+// missing), public, internal and admin endpoints at the region's URL.
+func ensureImageService(ctx context.Context, id *gophercloud.ServiceClient, urls map[string]string) error {
 	pages, err := services.List(id, services.ListOpts{ServiceType: "image"}).AllPages(ctx)
 	if err != nil {
 		return fmt.Errorf("list services: %w", err)
@@ -354,16 +360,32 @@ func ensureImageService(ctx context.Context, id *gophercloud.ServiceClient, url 
 	if err != nil {
 		return err
 	}
-	have := map[gophercloud.Availability]bool{}
-	for _, ep := range eps {
-		have[ep.Availability] = true
+	type key struct {
+		region string
+		av     gophercloud.Availability
 	}
-	for _, av := range []gophercloud.Availability{gophercloud.AvailabilityPublic, gophercloud.AvailabilityInternal, gophercloud.AvailabilityAdmin} {
-		if have[av] {
+	have := map[key]bool{}
+	for _, ep := range eps {
+		have[key{ep.Region, ep.Availability}] = true
+	}
+	for _, region := range slices.Sorted(maps.Keys(urls)) {
+		if urls[region] == "" {
 			continue
 		}
-		if _, err := endpoints.Create(ctx, id, endpoints.CreateOpts{Availability: av, Region: "RegionOne", URL: url, ServiceID: serviceID}).Extract(); err != nil {
-			return fmt.Errorf("create %s image endpoint: %w", av, err)
+		if err := regions.Get(ctx, id, region).Err; gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+			if _, err := regions.Create(ctx, id, regions.CreateOpts{ID: region}).Extract(); err != nil {
+				return fmt.Errorf("create region %s: %w", region, err)
+			}
+		} else if err != nil {
+			return fmt.Errorf("read region %s: %w", region, err)
+		}
+		for _, av := range []gophercloud.Availability{gophercloud.AvailabilityPublic, gophercloud.AvailabilityInternal, gophercloud.AvailabilityAdmin} {
+			if have[key{region, av}] {
+				continue
+			}
+			if _, err := endpoints.Create(ctx, id, endpoints.CreateOpts{Availability: av, Region: region, URL: urls[region], ServiceID: serviceID}).Extract(); err != nil {
+				return fmt.Errorf("create %s image endpoint in %s: %w", av, region, err)
+			}
 		}
 	}
 	return nil
