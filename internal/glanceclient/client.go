@@ -28,6 +28,10 @@ type Client struct {
 	ImageAPI string
 	// Endpoint is the image service's unversioned root, for messages.
 	Endpoint string
+	// Region is the catalog region of the image service ("" when image_endpoint was given
+	// without a region); regions holds the clients of the other regions (region.go).
+	Region  string
+	regions *regional
 	// reads shares reads of one image among the resources (cache.go).
 	reads *readCache
 	// ProjectID is the project the token is scoped to: who we act as.
@@ -71,7 +75,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 		pc.ReauthFunc = policy.reauth(cfg.Get("auth_url"), pc.ReauthFunc)
 	}
 
-	root, err := imageRoot(pc, cfg)
+	root, region, err := imageRoot(pc, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +86,9 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 		}
 	}
 	c := newClient(pc, root, api)
-	c.FixedToken, c.AuthURL = cfg.Get("token") != "", cfg.Get("auth_url")
+	c.FixedToken, c.AuthURL, c.Region = cfg.Get("token") != "", cfg.Get("auth_url"), region
+	c.regions = &regional{pc: pc, availability: cfg.Availability(), api: cfg.ImageAPI(), fixed: cfg.Get("image_endpoint") != "",
+		clients: map[string]*Client{region: c}}
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
 			c.ProjectID = p.ID
@@ -91,17 +97,22 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	return c, nil
 }
 
-// imageRoot is the image service's unversioned root: image_endpoint, or the catalog's image
-// endpoint for the region and interface, without a trailing /v1 or /v2.
-func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (string, error) {
+// imageRoot is the image service's unversioned root, and its region: image_endpoint (with
+// the region as given), or the catalog's image endpoint for the region and interface, without
+// a trailing /v1 or /v2.
+func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (root, region string, err error) {
 	if ep := cfg.Get("image_endpoint"); ep != "" {
-		return UnversionedEndpoint(ep), nil
+		return UnversionedEndpoint(ep), cfg.Get("region"), nil
 	}
-	sc, err := openstack.NewImageV2(pc, gophercloud.EndpointOpts{Region: cfg.Get("region"), Availability: cfg.Availability()})
+	url, region, err := catalogImageEndpoint(pc, cfg.Get("region"), cfg.Availability())
+	var regionErr *RegionError
+	if errors.As(err, &regionErr) {
+		return "", "", &ConfigError{Attr: "region", Msg: "T" + regionErr.Error()[1:] + ". Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL."}
+	}
 	if err != nil {
-		return "", &ConfigError{Attr: "region", Msg: fmt.Sprintf("The service catalog has no image service for region %q and interface %q: %s. Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL.", cfg.Get("region"), cfg.Availability(), err)}
+		return "", "", &ConfigError{Attr: "auth_url", Msg: err.Error() + "."}
 	}
-	return UnversionedEndpoint(sc.Endpoint), nil
+	return UnversionedEndpoint(url), region, nil
 }
 
 // newClient is a client of the image service at root (unversioned) speaking Image API api.
@@ -216,5 +227,6 @@ func NewStatic(imageEndpoint, token, projectID, api string) *Client {
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
 	c := newClient(pc, UnversionedEndpoint(imageEndpoint), api)
 	c.ProjectID, c.FixedToken = projectID, true
+	c.regions = &regional{pc: pc, api: api, fixed: true, clients: map[string]*Client{}}
 	return c
 }

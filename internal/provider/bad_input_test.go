@@ -115,7 +115,7 @@ provider "glance" {
 			says: "Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here"},
 		{name: "Import ID without '/'", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer, config: toConsumer,
 			importID: func(id string) string { return id },
-			says:     "The import ID must have the form <image_id>/<member_id>"},
+			says:     "The import ID must have the form [<region>/]<image_id>/<member_id>"},
 	}
 }
 

@@ -334,3 +334,21 @@ func imageSearchError(client *glanceclient.Client, q glanceclient.ImageQuery, er
 	}
 	return diag.NewErrorDiagnostic("Error searching images", subject+fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.\n\nGlance said: %s", glanceclient.Status(err), glanceclient.Message(err)))
 }
+
+// regionError explains a region whose image service cannot be used: the catalog lacks it
+// (naming the catalog's image regions), or the provider's image_endpoint rules it out.
+func regionError(imageID, memberID, region string, err error) diag.Diagnostic {
+	subject := ""
+	switch {
+	case imageID != "" && memberID != "":
+		subject = fmt.Sprintf("Image %s, member %s: ", imageID, memberID)
+	case imageID != "":
+		subject = fmt.Sprintf("Image %s: ", imageID)
+	}
+	var regionErr *glanceclient.RegionError
+	if errors.As(err, &regionErr) {
+		return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Unknown region",
+			subject+strings.ToUpper(err.Error()[:1])+err.Error()[1:]+". Set region to one of them, or leave it unset for the provider's region.")
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Region cannot be used", fmt.Sprintf("%sregion %q: %s", subject, region, err))
+}

@@ -180,7 +180,7 @@ func memberState(t *testing.T, imageID, memberID string) tfsdk.State {
 	t.Helper()
 	ctx := context.Background()
 	state := emptyState(&imageMemberResource{})
-	m := imageMemberFromAPI(&glanceclient.Member{ImageID: imageID, MemberID: memberID, Status: "pending", Schema: "/v2/schemas/member"}, timeouts.Value{})
+	m := imageMemberFromAPI(&glanceclient.Member{ImageID: imageID, MemberID: memberID, Status: "pending", Schema: "/v2/schemas/member"}, devcloud.RegionOne, timeouts.Value{})
 	if d := state.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts); d.HasError() { // null, of the schema's type
 		t.Fatal(d)
 	}

@@ -78,9 +78,9 @@ func (memberIDChars) ValidateString(_ context.Context, req validator.StringReque
 
 // Import ID forms, as the diagnostics show them.
 const (
-	memberImportForm     = "<image_id>/<member_id>"
-	acceptanceImportForm = "<image_id> or <image_id>/<member_id>"
-	imageImportForm      = "<image_id>"
+	memberImportForm     = "[<region>/]<image_id>/<member_id>"
+	acceptanceImportForm = "[<region>/]<image_id> or [<region>/]<image_id>/<member_id>"
+	imageImportForm      = "[<region>/]<image_id>"
 )
 
 // memberImportID is the ID of a membership, `<image_id>/<member_id>`: parseMemberID's inverse.
@@ -102,6 +102,17 @@ func parseMemberID(id string) (imageID, memberID string, err error) {
 		return "", "", fmt.Errorf("%q is not a project ID: it %s", memberID, problem)
 	}
 	return imageID, memberID, nil
+}
+
+// splitRegion takes a leading "<region>/" off an import ID with more slashes than the
+// resource's own form has (slashes): "RegionTwo/<image_id>/<member_id>". Image and project
+// IDs never contain "/", so the count tells.
+func splitRegion(id string, slashes int) (region, rest string) {
+	if strings.Count(id, "/") == slashes+1 {
+		region, rest, _ = strings.Cut(id, "/")
+		return region, rest
+	}
+	return "", id
 }
 
 // parseImageID checks an import ID that is an image ID alone.

@@ -49,6 +49,7 @@ func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"None matching is an error, and so are several unless `most_recent` is set, which takes the newest. " +
 			"Images the provider's project can see are searched: its own, public and community ones, and those shared with it. Image API v2 only.",
 		Attributes: map[string]schema.Attribute{
+			"region": dataRegionAttribute(),
 			"name": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The image's exact name. Set, it filters; otherwise it is the found image's name.",
@@ -101,7 +102,7 @@ func (d *imageDataSource) ConfigValidators(context.Context) []datasource.ConfigV
 
 func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config imageDataModel
-	ctx, cancel, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	ctx, cancel, client, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -115,19 +116,21 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	found, err := d.client.FindImages(ctx, q)
+	found, err := client.FindImages(ctx, q)
 	if err != nil {
-		resp.Diagnostics.Append(imageSearchError(d.client, q, err))
+		resp.Diagnostics.Append(imageSearchError(client, q, err))
 		return
 	}
 	if len(found) != 1 {
 		resp.Diagnostics.Append(imageSearchCount(q, found))
 		return
 	}
+	config.Region = optionalString(client.Region)
 	resp.Diagnostics.Append(resp.State.Set(ctx, imageFromAPI(ctx, config, &found[0], &resp.Diagnostics))...)
 }
 
 type imageDataModel struct {
+	Region          types.String `tfsdk:"region"`
 	Name            types.String `tfsdk:"name"`
 	Owner           types.String `tfsdk:"owner"`
 	Visibility      types.String `tfsdk:"visibility"`
@@ -154,6 +157,8 @@ func (m *imageDataModel) target() (string, string) { return "", "" }
 
 // timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
 func (m *imageDataModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
+
+func (m *imageDataModel) regionName() string { return m.Region.ValueString() }
 
 // imageFromAPI is the one mapping from Glance's image to state; the filters are the
 // configuration's, carried over.

@@ -48,6 +48,7 @@ func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.S
 			"A member project cannot delete a membership, so destroying this resource sets the status to `status_on_destroy`.\n\n" +
 			"Image API v2 only: Glance's v1 has no answers (a membership is in effect as soon as the owner adds it), so on a cloud that serves only v1 this resource is an error at plan time.",
 		Attributes: map[string]schema.Attribute{
+			"region": regionAttribute(),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "`<image_id>/<member_id>`.",
@@ -109,51 +110,52 @@ func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req reso
 		}
 		return
 	}
-	if r.client != nil && !r.client.HasMemberStatus() {
+	client := r.planRegion(ctx, req, resp)
+	if client != nil && !client.HasMemberStatus() {
 		var plan imageMemberAcceptanceModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		resp.Diagnostics.AddError(acceptanceNeedsV2(plan.ImageID.ValueString(), r.memberID(plan), r.client.Endpoint))
+		resp.Diagnostics.AddError(acceptanceNeedsV2(plan.ImageID.ValueString(), r.memberID(plan), client.Endpoint))
 		return
 	}
-	if r.client == nil || r.client.ProjectID == "" {
+	if client == nil || client.ProjectID == "" {
 		return
 	}
 	var member types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("member_id"), &member)...)
 	if member.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("member_id"), r.client.ProjectID)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("member_id"), client.ProjectID)...)
 	}
 }
 
 func (r *imageMemberAcceptanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMemberAcceptanceModel
-	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
-	r.setStatus(ctx, plan, &resp.State, &resp.Diagnostics)
+	r.setStatus(ctx, client, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMemberAcceptanceModel
-	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
-	m, err := r.client.GetMember(ctx, imageID, memberID)
+	m, err := client.GetMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
 		tflog.Warn(ctx, "image no longer shared with this project; removing from state", map[string]any{"image_id": imageID, "member_id": memberID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(ctx, client, opRead, imageID, memberID, err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, state.StatusOnDestroy, state.Timeouts))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, client.Region, state.StatusOnDestroy, state.Timeouts))...)
 }
 
 // Update is the same single PUT as Create when the answer changes; a change of
@@ -161,7 +163,7 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMemberAcceptanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -171,28 +173,31 @@ func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
-	r.setStatus(ctx, plan, &resp.State, &resp.Diagnostics)
+	r.setStatus(ctx, client, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMemberAcceptanceModel
-	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
-	_, err := r.client.UpdateMemberStatus(ctx, imageID, memberID, state.StatusOnDestroy.ValueString())
+	_, err := client.UpdateMemberStatus(ctx, imageID, memberID, state.StatusOnDestroy.ValueString())
 	if glanceclient.IsNotFound(err) {
 		return // the owner removed the membership already: nothing left to answer
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, r.client, opStatus, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(ctx, client, opStatus, imageID, memberID, err))
 	}
 }
 
 func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
+	region, id := splitRegion(req.ID, 1)
+	if before, _, ok := strings.Cut(id, "/"); ok && region == "" && !uuidPattern.MatchString(before) {
+		region, id = splitRegion(id, 0) // <region>/<image_id>: the image alone, in a region
+	}
 	if !strings.Contains(id, "/") && r.client != nil {
 		id = memberImportID(id, r.client.ProjectID) // the image ID alone: this project answers
 	}
@@ -201,21 +206,24 @@ func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req res
 		resp.Diagnostics.Append(invalidImportID(acceptanceImportForm, err))
 		return
 	}
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("status_on_destroy"), "pending")...)
 }
 
 // setStatus PUTs the planned status and writes state from Glance's answer: one request.
-func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, plan imageMemberAcceptanceModel, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, client *glanceclient.Client, plan imageMemberAcceptanceModel, state *tfsdk.State, diags *diag.Diagnostics) {
 	imageID, memberID := plan.ImageID.ValueString(), r.memberID(plan)
-	m, err := r.client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
+	m, err := client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
 	if err != nil {
-		diags.Append(memberError(ctx, r.client, opStatus, imageID, memberID, err))
+		diags.Append(memberError(ctx, client, opStatus, imageID, memberID, err))
 		return
 	}
 	tflog.Info(ctx, "set image member status", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
-	diags.Append(state.Set(ctx, acceptanceFromAPI(m, plan.StatusOnDestroy, plan.Timeouts))...)
+	diags.Append(state.Set(ctx, acceptanceFromAPI(m, client.Region, plan.StatusOnDestroy, plan.Timeouts))...)
 }
 
 // memberID is the configured member, or the token's project.
@@ -230,6 +238,7 @@ type imageMemberAcceptanceModel struct {
 	ID              types.String   `tfsdk:"id"`
 	ImageID         types.String   `tfsdk:"image_id"`
 	MemberID        types.String   `tfsdk:"member_id"`
+	Region          types.String   `tfsdk:"region"`
 	Status          types.String   `tfsdk:"status"`
 	StatusOnDestroy types.String   `tfsdk:"status_on_destroy"`
 	CreatedAt       types.String   `tfsdk:"created_at"`
@@ -243,15 +252,18 @@ func (m *imageMemberAcceptanceModel) target() (string, string) {
 
 func (m *imageMemberAcceptanceModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
 
+func (m *imageMemberAcceptanceModel) regionName() string { return m.Region.ValueString() }
+
 // acceptanceFromAPI is the one mapping from Glance's member to state; status_on_destroy and
 // the timeouts block are ours alone, carried over.
-func acceptanceFromAPI(m *glanceclient.Member, statusOnDestroy types.String, t timeouts.Value) imageMemberAcceptanceModel {
+func acceptanceFromAPI(m *glanceclient.Member, region string, statusOnDestroy types.String, t timeouts.Value) imageMemberAcceptanceModel {
 	if statusOnDestroy.IsNull() || statusOnDestroy.IsUnknown() {
 		statusOnDestroy = types.StringValue("pending")
 	}
 	return imageMemberAcceptanceModel{
 		Timeouts:        t,
 		ID:              types.StringValue(memberImportID(m.ImageID, m.MemberID)),
+		Region:          optionalString(region),
 		ImageID:         types.StringValue(m.ImageID),
 		MemberID:        types.StringValue(m.MemberID),
 		Status:          types.StringValue(m.Status),

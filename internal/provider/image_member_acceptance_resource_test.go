@@ -144,7 +144,7 @@ func TestImageMemberAcceptance_destroyPlanWarns(t *testing.T) {
 		warns             bool
 	}{{"accepted", "pending", true}, {"accepted", "rejected", true}, {"pending", "pending", false}} {
 		state := emptyState(r)
-		m := acceptanceFromAPI(&glanceclient.Member{ImageID: exampleImageID, MemberID: "p1", Status: tc.status}, types.StringValue(tc.onDestroy), timeouts.Value{})
+		m := acceptanceFromAPI(&glanceclient.Member{ImageID: exampleImageID, MemberID: "p1", Status: tc.status}, "", types.StringValue(tc.onDestroy), timeouts.Value{})
 		state.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts) // null, of the schema's type
 		if d := state.Set(ctx, m); d.HasError() {
 			t.Fatal(d)

@@ -65,6 +65,7 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:          memberIDValidators(),
 			},
+			"region": regionAttribute(),
 			"can_share": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
@@ -99,16 +100,16 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 
 func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMemberModel
-	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	imageID, memberID := plan.target()
 	// One request: the POST's answer is the whole member, so no read-back.
-	m, err := r.client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool())
+	m, err := client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool())
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, r.client, opAdd, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(ctx, client, opAdd, imageID, memberID, err))
 		var unknown *glanceclient.OutcomeUnknownError
 		if errors.As(err, &unknown) {
 			// The POST left and its answer was lost (a broken connection, the timeout, a
@@ -121,12 +122,12 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, plan.Timeouts))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, client.Region, plan.Timeouts))...)
 }
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMemberModel
-	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -134,10 +135,10 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	imageID, memberID := state.target()
 	// The image's member list, not GET of the one member: every glance_image_member of the
 	// image refreshed in this run shares that one request.
-	m, err := r.client.FindMember(ctx, imageID, memberID)
+	m, err := client.FindMember(ctx, imageID, memberID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, state.Timeouts))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, client.Region, state.Timeouts))...)
 	case errors.Is(err, glanceclient.ErrMemberNotListed):
 		tflog.Warn(ctx, "image member removed outside Terraform; removing it from state", map[string]any{"image_id": imageID, "member_id": memberID})
 		resp.State.RemoveResource(ctx)
@@ -147,27 +148,28 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	case glanceclient.Status(err) == http.StatusForbidden:
 		// Glance refuses to list the members of an image that is no longer shared, but keeps
 		// them and restores them when it is shared again: warn and keep the state.
-		if img, imgErr := r.client.GetImage(ctx, imageID); imgErr == nil && img.Visibility != images.ImageVisibilityShared {
+		if img, imgErr := client.GetImage(ctx, imageID); imgErr == nil && img.Visibility != images.ImageVisibilityShared {
 			resp.Diagnostics.Append(imageNotShared(imageID, memberID, img.Visibility))
 			return
 		}
-		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(ctx, client, opRead, imageID, memberID, err))
 	default:
-		resp.Diagnostics.Append(memberError(ctx, r.client, opRead, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(ctx, client, opRead, imageID, memberID, err))
 	}
 }
 
-// ModifyPlan refuses can_share = true at plan time when the image service speaks v2, which
-// has no such thing.
+// ModifyPlan settles the region, and refuses can_share = true at plan time when that
+// region's image service speaks v2, which has no such thing.
 func (r *imageMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil || r.client.HasCanShare() {
+	client := r.planRegion(ctx, req, resp)
+	if client == nil || client.HasCanShare() {
 		return
 	}
 	var plan imageMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if !resp.Diagnostics.HasError() && plan.CanShare.ValueBool() {
 		imageID, memberID := plan.target()
-		resp.Diagnostics.AddAttributeError(canShareNeedsV1(imageID, memberID, r.client.Endpoint))
+		resp.Diagnostics.AddAttributeError(canShareNeedsV1(imageID, memberID, client.Endpoint))
 	}
 }
 
@@ -176,15 +178,15 @@ func (r *imageMemberResource) ModifyPlan(ctx context.Context, req resource.Modif
 func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	if !plan.CanShare.Equal(state.CanShare) {
 		imageID, memberID := plan.target()
-		if err := r.client.SetCanShare(ctx, imageID, memberID, plan.CanShare.ValueBool()); err != nil {
-			resp.Diagnostics.Append(memberError(ctx, r.client, opCanShare, imageID, memberID, err))
+		if err := client.SetCanShare(ctx, imageID, memberID, plan.CanShare.ValueBool()); err != nil {
+			resp.Diagnostics.Append(memberError(ctx, client, opCanShare, imageID, memberID, err))
 			return
 		}
 		tflog.Info(ctx, "set can_share", map[string]any{"image_id": imageID, "member_id": memberID, "can_share": plan.CanShare.ValueBool()})
@@ -196,29 +198,33 @@ func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateReq
 
 func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMemberModel
-	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	imageID, memberID := state.target()
-	err := r.client.RemoveMember(ctx, imageID, memberID)
+	err := client.RemoveMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
 		tflog.Info(ctx, "image member already gone", map[string]any{"image_id": imageID, "member_id": memberID})
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, r.client, opRemove, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(ctx, client, opRemove, imageID, memberID, err))
 		return
 	}
 	tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": memberID})
 }
 
 func (r *imageMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	imageID, memberID, err := parseMemberID(req.ID)
+	region, id := splitRegion(req.ID, 1)
+	imageID, memberID, err := parseMemberID(id)
 	if err != nil {
 		resp.Diagnostics.Append(invalidImportID(memberImportForm, err))
 		return
+	}
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
@@ -228,6 +234,7 @@ type imageMemberModel struct {
 	ID        types.String   `tfsdk:"id"`
 	ImageID   types.String   `tfsdk:"image_id"`
 	MemberID  types.String   `tfsdk:"member_id"`
+	Region    types.String   `tfsdk:"region"`
 	CanShare  types.Bool     `tfsdk:"can_share"`
 	Status    types.String   `tfsdk:"status"`
 	CreatedAt types.String   `tfsdk:"created_at"`
@@ -251,11 +258,14 @@ func (m *imageMemberModel) target() (string, string) {
 
 func (m *imageMemberModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
 
-// imageMemberFromAPI is the one mapping from Glance's member to state; the timeouts block
-// is the configuration's, carried over.
-func imageMemberFromAPI(m *glanceclient.Member, t timeouts.Value) imageMemberModel {
+func (m *imageMemberModel) regionName() string { return m.Region.ValueString() }
+
+// imageMemberFromAPI is the one mapping from Glance's member to state, in region (the image
+// service's; "" for none); the timeouts block is the configuration's, carried over.
+func imageMemberFromAPI(m *glanceclient.Member, region string, t timeouts.Value) imageMemberModel {
 	return imageMemberModel{
 		Timeouts:  t,
+		Region:    optionalString(region),
 		ID:        types.StringValue(memberImportID(m.ImageID, m.MemberID)),
 		ImageID:   types.StringValue(m.ImageID),
 		MemberID:  types.StringValue(m.MemberID),

@@ -37,6 +37,7 @@ func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Computed:            true,
 				MarkdownDescription: "The image ID.",
 			},
+			"region": dataRegionAttribute(),
 			"image_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID (a UUID) of the image.",
@@ -64,23 +65,24 @@ func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 
 func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config imageMembersDataModel
-	ctx, cancel, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	ctx, cancel, client, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	imageID := config.ImageID.ValueString()
-	if !config.Status.IsNull() && !d.client.HasMemberStatus() {
-		resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("status", config.Status.ValueString(), d.client.Endpoint))
+	if !config.Status.IsNull() && !client.HasMemberStatus() {
+		resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("status", config.Status.ValueString(), client.Endpoint))
 		return
 	}
-	list, err := d.client.ListMembers(ctx, imageID)
+	list, err := client.ListMembers(ctx, imageID)
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, d.client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
 		return
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].MemberID < list[j].MemberID })
 	config.ID = config.ImageID
+	config.Region = optionalString(client.Region)
 	config.Members = []memberDataModel{}
 	for _, m := range list {
 		if config.Status.IsNull() || config.Status.ValueString() == m.Status {
@@ -97,6 +99,7 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 }
 
 type imageMembersDataModel struct {
+	Region  types.String      `tfsdk:"region"`
 	ID      types.String      `tfsdk:"id"`
 	ImageID types.String      `tfsdk:"image_id"`
 	Status  types.String      `tfsdk:"status"`
@@ -107,6 +110,8 @@ func (m *imageMembersDataModel) target() (string, string) { return m.ImageID.Val
 
 // timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
 func (m *imageMembersDataModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
+
+func (m *imageMembersDataModel) regionName() string { return m.Region.ValueString() }
 
 type memberDataModel struct {
 	MemberID  types.String `tfsdk:"member_id"`

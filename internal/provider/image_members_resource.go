@@ -56,6 +56,7 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"On a cloud that still serves only Glance's Image API v1, every change is one request whatever the number of members: v1 replaces the whole list " +
 			"(`PUT /v1/images/{image_id}/members`), and members that stay keep their `can_share`.",
 		Attributes: map[string]schema.Attribute{
+			"region": regionAttribute(),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The image ID, also the import ID.",
@@ -85,11 +86,12 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	}
 }
 
-// ModifyPlan keeps member_status known when the member list does not change, so an apply
-// with nothing to do plans nothing; and on create it says, by ID, which members the image
-// has that member_ids leaves out: creating the resource removes them.
+// ModifyPlan settles the region; keeps member_status known when the member list does not
+// change, so an apply with nothing to do plans nothing; and on create it says, by ID, which
+// members the image has that member_ids leaves out: creating the resource removes them.
 func (r *imageMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	client := r.planRegion(ctx, req, resp)
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 	var plan imageMembersModel
@@ -98,7 +100,7 @@ func (r *imageMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	if req.State.Raw.IsNull() {
-		r.warnRemovals(ctx, plan, &resp.Diagnostics)
+		warnRemovals(ctx, client, plan, &resp.Diagnostics)
 		return
 	}
 	var state imageMembersModel
@@ -111,8 +113,8 @@ func (r *imageMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 // warnRemovals lists the image's members (one request, at plan time, only for a resource
 // about to be created) and warns about those the create would remove. When the list cannot
 // be read, the create itself will say why.
-func (r *imageMembersResource) warnRemovals(ctx context.Context, plan imageMembersModel, diags *diag.Diagnostics) {
-	if r.client == nil || plan.ImageID.IsUnknown() {
+func warnRemovals(ctx context.Context, client *glanceclient.Client, plan imageMembersModel, diags *diag.Diagnostics) {
+	if client == nil || plan.ImageID.IsUnknown() {
 		return
 	}
 	for _, e := range plan.MemberIDs.Elements() {
@@ -123,7 +125,7 @@ func (r *imageMembersResource) warnRemovals(ctx context.Context, plan imageMembe
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
 	imageID := plan.ImageID.ValueString()
-	current, err := r.client.ListMembers(ctx, imageID)
+	current, err := client.ListMembers(ctx, imageID)
 	if err != nil {
 		return
 	}
@@ -144,18 +146,18 @@ func (r *imageMembersResource) warnRemovals(ctx context.Context, plan imageMembe
 // removes that differ.
 func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMembersModel
-	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	imageID := plan.ImageID.ValueString()
-	current, err := r.client.ListMembers(ctx, imageID)
+	current, err := client.ListMembers(ctx, imageID)
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, r.client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
 		return
 	}
-	after, diags := r.reconcile(ctx, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics))
+	after, diags := reconcile(ctx, client, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		// A failed create with state would be tainted, and replacing it would remove every
@@ -163,37 +165,37 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 		// Create lists the members again and adds only what is still missing.
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, after, r.client.HasMemberStatus(), plan.Timeouts, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
 }
 
 // Read is one list call: the members Glance has are the state, so changes made outside
 // Terraform show up as drift.
 func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMembersModel
-	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	imageID := state.ImageID.ValueString()
-	current, err := r.client.ListMembers(ctx, imageID)
+	current, err := client.ListMembers(ctx, imageID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, statusByMember(current), r.client.HasMemberStatus(), state.Timeouts, &resp.Diagnostics))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, statusByMember(current), state.Timeouts, &resp.Diagnostics))...)
 	case glanceclient.IsNotFound(err):
 		tflog.Warn(ctx, "image is gone; removing its member list from state", map[string]any{"image_id": imageID})
 		resp.State.RemoveResource(ctx)
 	case glanceclient.Status(err) == http.StatusForbidden:
 		// Glance refuses to list the members of an image that is not shared (any more), but
 		// keeps them: warn and keep the state rather than forget them.
-		img, imgErr := r.client.GetImage(ctx, imageID)
+		img, imgErr := client.GetImage(ctx, imageID)
 		if imgErr == nil && img.Visibility != images.ImageVisibilityShared {
 			resp.Diagnostics.Append(imageNotShared(imageID, "", img.Visibility))
 			return
 		}
-		resp.Diagnostics.Append(memberError(ctx, r.client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
 	default:
-		resp.Diagnostics.Append(memberError(ctx, r.client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
 	}
 }
 
@@ -201,7 +203,7 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -221,39 +223,43 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	imageID := plan.ImageID.ValueString()
-	after, diags := r.reconcile(ctx, imageID, current, want)
+	after, diags := reconcile(ctx, client, imageID, current, want)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, imageID, after, r.client.HasMemberStatus(), plan.Timeouts, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
 }
 
 // Delete removes every member the image has, including any added since the last refresh.
 func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMembersModel
-	ctx, cancel, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
+	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	imageID := state.ImageID.ValueString()
-	current, err := r.client.ListMembers(ctx, imageID)
+	current, err := client.ListMembers(ctx, imageID)
 	if glanceclient.IsNotFound(err) {
 		return // the image is gone, and its members with it
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, r.client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
 		return
 	}
 	// On a partial failure the framework keeps the resource in state as it was, so the next
 	// destroy lists and removes what is left.
-	_, diags := r.reconcile(ctx, imageID, statusByMember(current), nil)
+	_, diags := reconcile(ctx, client, imageID, statusByMember(current), nil)
 	resp.Diagnostics.Append(diags...)
 }
 
 func (r *imageMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	imageID, err := parseImageID(req.ID)
+	region, id := splitRegion(req.ID, 0)
+	imageID, err := parseImageID(id)
 	if err != nil {
 		resp.Diagnostics.Append(invalidImportID(imageImportForm, err))
 		return
+	}
+	if region != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_ids"), []string{})...)
@@ -264,11 +270,11 @@ func (r *imageMembersResource) ImportState(ctx context.Context, req resource.Imp
 // It returns what Glance has afterwards: members whose call failed stay as they were, and
 // each failure is its own diagnostic, so the next apply finishes the job. Where the whole
 // list is replaced in one request (v1), it is that request.
-func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, current map[string]string, want []string) (map[string]string, diag.Diagnostics) {
+func reconcile(ctx context.Context, client *glanceclient.Client, imageID string, current map[string]string, want []string) (map[string]string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if r.client.HasListReplace() {
-		if err := r.client.ReplaceMembers(ctx, imageID, want); err != nil {
-			diags.Append(memberError(ctx, r.client, opList, imageID, "", err))
+	if client.HasListReplace() {
+		if err := client.ReplaceMembers(ctx, imageID, want); err != nil {
+			diags.Append(memberError(ctx, client, opList, imageID, "", err))
 			return current, diags
 		}
 		tflog.Info(ctx, "replaced image members", map[string]any{"image_id": imageID, "members": len(want)})
@@ -292,26 +298,26 @@ func (r *imageMembersResource) reconcile(ctx context.Context, imageID string, cu
 	}
 	var mu sync.Mutex // guards after and diags
 	inParallel(toRemove, func(member string) {
-		err := r.client.RemoveMember(ctx, imageID, member)
+		err := client.RemoveMember(ctx, imageID, member)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil && !glanceclient.IsNotFound(err) {
-			diags.Append(memberError(ctx, r.client, opListRemove, imageID, member, err))
+			diags.Append(memberError(ctx, client, opListRemove, imageID, member, err))
 			return
 		}
 		delete(after, member)
 		tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": member})
 	})
 	inParallel(toAdd, func(member string) {
-		m, err := r.client.AddMember(ctx, imageID, member, false)
+		m, err := client.AddMember(ctx, imageID, member, false)
 		if errors.Is(err, glanceclient.ErrAlreadyMember) {
 			// Added outside Terraform since the last refresh: it is what we want.
-			m, err = r.client.GetMember(ctx, imageID, member)
+			m, err = client.GetMember(ctx, imageID, member)
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			diags.Append(memberError(ctx, r.client, opListAdd, imageID, member, err))
+			diags.Append(memberError(ctx, client, opListAdd, imageID, member, err))
 			return
 		}
 		after[member] = m.Status
@@ -352,6 +358,7 @@ func stringSet(ctx context.Context, set types.Set, diags *diag.Diagnostics) []st
 type imageMembersModel struct {
 	ID           types.String   `tfsdk:"id"`
 	ImageID      types.String   `tfsdk:"image_id"`
+	Region       types.String   `tfsdk:"region"`
 	MemberIDs    types.Set      `tfsdk:"member_ids"`
 	MemberStatus types.Map      `tfsdk:"member_status"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
@@ -361,9 +368,11 @@ func (m *imageMembersModel) target() (string, string) { return m.ImageID.ValueSt
 
 func (m *imageMembersModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
 
+func (m *imageMembersModel) regionName() string { return m.Region.ValueString() }
+
 // imageMembersFromAPI is the one mapping from Glance's member list to state; the timeouts
 // block is the configuration's, carried over.
-func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]string, withStatus bool, t timeouts.Value, diags *diag.Diagnostics) imageMembersModel {
+func imageMembersFromAPI(ctx context.Context, client *glanceclient.Client, imageID string, status map[string]string, t timeouts.Value, diags *diag.Diagnostics) imageMembersModel {
 	ids := make([]string, 0, len(status))
 	for id := range status {
 		ids = append(ids, id)
@@ -372,10 +381,11 @@ func imageMembersFromAPI(ctx context.Context, imageID string, status map[string]
 	diags.Append(d...)
 	memberStatus, d := types.MapValueFrom(ctx, types.StringType, status)
 	diags.Append(d...)
-	if !withStatus { // Image API v1: no member has an answer
+	if !client.HasMemberStatus() { // Image API v1: no member has an answer
 		memberStatus = types.MapNull(types.StringType)
 	}
 	return imageMembersModel{
+		Region:       optionalString(client.Region),
 		ID:           types.StringValue(imageID),
 		ImageID:      types.StringValue(imageID),
 		MemberIDs:    memberIDs,

@@ -296,7 +296,8 @@ func membersState(t *testing.T, imageID string, ids ...string) tfsdk.State {
 	var d diag.Diagnostics
 	var nullTimeouts timeouts.Value
 	d.Append(state.GetAttribute(ctx, path.Root("timeouts"), &nullTimeouts)...)
-	d.Append(state.Set(ctx, imageMembersFromAPI(ctx, imageID, statuses, true, nullTimeouts, &d))...)
+	v2 := glanceclient.NewStatic("http://127.0.0.1:1", "t", "p", glanceclient.ImageAPIv2) // no region: image_endpoint fixed
+	d.Append(state.Set(ctx, imageMembersFromAPI(ctx, v2, imageID, statuses, nullTimeouts, &d))...)
 	if d.HasError() {
 		t.Fatal(d)
 	}
@@ -351,7 +352,8 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 		t.Fatal(d)
 	}
 	resp := resource.ModifyPlanResponse{Plan: plan}
-	r.ModifyPlan(ctx, resource.ModifyPlanRequest{State: state, Plan: plan}, &resp)
+	config := tfsdk.Config(plan) // region unset: the provider's
+	r.ModifyPlan(ctx, resource.ModifyPlanRequest{Config: config, State: state, Plan: plan}, &resp)
 	if len(resp.Diagnostics) != 0 || requests.Load() != 0 {
 		t.Errorf("diagnostics %v after %d requests; want none of either", resp.Diagnostics, requests.Load())
 	}

@@ -30,41 +30,42 @@ type openstackAccessState struct {
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
 	Schema    string `json:"schema"`
+	Region    string `json:"region"`
 }
 
 // openstackMember reads the source state as the Glance member it describes, so that the one
 // mapping from a member to our state serves moves too.
-func openstackMember(raw *tfprotov6.RawState) (*glanceclient.Member, error) {
+func openstackMember(raw *tfprotov6.RawState) (*glanceclient.Member, string, error) {
 	if raw == nil {
-		return nil, fmt.Errorf("no state")
+		return nil, "", fmt.Errorf("no state")
 	}
 	var s openstackAccessState
 	if err := json.Unmarshal(raw.JSON, &s); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if s.ImageID == "" || s.MemberID == "" {
-		return nil, fmt.Errorf("no image_id or member_id")
+		return nil, "", fmt.Errorf("no image_id or member_id")
 	}
 	m := &glanceclient.Member{ImageID: s.ImageID, MemberID: s.MemberID, Status: s.Status, Schema: s.Schema}
 	var err error
 	if m.CreatedAt, err = time.Parse(time.RFC3339, s.CreatedAt); err != nil {
-		return nil, fmt.Errorf("created_at: %w", err)
+		return nil, "", fmt.Errorf("created_at: %w", err)
 	}
 	if m.UpdatedAt, err = time.Parse(time.RFC3339, s.UpdatedAt); err != nil {
-		return nil, fmt.Errorf("updated_at: %w", err)
+		return nil, "", fmt.Errorf("updated_at: %w", err)
 	}
-	return m, nil
+	return m, s.Region, nil
 }
 
 // moveFromOpenstack is the StateMover for sourceType; build turns the member its state
-// describes into ours. Requests for any other source are left alone, so the framework reports
+// describes, in its region, into ours. Requests for any other source are left alone, so the framework reports
 // them as unsupported.
-func moveFromOpenstack(sourceType string, build func(*glanceclient.Member, timeouts.Value) any) resource.StateMover {
+func moveFromOpenstack(sourceType string, build func(*glanceclient.Member, string, timeouts.Value) any) resource.StateMover {
 	return resource.StateMover{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
 		if req.SourceTypeName != sourceType || !strings.HasSuffix(req.SourceProviderAddress, "/"+openstackProvider) {
 			return
 		}
-		m, err := openstackMember(req.SourceRawState)
+		m, region, err := openstackMember(req.SourceRawState)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot move "+sourceType,
 				fmt.Sprintf("The state of %s (schema version %d) cannot be read as an image membership (%s), so it cannot be moved. "+
@@ -74,13 +75,13 @@ func moveFromOpenstack(sourceType string, build func(*glanceclient.Member, timeo
 		// The timeouts block has no counterpart in the source: null, typed by our schema.
 		var t timeouts.Value
 		resp.Diagnostics.Append(resp.TargetState.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-		resp.Diagnostics.Append(resp.TargetState.Set(ctx, build(m, t))...)
+		resp.Diagnostics.Append(resp.TargetState.Set(ctx, build(m, region, t))...)
 	}}
 }
 
 func (r *imageMemberResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_v2", func(m *glanceclient.Member, t timeouts.Value) any {
-		return imageMemberFromAPI(m, t)
+	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_v2", func(m *glanceclient.Member, region string, t timeouts.Value) any {
+		return imageMemberFromAPI(m, region, t)
 	})}
 }
 
@@ -88,7 +89,7 @@ func (r *imageMemberResource) MoveState(context.Context) []resource.StateMover {
 // status_on_destroy says otherwise. The move keeps our default so a plain `moved` block
 // plans no change; the migration guide says how to keep rejecting.
 func (r *imageMemberAcceptanceResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_accept_v2", func(m *glanceclient.Member, t timeouts.Value) any {
-		return acceptanceFromAPI(m, types.StringValue("pending"), t)
+	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_accept_v2", func(m *glanceclient.Member, region string, t timeouts.Value) any {
+		return acceptanceFromAPI(m, region, types.StringValue("pending"), t)
 	})}
 }

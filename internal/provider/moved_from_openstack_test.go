@@ -64,6 +64,7 @@ func TestMoveState_fromOpenstack(t *testing.T) {
 		"status":     "accepted",
 		"created_at": "2026-11-27T00:32:58Z",
 		"updated_at": "2026-11-27T00:50:49Z",
+		"region":     "RegionOne", // the openstack resource's region, kept
 	}
 	cases := []struct {
 		name     string

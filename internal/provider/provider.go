@@ -15,11 +15,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -226,10 +230,12 @@ func (c *configuredDataSource) Configure(_ context.Context, req datasource.Confi
 }
 
 // model is what every resource and data source model tells begin: the image and member it
-// is about ("" when none), for the diagnostics, and its timeouts block (null for data sources).
+// is about ("" when none), for the diagnostics; its timeouts block (null for data sources);
+// and its region ("" for the provider's).
 type model interface {
 	target() (imageID, memberID string)
 	timeoutsBlock() timeouts.Value
+	regionName() string
 }
 
 // crudOp names the operation whose timeout bounds a CRUD method.
@@ -243,16 +249,23 @@ const (
 )
 
 // begin is every CRUD method's preamble: read m from the plan, state or config (get), check
-// that the provider has a client, and bound ctx by the operation's timeout. cancel is never
-// nil; ok is false when a diagnostic was added and the method must return.
-func (c *configuredClient) begin(ctx context.Context, get func(context.Context, any) diag.Diagnostics, m model, op crudOp, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+// that the provider has a client, take the client of m's region, and bound ctx by the
+// operation's timeout. cancel is never nil; ok is false when a diagnostic was added and the
+// method must return.
+func (c *configuredClient) begin(ctx context.Context, get func(context.Context, any) diag.Diagnostics, m model, op crudOp, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, client *glanceclient.Client, ok bool) {
 	diags.Append(get(ctx, m)...)
 	if diags.HasError() {
-		return ctx, func() {}, false
+		return ctx, func() {}, nil, false
 	}
 	if c.client == nil {
 		diags.Append(unconfiguredClient(m.target()))
-		return ctx, func() {}, false
+		return ctx, func() {}, nil, false
+	}
+	client, err := c.client.ForRegion(ctx, m.regionName())
+	if err != nil {
+		imageID, memberID := m.target()
+		diags.Append(regionError(imageID, memberID, m.regionName(), err))
+		return ctx, func() {}, nil, false
 	}
 	t := m.timeoutsBlock()
 	var d time.Duration
@@ -269,7 +282,54 @@ func (c *configuredClient) begin(ctx context.Context, get func(context.Context, 
 	}
 	diags.Append(ds...)
 	ctx, cancel = context.WithTimeout(ctx, d)
-	return ctx, cancel, !diags.HasError()
+	return ctx, cancel, client, !diags.HasError()
+}
+
+// regionAttribute is every resource's region: the provider's unless set, a change replaces
+// the resource (ModifyPlan's planRegion also when the provider's region changes).
+func regionAttribute() rschema.StringAttribute {
+	return rschema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region`. Changing it replaces the resource.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured()},
+	}
+}
+
+// dataRegionAttribute is every data source's region.
+func dataRegionAttribute() dschema.StringAttribute {
+	return dschema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "Region of the image service to read, one of the catalog's. Default: the provider's `region`.",
+	}
+}
+
+// planRegion is every resource's ModifyPlan for region: the configured one or the provider's,
+// known at plan time (so an unknown region fails the plan, naming the catalog's), and a
+// replacement when it differs from the state's. It returns the region's client, nil when
+// there is none yet (destroy, an unknown value, no provider client, an error).
+func (c *configuredClient) planRegion(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) *glanceclient.Client {
+	if req.Plan.Raw.IsNull() || c.client == nil {
+		return nil
+	}
+	var configured, state types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("region"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.IsUnknown() {
+		return nil
+	}
+	client, err := c.client.ForRegion(ctx, configured.ValueString())
+	if err != nil {
+		resp.Diagnostics.Append(regionError("", "", configured.ValueString(), err))
+		return nil
+	}
+	planned := optionalString(client.Region)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("region"), planned)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("region"), &state)...)
+		if !state.IsNull() && !state.Equal(planned) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("region"))
+		}
+	}
+	return client
 }
 
 func (p *glanceProvider) Resources(_ context.Context) []func() resource.Resource {

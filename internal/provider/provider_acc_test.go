@@ -63,7 +63,7 @@ provider "glance" {
 	if code == 0 {
 		t.Fatalf("validate accepted conflicting settings:\n%s", out)
 	}
-	for _, want := range []string{`[token,password]`, `[project_id,project_name]`, `[cert,key]`} {
+	for _, want := range []string{`[token,password]`, `[project_id,project_name,tenant_id,tenant_name]`, `[cert,key]`} {
 		if !strings.Contains(flat(out), want) {
 			t.Errorf("validate does not report %s:\n%s", want, out)
 		}

@@ -39,7 +39,8 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"On Image API v1 the inbox is `GET /v1/shared-images/{project}` and one `HEAD` per image for its name and details: `member_status` is null, " +
 			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter other than `all` is an error.",
 		Attributes: map[string]schema.Attribute{
-			"id": str("The provider's project ID, whose inbox this is."),
+			"id":     str("The provider's project ID, whose inbox this is."),
+			"region": dataRegionAttribute(),
 			"member_status": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only images this project has answered so: `pending`, `accepted`, `rejected`, or `all` (the default).",
@@ -74,22 +75,22 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 
 func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config sharedImagesModel
-	ctx, cancel, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	ctx, cancel, client, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	statuses := glanceclient.MemberStatuses
 	if s := config.MemberStatus.ValueString(); s != "" && s != "all" {
-		if !d.client.HasMemberStatus() {
-			resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("member_status", s, d.client.Endpoint))
+		if !client.HasMemberStatus() {
+			resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("member_status", s, client.Endpoint))
 			return
 		}
 		statuses = []string{s}
 	}
-	list, err := d.client.ListSharedImages(ctx, statuses, config.Owner.ValueString())
+	list, err := client.ListSharedImages(ctx, statuses, config.Owner.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(sharedImagesError(d.client, err))
+		resp.Diagnostics.Append(sharedImagesError(client, err))
 		return
 	}
 	sort.SliceStable(list, func(i, j int) bool {
@@ -98,7 +99,8 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		}
 		return list[i].ID < list[j].ID
 	})
-	config.ID = types.StringValue(d.client.ProjectID)
+	config.ID = types.StringValue(client.ProjectID)
+	config.Region = optionalString(client.Region)
 	config.Images = make([]sharedImageModel, 0, len(list))
 	for _, img := range list {
 		config.Images = append(config.Images, sharedImageFromAPI(ctx, img, &resp.Diagnostics))
@@ -107,6 +109,7 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 }
 
 type sharedImagesModel struct {
+	Region       types.String       `tfsdk:"region"`
 	ID           types.String       `tfsdk:"id"`
 	MemberStatus types.String       `tfsdk:"member_status"`
 	Owner        types.String       `tfsdk:"owner"`
@@ -118,6 +121,8 @@ func (m *sharedImagesModel) target() (string, string) { return "", "" }
 
 // timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
 func (m *sharedImagesModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
+
+func (m *sharedImagesModel) regionName() string { return m.Region.ValueString() }
 
 type sharedImageModel struct {
 	ID              types.String `tfsdk:"id"`
