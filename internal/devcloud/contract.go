@@ -49,6 +49,13 @@ const (
 // Tenants are the projects above, in the order they are made.
 var Tenants = []string{Producer, Consumer, Consumer2}
 
+// Readers: users with only the reader role, on the producer's and the consumer's projects,
+// each with the cloud of its name, for the tests of what each role may do.
+const (
+	ProducerReader = "producer-reader"
+	ConsumerReader = "consumer-reader"
+)
+
 // The other clouds of clouds.yaml.
 const (
 	Admin = "admin"

@@ -120,6 +120,11 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	for reader, project := range map[string]string{devcloud.ProducerReader: devcloud.Producer, devcloud.ConsumerReader: devcloud.Consumer} {
+		if err := ensureUser(ctx, id, reader, devcloud.Password(reader), projectIDs[project], "reader"); err != nil {
+			return err
+		}
+	}
 	adminProject, err := ensureProject(ctx, id, "admin")
 	if err != nil {
 		return err
@@ -184,18 +189,20 @@ type cloudEntry struct {
 // producer's application credential), and the guides' names for some of them.
 func writeClouds(path string, f bootstrapFlags, appCredID string) error {
 	clouds := map[string]cloudEntry{}
-	entry := func(cloud, authURL, user, pass string) {
+	entry := func(cloud, authURL, user, pass, project string) {
 		clouds[cloud] = cloudEntry{RegionName: "RegionOne", IdentityAPIVersion: 3, Auth: map[string]string{
-			"auth_url": authURL, "username": user, "password": pass, "project_name": user,
+			"auth_url": authURL, "username": user, "password": pass, "project_name": project,
 			"user_domain_name": "Default", "project_domain_name": "Default",
 		}}
 	}
-	entry(devcloud.Admin, f.authURL, "admin", f.adminPassword)
+	entry(devcloud.Admin, f.authURL, "admin", f.adminPassword, "admin")
 	for _, t := range devcloud.Tenants {
-		entry(t, f.authURL, t, devcloud.Password(t))
+		entry(t, f.authURL, t, devcloud.Password(t), t)
 	}
+	entry(devcloud.ProducerReader, f.authURL, devcloud.ProducerReader, devcloud.Password(devcloud.ProducerReader), devcloud.Producer)
+	entry(devcloud.ConsumerReader, f.authURL, devcloud.ConsumerReader, devcloud.Password(devcloud.ConsumerReader), devcloud.Consumer)
 	if f.shortAuthURL != "" {
-		entry(devcloud.ProducerShortToken, f.shortAuthURL, devcloud.Producer, devcloud.Password(devcloud.Producer))
+		entry(devcloud.ProducerShortToken, f.shortAuthURL, devcloud.Producer, devcloud.Password(devcloud.Producer), devcloud.Producer)
 	}
 	clouds[devcloud.ProducerAppCred] = cloudEntry{RegionName: "RegionOne", IdentityAPIVersion: 3, AuthType: "v3applicationcredential", Auth: map[string]string{
 		"auth_url": f.authURL, "application_credential_id": appCredID, "application_credential_secret": appCredSecret,
