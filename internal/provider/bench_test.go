@@ -382,7 +382,7 @@ func cpuMirror(b *testing.B) (cliConfig, cpuLog string) {
 		dir := b.TempDir()
 		src := mirrorDir
 		for _, bin := range []string{
-			filepath.Join("glancetf", "glance", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v0.0.1"),
+			filepath.Join("glancetf", "glance", mirrorVersion, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v"+mirrorVersion),
 			filepath.Join("terraform-provider-openstack", "openstack", "3.4.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-openstack"),
 		} {
 			provider := filepath.Join(src, "registry.terraform.io", bin)

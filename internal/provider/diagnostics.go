@@ -114,9 +114,12 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 			"To manage that membership here, import it: terraform import glance_image_member.<name> %s (or an import block with id = \"%s\"), or remove this resource.",
 			memberID, imageID, memberImportID(imageID, memberID), memberImportID(imageID, memberID))
 	case status == http.StatusForbidden:
-		if op == opStatus {
+		switch {
+		case op == opStatus && client.ProjectID == memberID:
+			cause = fmt.Sprintf("the provider acts as project %s, the member, but its user lacks the member role there: a reader sees the images shared with the project but cannot answer. Give the user the member role on project %s, or use credentials that have it.", memberID, memberID)
+		case op == opStatus:
 			cause = fmt.Sprintf("only the member project can accept or reject an image it was offered, and the provider acts as project %s, not %s (the image's owner cannot answer for its members). Configure this provider with credentials scoped to project %s.", client.ProjectID, memberID, memberID)
-		} else {
+		default:
 			cause = forbiddenCause(ctx, client, op, imageID)
 		}
 	case status == http.StatusNotFound:

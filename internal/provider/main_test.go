@@ -14,6 +14,10 @@ import (
 // TestMain builds the provider binary for the acceptance tests that need Terraform to run
 // it as users do: with two aliased provider blocks Terraform starts one plugin process per
 // block, while in-process tests share one server between them (the last configure wins).
+// mirrorVersion is the version the test mirror offers the provider as: the one being made, so
+// that the examples' "~> 0.1" constraints resolve.
+const mirrorVersion = "0.1.0"
+
 func TestMain(m *testing.M) {
 	if os.Getenv("TF_ACC") != "" {
 		dir, err := os.MkdirTemp("", "glance-provider-")
@@ -23,7 +27,7 @@ func TestMain(m *testing.M) {
 		}
 		mirrorDir = dir
 		// A filesystem mirror (unpacked layout): terraform init installs from it, offline.
-		bin := filepath.Join(dir, "registry.terraform.io", "glancetf", "glance", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v0.0.1")
+		bin := filepath.Join(dir, "registry.terraform.io", "glancetf", "glance", mirrorVersion, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v"+mirrorVersion)
 		build := exec.Command("go", "build", "-ldflags", "-X main.version=test", "-o", bin, "../..")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
