@@ -1,6 +1,10 @@
 # Who has not answered yet? (as the image's owner)
+data "glance_image" "golden" {
+  name = "golden-ubuntu-24.04"
+}
+
 data "glance_image_members" "waiting" {
-  image_id = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"
+  image_id = data.glance_image.golden.id
   status   = "pending"
 }
 

@@ -1,6 +1,11 @@
-# Share a golden image with one tenant project.
+# The image to share, looked up by name rather than hard-coded.
+data "glance_image" "golden" {
+  name = "golden-ubuntu-24.04"
+}
+
+# Share it with one tenant project.
 resource "glance_image_member" "tenant_a" {
-  image_id  = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"
+  image_id  = data.glance_image.golden.id
   member_id = "0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5"
 }
 
@@ -11,6 +16,6 @@ variable "tenant_projects" {
 
 resource "glance_image_member" "tenants" {
   for_each  = var.tenant_projects
-  image_id  = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"
+  image_id  = data.glance_image.golden.id
   member_id = each.value
 }

@@ -9,9 +9,14 @@ provider "glance" {
   cloud = "tenant-a"
 }
 
+data "glance_image" "golden" {
+  provider = glance.owner
+  name     = "golden-ubuntu-24.04"
+}
+
 resource "glance_image_member" "tenant_a" {
   provider  = glance.owner
-  image_id  = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"
+  image_id  = data.glance_image.golden.id
   member_id = "0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5"
 }
 

@@ -3,9 +3,15 @@ variable "tenant_project_ids" {
   type        = set(string)
 }
 
+# The newest image tagged "golden", rather than a hard-coded ID.
+data "glance_image" "golden" {
+  tags        = ["golden"]
+  most_recent = true
+}
+
 # The image's whole member list: projects not listed here lose access on the next apply.
 resource "glance_image_members" "golden" {
-  image_id   = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"
+  image_id   = data.glance_image.golden.id
   member_ids = var.tenant_project_ids
 }
 
