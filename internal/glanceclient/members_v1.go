@@ -7,11 +7,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"golang.org/x/sync/errgroup"
 )
 
 // The membership calls of Glance's Image API v1 (Mitaka to Queens; removed in Rocky), as
@@ -192,29 +192,23 @@ func (v v1Members) sharedImages(ctx context.Context, projectID string, _ []strin
 		return nil, err
 	}
 	found := make([]*SharedImage, len(shared))
-	errs := make([]error, len(shared))
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, headsInFlight)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(headsInFlight)
 	for i, s := range shared {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
+		g.Go(func() error {
 			img, err := v.head(ctx, s.ImageID)
 			switch {
-			case IsNotFound(err):
+			case IsNotFound(err): // no longer visible to the project
 			case err != nil:
-				errs[i] = err
+				return err
 			case img.Owner != projectID && (owner == "" || img.Owner == owner):
 				found[i] = &SharedImage{Image: *img, CanShare: s.CanShare}
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	var out []SharedImage
 	for _, s := range found {

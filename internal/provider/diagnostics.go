@@ -71,10 +71,7 @@ var afterLostAnswer = map[memberOp]string{
 // memberError explains a failed member call. On a 403 it looks the image up once (only on
 // this error path) to tell a non-shared image from missing rights.
 func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, imageID, memberID string, err error) diag.Diagnostic {
-	subject := fmt.Sprintf("Image %s, member %s: ", imageID, memberID)
-	if memberID == "" { // a call on the whole member list
-		subject = fmt.Sprintf("Image %s: ", imageID)
-	}
+	subject := subjectOf(imageID, memberID)
 	var exhausted *glanceclient.RetriesExhaustedError
 	if errors.As(err, &exhausted) {
 		subject += fmt.Sprintf("the request failed %d times in a row, each time with a failure worth retrying; ", exhausted.Attempts)
@@ -213,14 +210,23 @@ func statusFilterNeedsV2(attr, value, endpoint string) (path.Path, string, strin
 			"Remove %s to list every membership.", attr, value, endpoint, attr)
 }
 
-// unconfiguredClient is the diagnostic for a resource used before the provider has a client.
-func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
-	subject := ""
+// subjectOf opens a diagnostic's detail with what it is about: "Image X, member Y: ",
+// "Image X: " for a whole member list, "" for neither.
+func subjectOf(imageID, memberID string) string {
 	switch {
 	case imageID != "" && memberID != "":
-		subject = fmt.Sprintf("Image %s, member %s: nothing was changed, because ", imageID, memberID)
+		return fmt.Sprintf("Image %s, member %s: ", imageID, memberID)
 	case imageID != "":
-		subject = fmt.Sprintf("Image %s: nothing was changed, because ", imageID)
+		return fmt.Sprintf("Image %s: ", imageID)
+	}
+	return ""
+}
+
+// unconfiguredClient is the diagnostic for a resource used before the provider has a client.
+func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
+	subject := subjectOf(imageID, memberID)
+	if subject != "" {
+		subject += "nothing was changed, because "
 	}
 	return diag.NewErrorDiagnostic("Provider not configured",
 		subject+"the glance provider has no client: its configuration was not known or failed. Fix the provider block errors reported above and run again.")
@@ -341,13 +347,7 @@ func imageSearchError(client *glanceclient.Client, q glanceclient.ImageQuery, er
 // regionError explains a region whose image service cannot be used: the catalog lacks it
 // (naming the catalog's image regions), or the provider's image_endpoint rules it out.
 func regionError(imageID, memberID, region string, err error) diag.Diagnostic {
-	subject := ""
-	switch {
-	case imageID != "" && memberID != "":
-		subject = fmt.Sprintf("Image %s, member %s: ", imageID, memberID)
-	case imageID != "":
-		subject = fmt.Sprintf("Image %s: ", imageID)
-	}
+	subject := subjectOf(imageID, memberID)
 	var regionErr *glanceclient.RegionError
 	if errors.As(err, &regionErr) {
 		return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Unknown region",
