@@ -39,7 +39,7 @@ func (e *RegionError) Error() string {
 }
 
 // catalogImageEndpoint is the catalog's image endpoint for region ("" for the first, as
-// gophercloud picks it) and interface, with the region it is in.
+// gophercloud picks it) and interface, with its region: as given, or the first's name.
 func catalogImageEndpoint(pc *gophercloud.ProviderClient, region string, av gophercloud.Availability) (url, inRegion string, err error) {
 	result, ok := pc.GetAuthResult().(interface {
 		ExtractServiceCatalog() (*tokens.ServiceCatalog, error)
@@ -60,8 +60,12 @@ func catalogImageEndpoint(pc *gophercloud.ProviderClient, region string, av goph
 			if gophercloud.Availability(ep.Interface) != av {
 				continue
 			}
-			if region == "" || ep.Region == region || ep.RegionID == region {
+			if region == "" {
 				return gophercloud.NormalizeURL(ep.URL), ep.Region, nil
+			}
+			if ep.Region == region || ep.RegionID == region {
+				// As the user wrote it: state and configuration must agree.
+				return gophercloud.NormalizeURL(ep.URL), region, nil
 			}
 			if !slices.Contains(available, ep.Region) {
 				available = append(available, ep.Region)
