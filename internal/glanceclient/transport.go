@@ -123,14 +123,17 @@ func (e *WrongAPIError) Error() string {
 	return fmt.Sprintf("%s %s was answered with the image service's versions document (HTTP 300): the service does not serve this Image API version", e.Method, e.URL)
 }
 
-// versionsGuard turns a 300 to any request but the version document's own into a
-// *WrongAPIError. It sits outside trackingTransport: the request did nothing, so no answer
-// was lost.
+// versionsGuard turns a 300 to any request but a version document's (getVersions marks those
+// in their context) into a *WrongAPIError. It sits outside trackingTransport: the request did
+// nothing, so no answer was lost.
 type versionsGuard struct{ next http.RoundTripper }
+
+// versionDocument marks a request for a version document, whose answer may be 300.
+type versionDocument struct{}
 
 func (g *versionsGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := g.next.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusMultipleChoices || req.URL.Path == "/" || strings.HasSuffix(req.URL.Path, "/versions") {
+	if err != nil || resp.StatusCode != http.StatusMultipleChoices || req.Context().Value(versionDocument{}) != nil {
 		return resp, err
 	}
 	resp.Body.Close()

@@ -82,11 +82,13 @@ func TestDetectImageAPI_documents(t *testing.T) {
 	}
 }
 
-// Where /versions is not routed (404), the root's own answer (300, the same document) serves.
+// Where /versions is not routed (404), the root's own answer (300, the same document) serves,
+// also below a path prefix (a devstack's /image), and through the provider's own transport,
+// whose guard turns any other 300 into an error.
 func TestDetectImageAPI_rootOnly(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
+		if r.URL.Path != "/image/" {
 			http.NotFound(w, r)
 			return
 		}
@@ -95,7 +97,8 @@ func TestDetectImageAPI_rootOnly(t *testing.T) {
 		fmt.Fprint(w, `{"versions":[{"id":"v1.1","status":"DEPRECATED","links":[]}]}`)
 	}))
 	t.Cleanup(srv.Close)
-	if got, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL+"/v1"); err != nil || got != ImageAPIv1 {
+	pc := NewStatic(srv.URL, "token", "p", ImageAPIv2).pc
+	if got, err := DetectImageAPI(context.Background(), pc, srv.URL+"/image/v1"); err != nil || got != ImageAPIv1 {
 		t.Errorf("got %q, %v; want v1 from the root's document", got, err)
 	}
 }
