@@ -88,7 +88,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	c := newClient(pc, root, api)
 	c.FixedToken, c.AuthURL, c.Region = cfg.Get("token") != "", cfg.Get("auth_url"), region
 	c.regions = &regional{pc: pc, availability: cfg.Availability(), api: cfg.ImageAPI(), fixed: cfg.Get("image_endpoint") != "",
-		clients: map[string]*Client{region: c}}
+		clients: map[string]*Client{}}
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
 			c.ProjectID = p.ID
@@ -107,7 +107,7 @@ func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (root, region string
 	url, region, err := catalogImageEndpoint(pc, cfg.Get("region"), cfg.Availability())
 	var regionErr *RegionError
 	if errors.As(err, &regionErr) {
-		return "", "", &ConfigError{Attr: "region", Msg: "T" + regionErr.Error()[1:] + ". Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL."}
+		return "", "", &ConfigError{Attr: "region", Msg: regionErr.Error() + " Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL."}
 	}
 	if err != nil {
 		return "", "", &ConfigError{Attr: "auth_url", Msg: err.Error() + "."}

@@ -35,7 +35,7 @@ func (e *RegionError) Error() string {
 	if len(e.Available) > 0 {
 		regions = strings.Join(e.Available, ", ")
 	}
-	return fmt.Sprintf("the service catalog has no image service in region %q for interface %q; its image regions are: %s", e.Region, e.Availability, regions)
+	return fmt.Sprintf("The service catalog has no image service in region %q for interface %q; its image regions are: %s.", e.Region, e.Availability, regions)
 }
 
 // catalogImageEndpoint is the catalog's image endpoint for region ("" for the first, as
@@ -86,7 +86,7 @@ func (c *Client) ForRegion(ctx context.Context, region string) (*Client, error) 
 	}
 	r := c.regions
 	if r.fixed {
-		return nil, &ConfigError{Attr: "region", Msg: fmt.Sprintf("region %q: the provider's image_endpoint (%s) fixes the image service, so a resource cannot choose another region. Remove image_endpoint from the provider to use the catalog's regions, or region from the resource.", region, c.Endpoint)}
+		return nil, &ConfigError{Attr: "region", Msg: fmt.Sprintf("the provider's image_endpoint (%s) fixes the image service, so a resource cannot choose another region. Remove image_endpoint from the provider to use the catalog's regions, or region from the resource.", c.Endpoint)}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -101,7 +101,7 @@ func (c *Client) ForRegion(ctx context.Context, region string) (*Client, error) 
 	api := r.api
 	if api == "" {
 		if api, err = detectOnce(ctx, r.pc, root); err != nil {
-			return nil, fmt.Errorf("region %s: cannot tell which Image API the image service speaks: %w", region, err)
+			return nil, fmt.Errorf("cannot tell which Image API its image service speaks: %w", err)
 		}
 	}
 	other := newClient(r.pc, root, api)

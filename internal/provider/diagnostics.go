@@ -254,7 +254,7 @@ func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
 	switch glanceclient.Status(err) {
 	case 0:
 		if errors.As(err, &wrongAPI) {
-			cause = strings.ToUpper(wrongAPICause(client)[:1]) + wrongAPICause(client)[1:]
+			cause = upperFirst(wrongAPICause(client))
 			break
 		}
 		cause = "There was no answer from Glance; check image_endpoint or the catalog's image endpoint and the network, then run again."
@@ -297,6 +297,14 @@ func answerOnDestroy(imageID, memberID, status, onDestroy string) diag.Diagnosti
 		fmt.Sprintf("Image %s, member %s: a member project cannot end a membership (only the image's owner can), so destroying glance_image_member_acceptance sets its answer from '%s' to '%s' (status_on_destroy). "+
 			"The image stays shared with project %s. To leave another answer, set status_on_destroy and apply before destroying; to end the membership, destroy the owner's glance_image_member.",
 			imageID, memberID, status, onDestroy, memberID))
+}
+
+// upperFirst is a cause written to follow "Image X: " made to open a sentence.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // joinWords is "a, b and c".
@@ -351,7 +359,7 @@ func regionError(imageID, memberID, region string, err error) diag.Diagnostic {
 	var regionErr *glanceclient.RegionError
 	if errors.As(err, &regionErr) {
 		return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Unknown region",
-			subject+strings.ToUpper(err.Error()[:1])+err.Error()[1:]+". Set region to one of them, or leave it unset for the provider's region.")
+			subject+regionErr.Error()+" Set region to one of them, or leave it unset for the provider's region.")
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Region cannot be used", fmt.Sprintf("%sregion %q: %s", subject, region, err))
 }

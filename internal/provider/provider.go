@@ -303,6 +303,20 @@ func dataRegionAttribute() dschema.StringAttribute {
 	}
 }
 
+// planTarget is the image and member a resource's plan is about, for diagnostics: "" for one
+// not known yet or not in the resource's schema.
+func planTarget(ctx context.Context, plan tfsdk.Plan) (imageID, memberID string) {
+	for attr, v := range map[string]*string{"image_id": &imageID, "member_id": &memberID} {
+		if _, ok := plan.Schema.GetAttributes()[attr]; ok {
+			var value types.String
+			if !plan.GetAttribute(ctx, path.Root(attr), &value).HasError() {
+				*v = value.ValueString()
+			}
+		}
+	}
+	return imageID, memberID
+}
+
 // planRegion is every resource's ModifyPlan for region: the configured one or the provider's,
 // known at plan time (so an unknown region fails the plan, naming the catalog's), and a
 // replacement when it differs from the state's. It returns the region's client, nil when
@@ -318,7 +332,8 @@ func (c *configuredClient) planRegion(ctx context.Context, req resource.ModifyPl
 	}
 	client, err := c.client.ForRegion(ctx, configured.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(regionError("", "", configured.ValueString(), err))
+		imageID, memberID := planTarget(ctx, req.Plan)
+		resp.Diagnostics.Append(regionError(imageID, memberID, configured.ValueString(), err))
 		return nil
 	}
 	planned := optionalString(client.Region)

@@ -89,7 +89,7 @@ func TestAccRegion_unknown(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: providerProducer + memberBlock("test", imageID, env.ConsumerProject, `region = "RegionNine"`),
 			ExpectError: regexp.MustCompile(`(?s)Unknown region.*` +
-				spaced(`The service catalog has no image service in region "RegionNine" for interface "public"; its image regions are: RegionOne, RegionTwo. Set region to one of them`)),
+				spaced(`Image `+imageID+`, member `+env.ConsumerProject+`: The service catalog has no image service in region "RegionNine" for interface "public"; its image regions are: RegionOne, RegionTwo. Set region to one of them`)),
 		}},
 	})
 	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
