@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -406,16 +407,15 @@ func (c *Config) AuthOptions() gophercloud.AuthOptions {
 	return ao
 }
 
+// ImageAPIVersionPattern is what image_api_version accepts: "2" or "1", with an optional
+// "v" and minor version ("2.0", "v1.1"). The provider schema validates with it too.
+var ImageAPIVersionPattern = regexp.MustCompile(`^[vV]?([12])(\.\d+)?$`)
+
 // ImageAPI is image_api_version as ImageAPIv1 or ImageAPIv2 ("1.1" and "v1" count as "1"),
 // or "" when it is unset (detect it) or names no version the provider speaks.
 func (c *Config) ImageAPI() string {
-	v := strings.TrimPrefix(strings.ToLower(c.values["image_api_version"]), "v")
-	major, minor, _ := strings.Cut(v, ".")
-	if _, err := strconv.Atoi("0" + minor); err != nil {
-		return ""
-	}
-	if major == ImageAPIv1 || major == ImageAPIv2 {
-		return major
+	if m := ImageAPIVersionPattern.FindStringSubmatch(c.values["image_api_version"]); m != nil {
+		return m[1]
 	}
 	return ""
 }

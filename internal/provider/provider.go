@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -85,7 +84,7 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		case "endpoint_type":
 			a.Validators = []validator.String{stringvalidator.OneOf(glanceclient.EndpointTypes...)}
 		case "image_api_version":
-			a.Validators = []validator.String{stringvalidator.RegexMatches(imageAPIVersion, `must be "2" or "1" (a minor version such as "2.0" counts as its major)`)}
+			a.Validators = []validator.String{stringvalidator.RegexMatches(glanceclient.ImageAPIVersionPattern, `must be "2" or "1" (a minor version such as "2.0" counts as its major)`)}
 		}
 		attrs[s.Attr] = a
 	}
@@ -112,9 +111,6 @@ func (p *glanceProvider) ConfigValidators(context.Context) []provider.ConfigVali
 		providervalidator.RequiredTogether(root("cert"), root("key")),
 	}
 }
-
-// imageAPIVersion is what image_api_version accepts, as glanceclient.Config.ImageAPI reads it.
-var imageAPIVersion = regexp.MustCompile(`^[vV]?[12](\.\d+)?$`)
 
 func envList(envs []string) string {
 	out := ""
