@@ -77,6 +77,14 @@ func imageServices(t *testing.T, env acctest.Env) []imageService {
 
 func (s imageService) name() string { return "v" + s.api }
 
+// start is a table test's set-up: a new shared image of the producer, a counting proxy in
+// front of the service, and the producer's provider block through it.
+func (s imageService) start(t *testing.T) (imageID string, proxy *proxytest.Proxy, provider string) {
+	t.Helper()
+	proxy = proxytest.New(t, s.url, proxytest.Options{})
+	return s.newImage(t), proxy, providerVia(devcloud.Producer, proxy.URL)
+}
+
 // memberPath is the URL path of one membership, as the version spells it.
 func (s imageService) memberPath(imageID, memberID string) string {
 	return fmt.Sprintf("/v%s/images/%s/members/%s", s.api, imageID, memberID)
@@ -156,9 +164,7 @@ func TestAccImageAPIs_imageMember(t *testing.T) {
 	env := acctest.PreCheck(t)
 	for _, svc := range imageServices(t, env) {
 		t.Run(svc.name(), func(t *testing.T) {
-			imageID := svc.newImage(t)
-			proxy := proxytest.New(t, svc.url, proxytest.Options{})
-			provider := providerVia(devcloud.Producer, proxy.URL)
+			imageID, proxy, provider := svc.start(t)
 			config := provider + memberBlock("test", imageID, env.ConsumerProject)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
@@ -214,9 +220,7 @@ func TestAccImageAPIs_canShare(t *testing.T) {
 	env := acctest.PreCheck(t)
 	for _, svc := range imageServices(t, env) {
 		t.Run(svc.name(), func(t *testing.T) {
-			imageID := svc.newImage(t)
-			proxy := proxytest.New(t, svc.url, proxytest.Options{})
-			provider := providerVia(devcloud.Producer, proxy.URL)
+			imageID, proxy, provider := svc.start(t)
 			withCanShare := func(v bool) string {
 				return provider + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("can_share = %v", v))
 			}
@@ -316,9 +320,7 @@ func TestAccImageAPIs_imageMembers(t *testing.T) {
 	env := acctest.PreCheck(t)
 	for _, svc := range imageServices(t, env) {
 		t.Run(svc.name(), func(t *testing.T) {
-			imageID := svc.newImage(t)
-			proxy := proxytest.New(t, svc.url, proxytest.Options{})
-			provider := providerVia(devcloud.Producer, proxy.URL)
+			imageID, proxy, provider := svc.start(t)
 			many := []string{"p-01", "p-02", "p-03", "p-04", "p-05", "p-06"}
 			config := func(ids []string) string {
 				return provider + fmt.Sprintf("\nresource \"glance_image_members\" \"all\" {\n  image_id   = %q\n  member_ids = [%s]\n}\n", imageID, quoteAll(ids))

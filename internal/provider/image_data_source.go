@@ -41,9 +41,6 @@ func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One image, found by name, tags, owner, visibility or properties: Glance filters, and every filter given must match. " +
 			"None matching is an error, and so are several unless `most_recent` is set, which takes the newest. " +
@@ -75,19 +72,19 @@ func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Optional:            true,
 				MarkdownDescription: "When several images match, take the one created last, instead of failing. One Glance request, whatever the number of matches.",
 			},
-			"id":               str("The image's ID: the `image_id` of the sharing resources."),
-			"status":           str("The image's status, such as `active`."),
-			"disk_format":      str("The disk format, such as `qcow2` or `raw`."),
-			"container_format": str("The container format, such as `bare`."),
+			"id":               computedString("The image's ID: the `image_id` of the sharing resources."),
+			"status":           computedString("The image's status, such as `active`."),
+			"disk_format":      computedString("The disk format, such as `qcow2` or `raw`."),
+			"container_format": computedString("The container format, such as `bare`."),
 			"size_bytes":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The image size in bytes (0 until data is uploaded)."},
 			"min_disk_gb":      schema.Int64Attribute{Computed: true, MarkdownDescription: "The disk size a server booted from the image needs, in GB."},
 			"min_ram_mb":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The memory a server booted from the image needs, in MB."},
 			"protected":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image is protected from deletion."},
-			"checksum":         str("The MD5 checksum of the image data."),
+			"checksum":         computedString("The MD5 checksum of the image data."),
 			"tags_all":         schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Every tag of the image, sorted."},
 			"properties_all":   schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Every image property with a text value (`os_distro`, `hw_*`, …)."},
-			"created_at":       str("When the image was created (RFC 3339)."),
-			"updated_at":       str("When the image last changed (RFC 3339)."),
+			"created_at":       computedString("When the image was created (RFC 3339)."),
+			"updated_at":       computedString("When the image last changed (RFC 3339)."),
 		},
 	}
 }

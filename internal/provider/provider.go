@@ -291,6 +291,11 @@ func regionAttribute() rschema.StringAttribute {
 	}
 }
 
+// computedString is a data source's read-only text attribute.
+func computedString(desc string) dschema.StringAttribute {
+	return dschema.StringAttribute{Computed: true, MarkdownDescription: desc}
+}
+
 // dataRegionAttribute is every data source's region.
 func dataRegionAttribute() dschema.StringAttribute {
 	return dschema.StringAttribute{

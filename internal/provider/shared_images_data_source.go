@@ -29,9 +29,6 @@ func (d *sharedImagesDataSource) Metadata(_ context.Context, req datasource.Meta
 }
 
 func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The images other projects share with the provider's project, with this project's answer to each: its inbox. " +
 			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's member status only " +
@@ -39,7 +36,7 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"On Image API v1 the inbox is `GET /v1/shared-images/{project}` and one `HEAD` per image for its name and details: `member_status` is null, " +
 			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter other than `all` is an error.",
 		Attributes: map[string]schema.Attribute{
-			"id":     str("The provider's project ID, whose inbox this is."),
+			"id":     computedString("The provider's project ID, whose inbox this is."),
 			"region": dataRegionAttribute(),
 			"member_status": schema.StringAttribute{
 				Optional:            true,
@@ -54,19 +51,19 @@ func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Computed:            true,
 				MarkdownDescription: "The images, oldest first.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":               str("The image ID."),
-					"name":             str("The image name."),
-					"owner":            str("The ID of the project that owns and shares the image."),
-					"member_status":    str("This project's answer: `pending`, `accepted` or `rejected` (null on Image API v1)."),
+					"id":               computedString("The image ID."),
+					"name":             computedString("The image name."),
+					"owner":            computedString("The ID of the project that owns and shares the image."),
+					"member_status":    computedString("This project's answer: `pending`, `accepted` or `rejected` (null on Image API v1)."),
 					"can_share":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Image API v1: whether this project may share the image further. Always false on v2."},
-					"visibility":       str("The image's visibility (`shared`)."),
-					"status":           str("The image's status, such as `active` or `queued`."),
-					"disk_format":      str("The disk format, such as `qcow2` or `raw`."),
-					"container_format": str("The container format, such as `bare`."),
+					"visibility":       computedString("The image's visibility (`shared`)."),
+					"status":           computedString("The image's status, such as `active` or `queued`."),
+					"disk_format":      computedString("The disk format, such as `qcow2` or `raw`."),
+					"container_format": computedString("The container format, such as `bare`."),
 					"size_bytes":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The image size in bytes (0 until data is uploaded)."},
 					"tags":             schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The image's tags."},
-					"created_at":       str("When the image was created (RFC 3339)."),
-					"updated_at":       str("When the image last changed (RFC 3339)."),
+					"created_at":       computedString("When the image was created (RFC 3339)."),
+					"updated_at":       computedString("When the image last changed (RFC 3339)."),
 				}},
 			},
 		},
