@@ -153,9 +153,16 @@ func NewImageOf(t testing.TB, cloud string, visibility images.ImageVisibility) s
 // NewImageIn is NewImageOf in another region's Glance ("" for the cloud's own).
 func NewImageIn(t testing.TB, cloud, region string, visibility images.ImageVisibility) string {
 	t.Helper()
+	return NewImageWithID(t, cloud, region, "", visibility)
+}
+
+// NewImageWithID is NewImageIn with the image ID chosen by the caller ("" for Glance's): the
+// same ID in two regions is one image as far as a resource's image_id can tell.
+func NewImageWithID(t testing.TB, cloud, region, id string, visibility images.ImageVisibility) string {
+	t.Helper()
 	c := ImageIn(t, cloud, region)
 	img, err := images.Create(context.Background(), c, images.CreateOpts{
-		Name: "acc-" + t.Name(), Visibility: &visibility, DiskFormat: "raw", ContainerFormat: "bare",
+		ID: id, Name: "acc-" + t.Name(), Visibility: &visibility, DiskFormat: "raw", ContainerFormat: "bare",
 	}).Extract()
 	if err != nil {
 		t.Fatalf("create image as %s: %v", cloud, err)

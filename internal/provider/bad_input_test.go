@@ -193,6 +193,8 @@ func elsewhere(t *testing.T) []struct{ name, says string } {
 		// data.glance_image (image_data_source_test.go)
 		{"No image matches", imageSearchCount(glanceclient.ImageQuery{Name: "x"}, nil).Summary()},
 		{"Several images match", imageSearchCount(glanceclient.ImageQuery{Name: "x"}, make([]glanceclient.Image, 2)).Summary()},
+		{"Resource stays in its region", regionKept(exampleImageID, "p", "RegionOne", "RegionTwo").Summary()[:len("Resource stays in its region")]},
+		{"Changing region replaces the resource", regionMoved(exampleImageID, "p", "RegionOne", "RegionTwo").Summary()},
 		{"Destroying the answer leaves the membership pending", strings.TrimSuffix(answerOnDestroy(exampleImageID, "p", "accepted", "pending").Summary(), " pending")},
 	}
 }

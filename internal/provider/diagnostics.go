@@ -363,3 +363,24 @@ func regionError(imageID, memberID, region string, err error) diag.Diagnostic {
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Region cannot be used", fmt.Sprintf("%sregion %q: %s", subject, region, err))
 }
+
+// regionKept warns at plan time that a resource stays in the region its state records,
+// although the provider's region is now another.
+func regionKept(imageID, memberID, inState, provider string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("region"), "Resource stays in its region "+inState,
+		fmt.Sprintf("%sthis resource was created in region %s (recorded in state), and the provider's region is now %s (its region attribute, OS_REGION_NAME or clouds.yaml). "+
+			"The provider keeps managing it in %s: nothing is replaced or moved. "+
+			"To say so and silence this warning, set region = %q in the resource. "+
+			"To move it to %s instead, set region = %q: the apply then removes it in %s and adds it in %s, which resets the member's answer (accepted or rejected) to pending.",
+			subjectOf(imageID, memberID), inState, provider, inState, inState, provider, provider, inState, provider))
+}
+
+// regionMoved warns at plan time that a resource's configured region differs from the one its
+// state records, so the apply replaces it there.
+func regionMoved(imageID, memberID, from, to string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("region"), "Changing region replaces the resource",
+		fmt.Sprintf("%sregion changes from %s to %s: the apply removes this resource in %s and creates it in %s (the image must exist there with the same ID). "+
+			"The member project's answer (accepted or rejected) does not move: in %s the membership starts again as pending. "+
+			"To keep it in %s, set region = %q or remove region from the resource.",
+			subjectOf(imageID, memberID), from, to, from, to, to, from, from))
+}

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -204,14 +205,20 @@ type workdir struct {
 func newWorkdir(t testing.TB, config string, env ...string) *workdir {
 	t.Helper()
 	w := &workdir{t: t, dir: t.TempDir(), env: env}
+	w.setConfig(config)
+	w.must("init", "-input=false")
+	return w
+}
+
+// setConfig replaces the work directory's configuration (the providers stay installed).
+func (w *workdir) setConfig(config string) {
+	w.t.Helper()
 	if !strings.Contains(config, "required_providers") {
 		config = requiredProviders("glance") + config
 	}
 	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
+		w.t.Fatal(err)
 	}
-	w.must("init", "-input=false")
-	return w
 }
 
 // command is terraform args in the work directory, with the test's environment.
@@ -253,4 +260,30 @@ func (w *workdir) expectEmptyPlan() string {
 		w.t.Fatalf("the plan after apply is not empty (exit %d):\n%s", code, tail(out, 60))
 	}
 	return out
+}
+
+// diagnostic is one warning or error as terraform -json reports it.
+type diagnostic struct {
+	Severity, Summary, Detail, Address string
+}
+
+// planDiagnostics runs a plan with -json -detailed-exitcode: every diagnostic one by one (the
+// human output folds similar warnings together), and the exit code (0 no changes, 2 changes).
+func (w *workdir) planDiagnostics() ([]diagnostic, int) {
+	w.t.Helper()
+	out, code := w.run("plan", "-json", "-detailed-exitcode", "-input=false")
+	var diags []diagnostic
+	for _, line := range strings.Split(out, "\n") {
+		var msg struct {
+			Type       string `json:"type"`
+			Diagnostic struct {
+				Severity, Summary, Detail, Address string
+			} `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "diagnostic" {
+			d := msg.Diagnostic
+			diags = append(diags, diagnostic{d.Severity, d.Summary, flat(d.Detail), d.Address})
+		}
+	}
+	return diags, code
 }

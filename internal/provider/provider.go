@@ -281,13 +281,15 @@ func (c *configuredClient) begin(ctx context.Context, get func(context.Context, 
 	return ctx, cancel, client, !diags.HasError()
 }
 
-// regionAttribute is every resource's region: the provider's unless set, a change replaces
-// the resource (ModifyPlan's planRegion also when the provider's region changes).
+// regionAttribute is every resource's region: the provider's when the resource is created
+// without one; after that the region the membership lives in (planRegion).
 func regionAttribute() rschema.StringAttribute {
 	return rschema.StringAttribute{
 		Optional: true, Computed: true,
-		MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region`. Changing it replaces the resource.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured()},
+		MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region` when the resource is created; " +
+			"after that, the region recorded in state, even when the provider's region changes (the plan warns). " +
+			"Setting it to another region than the state's replaces the resource: removed in the old region, added in the new one.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured()},
 	}
 }
 
@@ -318,32 +320,42 @@ func planTarget(ctx context.Context, plan tfsdk.Plan) (imageID, memberID string)
 	return imageID, memberID
 }
 
-// planRegion is every resource's ModifyPlan for region: the configured one or the provider's,
-// known at plan time (so an unknown region fails the plan, naming the catalog's), and a
-// replacement when it differs from the state's. It returns the region's client, nil when
-// there is none yet (destroy, an unknown value, no provider client, an error).
+// planRegion is every resource's ModifyPlan for region, settled at plan time (an unknown
+// region fails the plan, naming the catalog's). A resource lives in its region: without region
+// in the configuration it stays in the one its state records, whatever the provider's region
+// is now (with a warning when they differ); a configured region that differs from the state's
+// replaces it (with a warning that the member's answer is reset). It returns the region's
+// client, nil when there is none yet (destroy, an unknown value, no provider client, an error).
 func (c *configuredClient) planRegion(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) *glanceclient.Client {
 	if req.Plan.Raw.IsNull() || c.client == nil {
 		return nil
 	}
 	var configured, state types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("region"), &configured)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("region"), &state)...)
+	}
 	if resp.Diagnostics.HasError() || configured.IsUnknown() {
 		return nil
 	}
-	client, err := c.client.ForRegion(ctx, configured.ValueString())
+	region, kept := configured.ValueString(), configured.IsNull() && !state.IsNull()
+	if kept {
+		region = state.ValueString()
+	}
+	imageID, memberID := planTarget(ctx, req.Plan)
+	client, err := c.client.ForRegion(ctx, region)
 	if err != nil {
-		imageID, memberID := planTarget(ctx, req.Plan)
-		resp.Diagnostics.Append(regionError(imageID, memberID, configured.ValueString(), err))
+		resp.Diagnostics.Append(regionError(imageID, memberID, region, err))
 		return nil
 	}
 	planned := optionalString(client.Region)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("region"), planned)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("region"), &state)...)
-		if !state.IsNull() && !state.Equal(planned) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("region"))
-		}
+	switch {
+	case kept && c.client.Region != "" && client.Region != c.client.Region:
+		resp.Diagnostics.Append(regionKept(imageID, memberID, client.Region, c.client.Region))
+	case !kept && !state.IsNull() && !state.Equal(planned):
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("region"))
+		resp.Diagnostics.Append(regionMoved(imageID, memberID, state.ValueString(), client.Region))
 	}
 	return client
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -94,5 +95,116 @@ func TestAccRegion_unknown(t *testing.T) {
 	})
 	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
 		t.Errorf("the refused plan changed Glance: %v", got)
+	}
+}
+
+// A provider whose region changes (OS_REGION_NAME differs between a laptop and CI) leaves
+// every resource in the region its state records: the plan is empty but for a warning on each
+// of the three resources, an apply changes nothing in either region, and destroy removes the
+// memberships where they live.
+func TestAccRegion_providerRegionChangeKeepsResources(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	listID := acctest.NewImage(t, images.ImageVisibilityShared)
+	config := `
+provider "glance" {
+  cloud = "producer"
+}
+
+provider "glance" {
+  alias = "consumer"
+  cloud = "consumer"
+}
+` + memberBlock("m", imageID, env.ConsumerProject) + fmt.Sprintf(`
+resource "glance_image_members" "s" {
+  image_id   = %q
+  member_ids = [%q]
+}
+
+resource "glance_image_member_acceptance" "a" {
+  provider = glance.consumer
+  image_id = glance_image_member.m.image_id
+}
+`, listID, env.Consumer2Project)
+	w := newWorkdir(t, config, "OS_REGION_NAME="+devcloud.RegionOne)
+	w.must("apply", "-auto-approve", "-input=false")
+	w.expectEmptyPlan()
+
+	w.env = []string{"OS_REGION_NAME=" + devcloud.RegionTwo}
+	diags, code := w.planDiagnostics()
+	if code != 0 {
+		t.Errorf("the plan after the provider's region changed is not empty (exit %d): %v", code, diags)
+	}
+	want := map[string]string{
+		"glance_image_member.m":            "Image " + imageID + ", member " + env.ConsumerProject + ": ",
+		"glance_image_members.s":           "Image " + listID + ": ",
+		"glance_image_member_acceptance.a": "Image " + imageID + ", member " + env.ConsumerProject + ": ",
+	}
+	for _, d := range diags {
+		if d.Severity == "warning" && d.Summary == "Resource stays in its region RegionOne" &&
+			strings.HasPrefix(d.Detail, want[d.Address]+"this resource was created in region RegionOne (recorded in state), and the provider's region is now RegionTwo") &&
+			strings.Contains(d.Detail, `set region = "RegionOne" in the resource`) {
+			delete(want, d.Address)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no region warning for %v; the plan said: %v", want, diags)
+	}
+	w.must("apply", "-auto-approve", "-input=false")
+	w.expectEmptyPlan()
+	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "accepted")(nil); err != nil {
+		t.Error(err)
+	}
+	if err := checkMembers(t, listID, env.Consumer2Project)(nil); err != nil {
+		t.Error(err)
+	}
+
+	w.must("destroy", "-auto-approve", "-input=false")
+	if err := acctest.CheckMemberGone(t, [2]string{imageID, env.ConsumerProject}, [2]string{listID, env.Consumer2Project}); err != nil {
+		t.Error(err)
+	}
+}
+
+// Setting region to another one than the state's moves the resource: the plan replaces it and
+// warns that the member's answer does not move; the apply removes the membership in the old
+// region and adds it in the new one (the image has the same ID in both).
+func TestAccRegion_configuredRegionMoves(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImageIn(t, devcloud.Producer, devcloud.RegionOne, images.ImageVisibilityShared)
+	acctest.NewImageWithID(t, devcloud.Producer, devcloud.RegionTwo, imageID, images.ImageVisibilityShared)
+	in := func(region string) string {
+		return providerProducer + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("region = %q", region))
+	}
+	w := newWorkdir(t, in(devcloud.RegionOne))
+	w.must("apply", "-auto-approve", "-input=false")
+	w.expectEmptyPlan()
+
+	w.setConfig(in(devcloud.RegionTwo))
+	plan, code := w.run("plan", "-detailed-exitcode", "-input=false")
+	for _, want := range []string{
+		"must be replaced",
+		"Changing region replaces the resource",
+		"Image " + imageID + ", member " + env.ConsumerProject + ": region changes from RegionOne to RegionTwo",
+		"in RegionTwo the membership starts again as pending",
+	} {
+		if code != 2 || !strings.Contains(flat(plan), want) {
+			t.Errorf("the plan (exit %d) does not say %q:\n%s", code, want, plan)
+		}
+	}
+	w.must("apply", "-auto-approve", "-input=false")
+	w.expectEmptyPlan()
+	for _, check := range []func(*terraform.State) error{
+		memberIn(t, devcloud.RegionOne, imageID, env.ConsumerProject, false),
+		memberIn(t, devcloud.RegionTwo, imageID, env.ConsumerProject, true),
+	} {
+		if err := check(nil); err != nil {
+			t.Error(err)
+		}
+	}
+	w.must("destroy", "-auto-approve", "-input=false")
+	if err := memberIn(t, devcloud.RegionTwo, imageID, env.ConsumerProject, false)(nil); err != nil {
+		t.Error(err)
 	}
 }
