@@ -33,6 +33,9 @@ type Member struct {
 	Schema    string
 	// CanShare is v1's: the member may share the image further. Always false on v2.
 	CanShare bool
+	// clockOffset is Glance's clock minus this machine's, from the Date header of the answer
+	// that reported the member (v2's GET of one member; zero otherwise).
+	clockOffset time.Duration
 }
 
 // Image is an image as Glance returns it (on v1, the fields its HEAD answer carries).
@@ -105,28 +108,87 @@ var ErrAlreadyMember = errors.New("the project is already a member of the image"
 // AddMember shares imageID with project memberID; canShare (v1 only) lets the member share
 // it further. v2 answers 409 for a member that exists; v1's PUT is idempotent and would
 // silently adopt it, so on v1 the member list is looked at first (shared as ListMembers is).
-// Either way an existing member is ErrAlreadyMember. When a v2 try's answer was lost and the
-// retry answers 409, the first try did the work: the member is read back and returned. A
-// failure after a lost answer is an *OutcomeUnknownError: the member may exist.
-func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canShare bool) (*Member, error) {
+// Either way an existing member is ErrAlreadyMember, unless this add made it: earlier is when
+// an earlier add of the same membership began whose answer was lost (an earlier run's; zero
+// for none), and a member Glance created after that, or after this call began when one of
+// its own tries' answers was lost, is adopted and returned (membersSince). A failure after a
+// lost answer is an *OutcomeUnknownError: the member may exist.
+func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canShare bool, earlier time.Time) (*Member, error) {
 	defer c.reads.forget(imageID)
+	since := time.Now()
+	hadEarlier := !earlier.IsZero() && earlier.Before(since)
+	if hadEarlier {
+		since = earlier
+	}
 	if c.ImageAPI == ImageAPIv1 {
-		if _, err := c.FindMember(ctx, imageID, memberID); err == nil {
+		m, err := c.FindMember(ctx, imageID, memberID)
+		switch {
+		case err == nil && hadEarlier:
+			// v1 has no created_at to tell: the earlier add may well have made it, adopt it.
+			tflog.Info(ctx, "the member an earlier add of unknown outcome may have made is there; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
+			return m, nil
+		case err == nil:
 			return nil, fmt.Errorf("%w (GET /v1/images/%s/members lists project %s)", ErrAlreadyMember, imageID, memberID)
-		} else if !errors.Is(err, ErrMemberNotListed) {
+		case !errors.Is(err, ErrMemberNotListed):
 			return nil, err
 		}
 	}
 	ctx, t := track(ctx)
 	m, err := c.api.addMember(ctx, imageID, memberID, canShare)
 	if gophercloud.ResponseCodeIs(err, http.StatusConflict) {
-		if t.answerLost.Load() {
-			tflog.Info(ctx, "a retried add answered 409: an earlier try added the member; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
-			return c.GetMember(ctx, imageID, memberID)
+		if !t.answerLost.Load() && !hadEarlier {
+			return nil, fmt.Errorf("%w: %w", ErrAlreadyMember, err) // nothing of ours can have made it
 		}
-		err = fmt.Errorf("%w: %w", ErrAlreadyMember, err)
+		existing, ours, getErr := c.addedSince(ctx, imageID, memberID, since)
+		if getErr != nil {
+			return nil, t.unknownOutcome(getErr)
+		}
+		if !ours {
+			return nil, fmt.Errorf("%w (Glance created it at %s, before this resource first tried to add it): %w",
+				ErrAlreadyMember, existing.CreatedAt.UTC().Format(time.RFC3339), err)
+		}
+		tflog.Info(ctx, "an add whose answer was lost made the member; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
+		return existing, nil
 	}
 	return m, t.unknownOutcome(err)
+}
+
+// addedSince reads the member (v2) and says whether Glance created it at or after since, a
+// time of this machine's clock. Glance's created_at is compared in Glance's own clock, read
+// from the Date header of the same answer: since, moved by the difference between the
+// clocks, and cut to the whole second as created_at and Date are. A member someone else
+// created within about a second before since cannot be told from ours, and counts as ours.
+func (c *Client) addedSince(ctx context.Context, imageID, memberID string, since time.Time) (*Member, bool, error) {
+	m, err := c.api.getMember(ctx, imageID, memberID)
+	if err != nil {
+		return nil, false, err
+	}
+	start := since.Add(m.clockOffset).Truncate(time.Second)
+	return m, !m.CreatedAt.Before(start), nil
+}
+
+// EarlierAdd is when an add of imageID's membership of memberID began whose answer was lost,
+// as RememberEarlierAdd recorded it in this provider process; zero for none.
+func (c *Client) EarlierAdd(imageID, memberID string) time.Time {
+	c.earlierAdds.Lock()
+	defer c.earlierAdds.Unlock()
+	return c.earlierAdds.started[imageID+"/"+memberID]
+}
+
+// RememberEarlierAdd records, for the rest of this provider process, that an add of the
+// membership began at started and its answer was lost: a resource's private state carries
+// that to its Read and Delete, but not to the Create of its replacement, which runs next in
+// the same process and asks EarlierAdd.
+func (c *Client) RememberEarlierAdd(imageID, memberID string, started time.Time) {
+	c.earlierAdds.Lock()
+	defer c.earlierAdds.Unlock()
+	if c.earlierAdds.started == nil {
+		c.earlierAdds.started = map[string]time.Time{}
+	}
+	key := imageID + "/" + memberID
+	if prev, ok := c.earlierAdds.started[key]; !ok || started.Before(prev) {
+		c.earlierAdds.started[key] = started
+	}
 }
 
 // GetMember reads one membership: v2's GET of the member; v1, which has no such call, finds

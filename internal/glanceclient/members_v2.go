@@ -2,6 +2,8 @@ package glanceclient
 
 import (
 	"context"
+	"net/http"
+	"time"
 	"net/url"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -33,12 +35,18 @@ func (v v2Members) addMember(ctx context.Context, imageID, memberID string, canS
 }
 
 // getMember is GET /v2/images/{id}/members/{member}.
+// The answer's Date header gives Glance's clock, to compare its created_at with ours.
 func (v v2Members) getMember(ctx context.Context, imageID, memberID string) (*Member, error) {
-	m, err := members.Get(ctx, v.sc, seg(imageID), seg(memberID)).Extract()
+	r := members.Get(ctx, v.sc, seg(imageID), seg(memberID))
+	m, err := r.Extract()
 	if err != nil {
 		return nil, err
 	}
-	return fromV2(m), nil
+	out := fromV2(m)
+	if date, err := http.ParseTime(r.Header.Get("Date")); err == nil {
+		out.clockOffset = date.Sub(time.Now()) // Date is cut to the second: never more than the true offset
+	}
+	return out, nil
 }
 
 // listMembers is GET /v2/images/{id}/members.

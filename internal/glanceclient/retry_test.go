@@ -48,6 +48,13 @@ func lost(w http.ResponseWriter) {
 
 const memberJSON = `{"member_id": "p1", "image_id": "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", "status": "pending", "created_at": "2026-11-27T00:00:00Z", "updated_at": "2026-11-27T00:00:00Z", "schema": "/v2/schemas/member"}`
 
+// createdAt is member p1 as Glance answers a GET of it, created at t (Glance's clock), with
+// Glance's clock at skew from ours in the answer's Date header.
+func createdAt(t time.Time, skew time.Duration) answer {
+	body := strings.ReplaceAll(memberJSON, "2026-11-27T00:00:00Z", t.UTC().Format(time.RFC3339))
+	return withHeader("Date", time.Now().Add(skew).UTC().Format(http.TimeFormat), status(200, body))
+}
+
 type scripted struct {
 	mu    sync.Mutex
 	seen  []string
@@ -98,8 +105,9 @@ func TestAddMember_retries(t *testing.T) {
 		wantReqs string
 		wantErr  int // HTTP status of the error; -1 means success
 	}{
-		{"answer lost, retry finds the member: adopted", []answer{lost, status(409, `{"message": "duplicated"}`), status(200, memberJSON)}, "POST POST GET", -1},
-		{"503, then 409: adopted (the 503 may have come after the work)", []answer{status(503, ""), status(409, ""), status(200, memberJSON)}, "POST POST GET", -1},
+		{"answer lost, retry finds the member: adopted", []answer{lost, status(409, `{"message": "duplicated"}`), createdAt(time.Now(), 0)}, "POST POST GET", -1},
+		{"503, then 409: adopted (the 503 may have come after the work)", []answer{status(503, ""), status(409, ""), createdAt(time.Now(), 0)}, "POST POST GET", -1},
+		{"answer lost, retry finds a member made before the add: someone else's", []answer{lost, status(409, ""), createdAt(time.Now().Add(-time.Minute), 0)}, "POST POST GET", 409},
 		{"409 on the first try: the caller's error", []answer{status(409, `{"message": "duplicated"}`)}, "POST", 409},
 		{"429 then 200: no read-back", []answer{withHeader("Retry-After", "2", status(429, "")), status(200, memberJSON)}, "POST POST", -1},
 		{"429, then 409: not adopted, 429 means it was refused", []answer{status(429, ""), status(409, "")}, "POST POST", 409},
@@ -113,7 +121,7 @@ func TestAddMember_retries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, s := newScripted(t, tc.answers...)
-			m, err := c.AddMember(context.Background(), img, "p1", false)
+			m, err := c.AddMember(context.Background(), img, "p1", false, time.Time{})
 			if got := s.requests(); got != tc.wantReqs {
 				t.Errorf("requests %q, want %q", got, tc.wantReqs)
 			}
@@ -132,7 +140,7 @@ func TestAddMember_retries(t *testing.T) {
 func TestRetry_exhaustedSaysWhy(t *testing.T) {
 	t.Parallel()
 	c, _ := newScripted(t, status(503, ""), status(503, ""), status(503, ""), status(503, ""))
-	_, err := c.AddMember(context.Background(), img, "p1", false)
+	_, err := c.AddMember(context.Background(), img, "p1", false, time.Time{})
 	var ex *RetriesExhaustedError
 	if !errors.As(err, &ex) || ex.Attempts != 4 || ex.Deadline || Status(err) != 503 {
 		t.Fatalf("want 4 attempts ended by max_retries, with status 503; got %#v", err)
@@ -253,7 +261,7 @@ func TestOutcomeUnknown(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, tc.cancel)
 				defer cancel()
 			}
-			_, err := c.AddMember(ctx, img, "p1", false)
+			_, err := c.AddMember(ctx, img, "p1", false, time.Time{})
 			var unknown *OutcomeUnknownError
 			if err == nil || errors.As(err, &unknown) != tc.unknown {
 				t.Errorf("AddMember: %v; outcome unknown = %v, want %v", err, errors.As(err, &unknown), tc.unknown)
@@ -271,7 +279,7 @@ func TestOutcomeUnknown(t *testing.T) {
 	closed.Close()
 	c := NewStatic(closed.URL, "token", "owner", ImageAPIv2)
 	var unknown *OutcomeUnknownError
-	if _, err := c.AddMember(context.Background(), img, "p1", false); err == nil || errors.As(err, &unknown) {
+	if _, err := c.AddMember(context.Background(), img, "p1", false, time.Time{}); err == nil || errors.As(err, &unknown) {
 		t.Errorf("a refused connection changed nothing: %v", err)
 	}
 }
@@ -326,3 +334,48 @@ type timeoutErr struct{}
 func (timeoutErr) Error() string   { return "i/o timeout" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
+
+// An add that meets an existing member after an earlier add of unknown outcome adopts it when
+// Glance created it after that earlier add began, and only then, in Glance's clock: its
+// created_at against the Date of the same answer, wherever this machine's clock is.
+func TestAddMember_earlierAdd(t *testing.T) {
+	t.Parallel()
+	earlier := time.Now().Add(-time.Minute)
+	cases := []struct {
+		name    string
+		skew    time.Duration // Glance's clock minus ours
+		created time.Duration // when Glance made the member, from earlier, in its clock
+		want    bool          // adopted
+	}{
+		{"made after the earlier add began", 0, 30 * time.Second, true},
+		{"made as the earlier add began", 0, 0, true},
+		{"made before the earlier add began", 0, -30 * time.Second, false},
+		{"Glance's clock an hour ahead, made after", time.Hour, 30 * time.Second, true},
+		{"Glance's clock an hour ahead, made before", time.Hour, -30 * time.Second, false},
+		{"Glance's clock an hour behind, made after", -time.Hour, 30 * time.Second, true},
+		{"Glance's clock an hour behind, made before", -time.Hour, -30 * time.Second, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, s := newScripted(t, status(409, ""), createdAt(earlier.Add(tc.skew+tc.created), tc.skew))
+			m, err := c.AddMember(context.Background(), img, "p1", false, earlier)
+			if got := s.requests(); got != "POST GET" {
+				t.Errorf("requests %q, want the add and one read of the member", got)
+			}
+			switch {
+			case tc.want && (err != nil || m.MemberID != "p1"):
+				t.Errorf("not adopted: %+v, %v", m, err)
+			case !tc.want && !errors.Is(err, ErrAlreadyMember):
+				t.Errorf("adopted someone else's member: %+v, %v", m, err)
+			}
+		})
+	}
+	t.Run("no earlier add: a 409 is someone else's, without a read", func(t *testing.T) {
+		t.Parallel()
+		c, s := newScripted(t, status(409, ""))
+		if _, err := c.AddMember(context.Background(), img, "p1", false, time.Time{}); !errors.Is(err, ErrAlreadyMember) || s.requests() != "POST" {
+			t.Errorf("%v after %q", err, s.requests())
+		}
+	})
+}

@@ -47,7 +47,7 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 	closed := closedSrv.URL
 
 	add := func(ctx context.Context, c *glanceclient.Client) error {
-		_, err := c.AddMember(ctx, img, member, false)
+		_, err := c.AddMember(ctx, img, member, false, time.Time{})
 		return err
 	}
 	remove := func(ctx context.Context, c *glanceclient.Client) error { return c.RemoveMember(ctx, img, member) }

@@ -2,11 +2,14 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -106,17 +109,27 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	imageID, memberID := plan.target()
+	// An earlier run's add whose answer was lost may land at any time, even after this one
+	// began: EarlierAdd is when it began (its replaced object's private state, handed over by
+	// Delete), so that a member it made is recognised as ours.
+	earlier := client.EarlierAdd(imageID, memberID)
+	started := time.Now()
 	// One request: the POST's answer is the whole member, so no read-back.
-	m, err := client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool())
+	m, err := client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool(), earlier)
 	if err != nil {
 		resp.Diagnostics.Append(memberError(ctx, client, opAdd, imageID, memberID, err))
 		var unknown *glanceclient.OutcomeUnknownError
 		if errors.As(err, &unknown) {
 			// The POST left and its answer was lost (a broken connection, the timeout, a
-			// Ctrl-C): Glance may have made the member. Without state, the next apply would
-			// meet "already a member" from our own request, indistinguishable from someone
-			// else's; with state and an error, Terraform marks the resource tainted, so the next
-			// apply reads Glance (Read drops it if it is not there) and replaces it if it is.
+			// Ctrl-C): Glance may have made the member, now or later. With state and an error,
+			// Terraform marks the resource tainted, so the next apply reads Glance and replaces
+			// it; its private state keeps when the first such add began, so that the next
+			// apply adopts what that add made, whenever it lands, instead of meeting it as
+			// someone else's member.
+			if earlier.IsZero() {
+				earlier = started
+			}
+			resp.Diagnostics.Append(setEarlierAdd(ctx, resp.Private, earlier)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, unconfirmedMember(plan))...)
 		}
 		return
@@ -139,6 +152,10 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	switch {
 	case err == nil:
 		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, client.Region, state.Timeouts))...)
+	case errors.Is(err, glanceclient.ErrMemberNotListed) && !earlierAdd(ctx, req.Private).IsZero():
+		// An add whose answer was lost may still land: keep this (tainted) object, so that
+		// the apply replacing it knows of that add (Delete hands it to the Create).
+		tflog.Info(ctx, "the add whose answer was lost has made no member yet; keeping the membership in state", map[string]any{"image_id": imageID, "member_id": memberID})
 	case errors.Is(err, glanceclient.ErrMemberNotListed):
 		tflog.Warn(ctx, "image member removed outside Terraform; removing it from state", map[string]any{"image_id": imageID, "member_id": memberID})
 		resp.State.RemoveResource(ctx)
@@ -204,6 +221,9 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	imageID, memberID := state.target()
+	if earlier := earlierAdd(ctx, req.Private); !earlier.IsZero() {
+		client.RememberEarlierAdd(imageID, memberID, earlier) // for the Create of the replacement
+	}
 	err := client.RemoveMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
 		tflog.Info(ctx, "image member already gone", map[string]any{"image_id": imageID, "member_id": memberID})
@@ -275,4 +295,32 @@ func imageMemberFromAPI(m *glanceclient.Member, region string, t timeouts.Value)
 		UpdatedAt: timestamp(m.UpdatedAt),
 		Schema:    optionalString(m.Schema),
 	}
+}
+
+// earlierAddKey is the private state of a membership whose add's answer was lost: when that
+// add began (this machine's clock, RFC 3339), for as long as the object is in state.
+const earlierAddKey = "earlier_add"
+
+// privateState is the framework's private state of a resource, as requests and responses
+// carry it.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// setEarlierAdd records in private state when an add of unknown outcome began.
+func setEarlierAdd(ctx context.Context, private privateState, started time.Time) diag.Diagnostics {
+	value, _ := json.Marshal(started.UTC().Format(time.RFC3339Nano))
+	return private.SetKey(ctx, earlierAddKey, value)
+}
+
+// earlierAdd is when the add of unknown outcome recorded in private state began; zero for none.
+func earlierAdd(ctx context.Context, private privateState) time.Time {
+	raw, _ := private.GetKey(ctx, earlierAddKey)
+	var text string
+	if json.Unmarshal(raw, &text) != nil {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, text)
+	return t
 }

@@ -1,11 +1,18 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -254,13 +261,8 @@ func TestAccImageMember_timeouts(t *testing.T) {
 				Config:      config("1s"),
 				ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`the operation's timeout passed before Glance answered. Raise it in the resource's timeouts block`)),
 			},
-			{
-				PreConfig: func() {
-					if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
-						t.Errorf("the timed-out create reached Glance: members %v", got)
-					}
-					slow.SetFaultRate(0)
-				},
+			{ // the timed-out add may still reach Glance (the proxy forwards it late): converges all the same
+				PreConfig:        func() { slow.SetFaultRate(0) },
 				Config:           config("2m"),
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
@@ -401,5 +403,126 @@ resource "glance_image_member" "m" {
 	w.must("destroy", "-auto-approve", "-input=false")
 	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
 		t.Fatalf("destroy left members %v", got)
+	}
+}
+
+// gatedGlance is a proxy in front of Glance that hands the n-th add (POST …/members, from 1)
+// to handle, which decides when and how it reaches Glance; every other request passes. pass
+// forwards a request to Glance even when its caller has gone (as Glance finishes what it was
+// sent), and answers the caller if it is still there.
+func gatedGlance(t *testing.T, target string, handle func(n int, pass http.HandlerFunc, w http.ResponseWriter, r *http.Request)) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	glance := httputil.NewSingleHostReverseProxy(u)
+	pass := func(w http.ResponseWriter, r *http.Request) {
+		glance.ServeHTTP(w, r.WithContext(context.WithoutCancel(r.Context())))
+	}
+	var mu sync.Mutex
+	adds := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/members") {
+			pass(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body) // now, while the caller is surely there
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		mu.Lock()
+		adds++
+		n := adds
+		mu.Unlock()
+		handle(n, pass, w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// An add that times out, and that Glance finishes only after the next apply has refreshed and
+// sent its own add: the next apply recognises the member the first add made (it was created
+// after that add began) and converges, with no "already a member" and no import.
+func TestAccImageMember_lateAdd(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	release, landed, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	glance := gatedGlance(t, env.ImageURL, func(n int, pass http.HandlerFunc, w http.ResponseWriter, r *http.Request) {
+		switch n {
+		case 1: // held until the next apply's own add arrives, then done by Glance
+			select {
+			case <-release:
+			case <-done:
+				return
+			}
+			pass(w, r)
+			close(landed)
+		case 2:
+			close(release)
+			<-landed
+			pass(w, r)
+		default:
+			pass(w, r)
+		}
+	})
+	t.Cleanup(func() { close(done) }) // runs before the proxy closes: frees a held add
+	config := func(create string) string {
+		return providerVia("producer", glance) + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("timeouts {\n  create = %q\n}", create))
+	}
+	w := newWorkdir(t, config("3s"))
+	out, code := w.run("apply", "-auto-approve", "-input=false")
+	if code == 0 || !strings.Contains(flat(out), "the operation's timeout passed before Glance answered") {
+		t.Fatalf("the first apply must time out (exit %d):\n%s", code, tail(out, 30))
+	}
+	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+		t.Fatalf("the held add reached Glance early: %v", got)
+	}
+	w.setConfig(config("5m"))
+	out = w.must("apply", "-auto-approve", "-input=false")
+	if strings.Contains(out, "already a member") {
+		t.Errorf("the apply met its own member:\n%s", tail(out, 30))
+	}
+	w.expectEmptyPlan()
+	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
+		t.Error(err)
+	}
+	if inState, tainted := stateMembers(t, w); !slices.Equal(inState, []string{env.ConsumerProject}) || tainted != 0 {
+		t.Errorf("state has %v (%d tainted), want the one member", inState, tainted)
+	}
+	destroyLeavesNothing(t, w, imageID)
+}
+
+// A membership made outside Terraform before the resource's first add stays someone else's
+// even when that add's answer is lost and its retry meets it (409): the apply says "already a
+// member, import it", keeps nothing in state, and the membership is left as it was.
+func TestAccImageMember_existingMemberAndLostAnswer(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	acctest.AddMember(t, imageID, env.ConsumerProject)
+	// Glance's created_at and Date count whole seconds: a member made within a second or so
+	// before an add cannot be told from the add's own (glanceclient's addedSince).
+	time.Sleep(2 * time.Second)
+	glance := gatedGlance(t, env.ImageURL, func(n int, pass http.HandlerFunc, w http.ResponseWriter, r *http.Request) {
+		if n > 1 {
+			pass(w, r)
+			return
+		}
+		pass(httptest.NewRecorder(), r) // Glance answers 409; the answer is lost
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	})
+	w := newWorkdir(t, providerVia("producer", glance)+memberBlock("test", imageID, env.ConsumerProject))
+	out, code := w.run("apply", "-auto-approve", "-input=false")
+	if code == 0 || !strings.Contains(flat(out), "is already a member of image "+imageID+", added outside this resource") {
+		t.Fatalf("the apply must refuse the membership someone else made (exit %d):\n%s", code, tail(out, 30))
+	}
+	if inState, _ := stateMembers(t, w); len(inState) != 0 {
+		t.Errorf("state took someone else's membership: %v", inState)
+	}
+	w.must("destroy", "-auto-approve", "-input=false")
+	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
+		t.Errorf("the membership made outside Terraform was touched: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -309,7 +310,7 @@ func reconcile(ctx context.Context, client *glanceclient.Client, imageID string,
 		tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": member})
 	})
 	inParallel(toAdd, func(member string) {
-		m, err := client.AddMember(ctx, imageID, member, false)
+		m, err := client.AddMember(ctx, imageID, member, false, time.Time{})
 		if errors.Is(err, glanceclient.ErrAlreadyMember) {
 			// Added outside Terraform since the last refresh: it is what we want.
 			m, err = client.GetMember(ctx, imageID, member)
