@@ -45,6 +45,8 @@ type Options struct {
 	Seed uint64
 	// Faults are the kinds to choose from, evenly; 503, reset and latency when empty.
 	Faults []Fault
+	// Only, when set, limits faults to the requests it accepts; the others pass untouched.
+	Only func(*http.Request) bool
 	// Latency is how long a Latency fault waits.
 	Latency time.Duration
 	// TLS, when set, makes the proxy an HTTPS server with this configuration.
@@ -122,7 +124,7 @@ func New(t testing.TB, target string, opts Options) *Proxy {
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	var fault Fault
-	if p.opts.FaultRate > 0 && p.rng.Float64() < p.opts.FaultRate {
+	if p.opts.FaultRate > 0 && (p.opts.Only == nil || p.opts.Only(r)) && p.rng.Float64() < p.opts.FaultRate {
 		fault = p.opts.Faults[p.rng.IntN(len(p.opts.Faults))]
 	}
 	p.userAgents[r.UserAgent()] = true
@@ -283,3 +285,7 @@ func (p *Proxy) SetFaultRate(rate float64) {
 	defer p.mu.Unlock()
 	p.opts.FaultRate = rate
 }
+
+// Writes accepts the requests that change something (all but GET and HEAD): with Only, a
+// service that is slow or frozen for changes while it still answers reads.
+func Writes(r *http.Request) bool { return r.Method != http.MethodGet && r.Method != http.MethodHead }
