@@ -11,8 +11,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
@@ -40,6 +43,11 @@ type Client struct {
 	FixedToken bool
 	// AuthURL is Keystone's, for the messages about logging in again.
 	AuthURL string
+	// earlierAdds are the adds of unknown outcome that resources told of (EarlierAdd).
+	earlierAdds struct {
+		sync.Mutex
+		started map[string]time.Time // by "<image_id>/<member_id>"
+	}
 }
 
 // maxIdleConnsPerHost is how many idle connections to each of Keystone and Glance are kept.
@@ -61,7 +69,8 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	if err != nil {
 		return nil, &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from("auth_url"), cfg.Get("auth_url"), err)}
 	}
-	pc.HTTPClient = http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: transport}}, cfg.Secrets())}
+	pc.HTTPClient = http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: &readTransport{next: transport}}}, cfg.Secrets()),
+		CheckRedirect: sameHostRedirects}
 	pc.UserAgent.Prepend(userAgent)
 	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
@@ -134,6 +143,10 @@ func authError(cfg *Config, err error) error {
 		who = cfg.Get("user_id")
 	}
 	var netErr net.Error
+	var redirect *RedirectRefusedError
+	if errors.As(err, &redirect) {
+		return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("Logging in at Keystone (%s, from %s) failed: %s. Set auth_url to Keystone's own URL (where the redirect points, if that host is Keystone's).", authURL, cfg.sources["auth_url"], redirect)}
+	}
 	if attr, fix := TLSProblem(err); attr != "" {
 		return &ConfigError{Attr: attr, Msg: fmt.Sprintf("TLS with Keystone at %s failed: %s. %s", authURL, err, fix)}
 	}
@@ -222,11 +235,55 @@ func findMessage(v any) string {
 // NewStatic is a client for a fixed image endpoint and token, without Keystone, speaking
 // Image API api: for tests that need answers a real cloud cannot be made to give.
 func NewStatic(imageEndpoint, token, projectID, api string) *Client {
-	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: http.DefaultTransport}}, []string{token})}}
+	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: &readTransport{next: http.DefaultTransport}}}, []string{token}),
+		CheckRedirect: sameHostRedirects}}
 	pc.SetToken(token)
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
 	c := newClient(pc, UnversionedEndpoint(imageEndpoint), api)
 	c.ProjectID, c.FixedToken = projectID, true
 	c.regions = &regional{pc: pc, api: api, fixed: true, clients: map[string]*Client{}}
 	return c
+}
+
+// RedirectRefusedError is a redirect to another host than the one the request went to, which
+// the provider does not follow: every request to Keystone and Glance may carry a token or a
+// password, and Go's HTTP client keeps X-Auth-Token and re-sends a 307's body on the way.
+type RedirectRefusedError struct {
+	Status   int
+	Method   string
+	From, To string
+}
+
+func (e *RedirectRefusedError) Error() string {
+	return fmt.Sprintf("HTTP %d from %s %s redirects to %s, another host; the provider refused to follow it, because the request carries credentials (a token or a password) "+
+		"that must not reach a host the configuration or the service catalog did not name", e.Status, e.Method, e.From, e.To)
+}
+
+// maxRedirects is how many redirects within one host a request follows, as net/http's default.
+const maxRedirects = 10
+
+// sameHostRedirects is the HTTP client's CheckRedirect: a redirect is followed only to the same
+// scheme, host and port as the request it answers.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	prev := via[len(via)-1]
+	if origin(req.URL) != origin(prev.URL) {
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		return &RedirectRefusedError{Status: status, Method: prev.Method, From: prev.URL.Redacted(), To: req.URL.Redacted()}
+	}
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	return nil
+}
+
+// origin is a URL's scheme, host and port (the scheme's default when none is written).
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }

@@ -2,6 +2,7 @@ package glanceclient
 
 import (
 	"errors"
+	"net/http"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -46,5 +47,36 @@ func TestStatusAndNotFound(t *testing.T) {
 	}
 	if Status(errors.New("connection reset")) != 0 {
 		t.Error("no answer has status 0")
+	}
+}
+
+// A redirect is followed only to the scheme, host and port of the request it answers, with
+// the scheme's default port written or not.
+func TestSameHostRedirects(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		from, to string
+		follow   bool
+	}{
+		{"http://keystone:5000/v3/auth/tokens", "http://keystone:5000/identity/v3/auth/tokens", true},
+		{"http://glance/v2/images", "http://GLANCE:80/v2/images/", true},
+		{"https://glance/v2/images", "https://glance:443/x", true},
+		{"http://keystone:5000/v3/auth/tokens", "http://keystone:5001/v3/auth/tokens", false},
+		{"http://keystone:5000/v3/auth/tokens", "http://evil:5000/v3/auth/tokens", false},
+		{"https://glance/v2/images", "http://glance/v2/images", false},
+		{"http://127.0.0.1:9292/v2", "http://localhost:9292/v2", false},
+	}
+	for _, tc := range cases {
+		from, _ := http.NewRequest(http.MethodPost, tc.from, nil)
+		to, _ := http.NewRequest(http.MethodPost, tc.to, nil)
+		to.Response = &http.Response{StatusCode: http.StatusTemporaryRedirect}
+		err := sameHostRedirects(to, []*http.Request{from})
+		var refused *RedirectRefusedError
+		switch {
+		case tc.follow && err != nil:
+			t.Errorf("%s -> %s refused: %v", tc.from, tc.to, err)
+		case !tc.follow && (!errors.As(err, &refused) || refused.From != tc.from || refused.To != tc.to || refused.Status != 307):
+			t.Errorf("%s -> %s: want a refusal naming both, got %#v", tc.from, tc.to, err)
+		}
 	}
 }

@@ -77,7 +77,15 @@ type ImageQuery struct {
 
 // FindImages lists the images that match q, as Glance filters them (v2 only).
 func (c *Client) FindImages(ctx context.Context, q ImageQuery) ([]Image, error) {
-	return c.api.findImages(ctx, q)
+	return read(ctx, func(ctx context.Context) ([]Image, error) { return c.api.findImages(ctx, q) })
+}
+
+// read makes a call that changes nothing, tracked so that an answer it cannot read is named
+// as such (tracker.explain).
+func read[T any](ctx context.Context, call func(context.Context) (T, error)) (T, error) {
+	ctx, t := track(ctx)
+	v, err := call(ctx)
+	return v, t.explain(err)
 }
 
 // UnsupportedError is a call the image service's Image API version does not have. The
@@ -194,7 +202,7 @@ func (c *Client) RememberEarlierAdd(imageID, memberID string, started time.Time)
 // GetMember reads one membership: v2's GET of the member; v1, which has no such call, finds
 // it in the member list. A member not there is a not-found error.
 func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Member, error) {
-	return c.api.getMember(ctx, imageID, memberID)
+	return read(ctx, func(ctx context.Context) (*Member, error) { return c.api.getMember(ctx, imageID, memberID) })
 }
 
 // RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}, or on v1 the
@@ -233,7 +241,7 @@ func (c *Client) ReplaceMembers(ctx context.Context, imageID string, memberIDs [
 // shared like ListMembers: GET /v2/images/{id}, or v1's HEAD /v1/images/{id}.
 func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
 	img, err := cachedRead(ctx, c.reads, cacheKey{"image", imageID}, func(ctx context.Context) (*Image, error) {
-		return c.api.getImage(ctx, imageID)
+		return read(ctx, func(ctx context.Context) (*Image, error) { return c.api.getImage(ctx, imageID) })
 	})
 	if img == nil {
 		return nil, err
@@ -287,7 +295,7 @@ func findMember(list []Member, memberID string) (*Member, error) {
 // sharedMembers is the image's member list as every reader shares it: never to be changed.
 func (c *Client) sharedMembers(ctx context.Context, imageID string) ([]Member, error) {
 	return cachedRead(ctx, c.reads, cacheKey{"members", imageID}, func(ctx context.Context) ([]Member, error) {
-		return c.api.listMembers(ctx, imageID)
+		return read(ctx, func(ctx context.Context) ([]Member, error) { return c.api.listMembers(ctx, imageID) })
 	})
 }
 
@@ -295,7 +303,9 @@ func (c *Client) sharedMembers(ctx context.Context, imageID string) ([]Member, e
 // those owned by owner, when given). On v2, only those whose membership has one of the given
 // statuses; v1 has no status, and lists them all.
 func (c *Client) ListSharedImages(ctx context.Context, statuses []string, owner string) ([]SharedImage, error) {
-	return c.api.sharedImages(ctx, c.ProjectID, statuses, owner)
+	return read(ctx, func(ctx context.Context) ([]SharedImage, error) {
+		return c.api.sharedImages(ctx, c.ProjectID, statuses, owner)
+	})
 }
 
 // seg is an ID as one segment of a URL path: escaped, so that a member ID such as

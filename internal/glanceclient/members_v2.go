@@ -3,8 +3,8 @@ package glanceclient
 import (
 	"context"
 	"net/http"
-	"time"
 	"net/url"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"

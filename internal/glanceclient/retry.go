@@ -2,6 +2,7 @@ package glanceclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -106,6 +107,10 @@ func (p *retryPolicy) reauth(authURL string, login func(context.Context) error) 
 				return nil
 			}
 			if err = p.retry(ctx, http.MethodPost, authURL, nil, err, attempt); err != nil {
+				var redirect *RedirectRefusedError
+				if errors.As(err, &redirect) {
+					err = redirect // the refusal says it all, without net/http's "Post <url>:"
+				}
 				return &KeystoneError{URL: authURL, Err: err}
 			}
 		}
@@ -191,8 +196,12 @@ func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
 // tracker remembers, for one logical call (all its tries), whether a request left whose
 // answer was lost: a retried POST that then answers 409, or a retried DELETE that answers
-// 404, succeeded; a call that fails after such a request has an unknown outcome.
-type tracker struct{ answerLost atomic.Bool }
+// 404, succeeded; a call that fails after such a request has an unknown outcome. It also
+// keeps the last answer read whole, to name it when its JSON turns out to be of another shape.
+type tracker struct {
+	answerLost atomic.Bool
+	last       atomic.Pointer[UnreadableAnswerError] // the last answer, as the error it would be
+}
 
 type trackerKey struct{}
 
@@ -201,12 +210,30 @@ func track(ctx context.Context) (context.Context, *tracker) {
 	return context.WithValue(ctx, trackerKey{}, t), t
 }
 
-// unknownOutcome wraps err when a request of the call left and its answer was lost.
+// unknownOutcome wraps err when a request of the call left and its answer was lost, or came
+// but could not be read (explain).
 func (t *tracker) unknownOutcome(err error) error {
-	if err != nil && t.answerLost.Load() {
+	err = t.explain(err)
+	var unreadable *UnreadableAnswerError
+	if err != nil && (t.answerLost.Load() || errors.As(err, &unreadable)) {
 		return &OutcomeUnknownError{Err: err}
 	}
 	return err
+}
+
+// explain turns a failure to decode an answer's JSON into an *UnreadableAnswerError that
+// names the answer: Glance did answer, with something else than it should have.
+func (t *tracker) explain(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var timeErr *time.ParseError
+	last := t.last.Load()
+	if last == nil || !(errors.As(err, &typeErr) || errors.As(err, &syntaxErr) || errors.As(err, &timeErr)) {
+		return err
+	}
+	e := *last
+	e.Err = err
+	return &e
 }
 
 // trackingTransport tells a tracked call's tracker when a request was written out in full
@@ -225,6 +252,12 @@ func (tt *trackingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		WroteRequest: func(i httptrace.WroteRequestInfo) { written.Store(i.Err == nil) },
 	}))
 	resp, err := tt.next.RoundTrip(req)
+	var unreadable *UnreadableAnswerError
+	if errors.As(err, &unreadable) {
+		t.last.Store(unreadable)
+	} else if resp != nil {
+		t.last.Store(&UnreadableAnswerError{Method: req.Method, URL: req.URL.Redacted(), Status: resp.StatusCode, Head: answerHead(resp)})
+	}
 	lost := err != nil
 	if resp != nil {
 		switch resp.StatusCode {

@@ -2,6 +2,8 @@ package glanceclient
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -138,4 +140,70 @@ func (g *versionsGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body.Close()
 	return nil, &WrongAPIError{Method: req.Method, URL: req.URL.Redacted()}
+}
+
+// UnreadableAnswerError is an answer that arrived but cannot be read: its body is not JSON, or
+// JSON of another shape than the call's (Err says which). Glance did answer: it is not a
+// lost answer, nor worth another try.
+type UnreadableAnswerError struct {
+	Method, URL string
+	Status      int
+	// Head is the answer's first bytes.
+	Head string
+	Err  error
+}
+
+func (e *UnreadableAnswerError) Error() string {
+	return fmt.Sprintf("the service answered %s %s with HTTP %d, but the answer cannot be read (%v); it begins: %q", e.Method, e.URL, e.Status, e.Err, e.Head)
+}
+
+// headBytes is how much of an unreadable answer its error quotes.
+const headBytes = 200
+
+// maxAnswer bounds the answers read whole: an image with thousands of members is about 250
+// bytes a member.
+const maxAnswer = 256 << 20
+
+// answerHead is the first bytes of an answer readTransport has read whole ("" otherwise).
+func answerHead(resp *http.Response) string {
+	if b, ok := resp.Body.(*readBody); ok {
+		return string(b.head())
+	}
+	return ""
+}
+
+// readBody is an answer's body that readTransport has read whole.
+type readBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (b *readBody) Close() error { return nil }
+
+func (b *readBody) head() []byte { return b.data[:min(len(b.data), headBytes)] }
+
+// readTransport reads every successful answer (2xx, and the 300 of a version document) whole,
+// within the request's deadline, and checks that it is JSON, which every answer of Keystone
+// and Glance the provider asks for is: one that is not becomes an *UnreadableAnswerError
+// instead of a decoding error that would read as "no answer" (and, for a cut JSON document,
+// as a broken connection worth retrying). A body that stops coming is the deadline's.
+type readTransport struct{ next http.RoundTripper }
+
+func (rt *readTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := rt.next.RoundTrip(req)
+	if err != nil || req.Method == http.MethodHead || resp.StatusCode == http.StatusNoContent ||
+		(resp.StatusCode/100 != 2 && resp.StatusCode != http.StatusMultipleChoices) {
+		return resp, err
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err // cut off, or the deadline passed while it trickled in
+	}
+	body := &readBody{Reader: bytes.NewReader(data), data: data}
+	if len(bytes.TrimSpace(data)) > 0 && !json.Valid(data) {
+		return nil, &UnreadableAnswerError{Method: req.Method, URL: req.URL.Redacted(), Status: resp.StatusCode, Head: string(body.head()), Err: errors.New("it is not JSON")}
+	}
+	resp.Body = body
+	return resp, nil
 }

@@ -176,10 +176,10 @@ func elsewhere(t *testing.T) []struct{ name, says string } {
 		t.Fatalf("memberError no longer says %q: %s", keystone, reauth.Detail())
 	}
 	return []struct{ name, says string }{
-		{"Interrupted run", noAnswerCause(context.Canceled)},
+		{"Interrupted run", noAnswerCause(context.Canceled, "create")},
 		{"Lost answer on add", strings.SplitAfter(afterLostAnswer[opAdd], "marked tainted")[0]},
 		{"Lost answer on a list's add", afterLostAnswer[opListAdd]},
-		{"Timeout", strings.SplitAfter(noAnswerCause(context.DeadlineExceeded), "before Glance answered.")[0]},
+		{"Timeout", strings.SplitAfter(noAnswerCause(context.DeadlineExceeded, "create"), "before Glance answered.")[0]},
 		{"Keystone away when logging in again", keystone},
 		{"Conflicting provider settings", "These attributes cannot be configured together"},
 		{"Creating glance_image_members removes members", membersRemovedOnCreate(exampleImageID, []string{"p"}).Summary()},

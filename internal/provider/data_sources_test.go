@@ -1,8 +1,17 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -167,4 +176,92 @@ resource "glance_image_member_acceptance" "first" {
 			},
 		},
 	})
+}
+
+// Answers a real Glance does not give, from a small server in front of nothing: the provider
+// logs in at the real Keystone and reads the image's members from the server. An answer that
+// trickles in is cut by the data source's timeouts block; an answer that came but cannot be
+// read is named for what it was (its status and first bytes), not "no answer", and is not
+// tried again.
+func TestAccDataSources_badAnswers(t *testing.T) {
+	acctest.PreCheck(t)
+	const imageID = "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"
+	cases := []struct {
+		name    string
+		answer  func(w http.ResponseWriter, r *http.Request)
+		timeout string
+		says    string
+	}{
+		{"trickles one byte a second", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			for _, b := range []byte(strings.Repeat(" ", 600) + `{"members": []}`) {
+				if _, err := w.Write([]byte{b}); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(time.Second):
+				}
+			}
+		}, "3s", `the operation's timeout passed before Glance answered. Raise it in the timeouts block (read; for example timeouts { read = "20m" })`},
+		{"not JSON", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"members": [{"member_id": "p1"`)
+		}, "", `with HTTP 200, but the answer cannot be read (it is not JSON); it begins: "{\"members\": [{\"member_id\": \"p1\""`},
+		{"members of the wrong type", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"members": "none"}`)
+		}, "", `with HTTP 200, but the answer cannot be read (json: cannot unmarshal string into Go`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var seen []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				seen = append(seen, r.Method+" "+r.URL.Path)
+				mu.Unlock()
+				tc.answer(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			timeouts := ""
+			if tc.timeout != "" {
+				timeouts = fmt.Sprintf("\n  timeouts {\n    read = %q\n  }", tc.timeout)
+			}
+			tfresource.ParallelTest(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []tfresource.TestStep{{
+					Config: fmt.Sprintf(`
+provider "glance" {
+  cloud             = "producer"
+  image_endpoint    = %q
+  image_api_version = "2"
+}
+
+data "glance_image_members" "test" {
+  image_id = %q%s
+}
+`, srv.URL, imageID, timeouts),
+					ExpectError: regexp.MustCompile(`(?s)Error listing image members.*` + spaced(regexp.QuoteMeta("Image "+imageID+": ")) + `.*` + spaced(regexp.QuoteMeta(tc.says))),
+				}},
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if want := "GET /v2/images/" + imageID + "/members"; !slices.Equal(seen, []string{want}) {
+				t.Errorf("requests %v, want the one list, not tried again", seen)
+			}
+		})
+	}
+}
+
+// A data source without a timeouts block is bounded all the same: by the read default.
+func TestDataSources_readHasADefaultTimeout(t *testing.T) {
+	t.Parallel()
+	for _, m := range []model{&imageDataModel{}, &imageMembersDataModel{}, &sharedImagesModel{}} {
+		if d, diags := m.timeout(context.Background(), crudRead); diags.HasError() || d != defaultReadTimeout {
+			t.Errorf("%T: %s (%v), want %s", m, d, diags, defaultReadTimeout)
+		}
+	}
 }

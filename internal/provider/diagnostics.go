@@ -102,7 +102,7 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 	}
 	alreadyMember := errors.Is(err, glanceclient.ErrAlreadyMember)
 	if glanceclient.Status(err) == 0 && !alreadyMember {
-		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err)+next)
+		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err, timeoutFor[op])+next)
 	}
 	var cause string
 	switch status := glanceclient.Status(err); {
@@ -143,13 +143,29 @@ func wrongAPICause(client *glanceclient.Client) string {
 	return fmt.Sprintf("the image service at %s does not serve Image API v%s: it answered with its versions document (HTTP 300). Unset image_api_version (OS_IMAGE_API_VERSION) so the provider reads which version it serves, or set it to one the service lists.", client.Endpoint, client.ImageAPI)
 }
 
-// noAnswerCause explains a call that got no answer from Glance at all.
-func noAnswerCause(err error) string {
+// timeoutFor names the timeouts block entries that bound each operation, for the advice when
+// one passed: those of the CRUD methods that make the call.
+var timeoutFor = map[memberOp]string{
+	opAdd: "create", opRemove: "delete", opRead: "read", opList: "read",
+	opStatus: "create and update", opListAdd: "create and update", opListRemove: "update and delete", opCanShare: "update",
+}
+
+// noAnswerCause explains a call that got no usable answer from Glance: none at all, one that
+// came too late for the operation's timeout (named by timeout: "create", "read", …), a
+// redirect refused, or an answer that could not be read.
+func noAnswerCause(err error, timeout string) string {
+	var redirect *glanceclient.RedirectRefusedError
+	var unreadable *glanceclient.UnreadableAnswerError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "the run was interrupted (Ctrl-C, or Terraform was told to stop) before Glance answered."
+	case errors.As(err, &unreadable):
+		return upperFirst(unreadable.Error()) + ". Check that image_endpoint, or the catalog's image endpoint, is the image service itself and not a proxy or a web page in front of it; if it is, the service is failing: run again later."
 	case errors.Is(err, context.DeadlineExceeded):
-		return "the operation's timeout passed before Glance answered. Raise it in the resource's timeouts block (for example timeouts { create = \"20m\" }) if the cloud is this slow."
+		first, _, _ := strings.Cut(timeout, " ")
+		return fmt.Sprintf("the operation's timeout passed before Glance answered. Raise it in the timeouts block (%s; for example timeouts { %s = \"20m\" }) if the cloud is this slow.", timeout, first)
+	case errors.As(err, &redirect):
+		return upperFirst(redirect.Error()) + ". Set image_endpoint (or the catalog's image endpoint) to the image service's own URL."
 	}
 	if attr, fix := glanceclient.TLSProblem(err); attr != "" {
 		return fmt.Sprintf("TLS with Glance failed (%s). %s", err, fix)
@@ -253,11 +269,11 @@ func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
 	var wrongAPI *glanceclient.WrongAPIError
 	switch glanceclient.Status(err) {
 	case 0:
+		cause = upperFirst(noAnswerCause(err, "read"))
 		if errors.As(err, &wrongAPI) {
 			cause = upperFirst(wrongAPICause(client))
-			break
 		}
-		cause = "There was no answer from Glance; check image_endpoint or the catalog's image endpoint and the network, then run again."
+		return diag.NewErrorDiagnostic("Error listing shared images", "Project "+projectID+": Glance could not list the images shared with it: "+cause)
 	case http.StatusBadRequest:
 		cause = "Glance refused the filters; check owner (a project ID)."
 	case http.StatusUnauthorized, http.StatusForbidden:
@@ -347,7 +363,7 @@ func imageSearchError(client *glanceclient.Client, q glanceclient.ImageQuery, er
 	case glanceclient.Status(err) == http.StatusBadRequest:
 		return diag.NewErrorDiagnostic("Error searching images", subject+"Glance refused the filters; check visibility and owner (a project ID).\n\nGlance said: "+glanceclient.Message(err))
 	case glanceclient.Status(err) == 0:
-		return diag.NewErrorDiagnostic("Error searching images", subject+noAnswerCause(err))
+		return diag.NewErrorDiagnostic("Error searching images", subject+noAnswerCause(err, "read"))
 	}
 	return diag.NewErrorDiagnostic("Error searching images", subject+fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.\n\nGlance said: %s", glanceclient.Status(err), glanceclient.Message(err)))
 }

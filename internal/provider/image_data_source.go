@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -40,8 +41,9 @@ func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 	resp.TypeName = req.ProviderTypeName + "_image"
 }
 
-func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 		MarkdownDescription: "One image, found by name, tags, owner, visibility or properties: Glance filters, and every filter given must match. " +
 			"None matching is an error, and so are several unless `most_recent` is set, which takes the newest. " +
 			"Images the provider's project can see are searched: its own, public and community ones, and those shared with it. Image API v2 only.",
@@ -127,33 +129,35 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 }
 
 type imageDataModel struct {
-	Region          types.String `tfsdk:"region"`
-	Name            types.String `tfsdk:"name"`
-	Owner           types.String `tfsdk:"owner"`
-	Visibility      types.String `tfsdk:"visibility"`
-	Tags            types.Set    `tfsdk:"tags"`
-	Properties      types.Map    `tfsdk:"properties"`
-	MostRecent      types.Bool   `tfsdk:"most_recent"`
-	ID              types.String `tfsdk:"id"`
-	Status          types.String `tfsdk:"status"`
-	DiskFormat      types.String `tfsdk:"disk_format"`
-	ContainerFormat types.String `tfsdk:"container_format"`
-	SizeBytes       types.Int64  `tfsdk:"size_bytes"`
-	MinDiskGB       types.Int64  `tfsdk:"min_disk_gb"`
-	MinRAMMB        types.Int64  `tfsdk:"min_ram_mb"`
-	Protected       types.Bool   `tfsdk:"protected"`
-	Checksum        types.String `tfsdk:"checksum"`
-	TagsAll         types.List   `tfsdk:"tags_all"`
-	PropertiesAll   types.Map    `tfsdk:"properties_all"`
-	CreatedAt       types.String `tfsdk:"created_at"`
-	UpdatedAt       types.String `tfsdk:"updated_at"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+	Region          types.String   `tfsdk:"region"`
+	Name            types.String   `tfsdk:"name"`
+	Owner           types.String   `tfsdk:"owner"`
+	Visibility      types.String   `tfsdk:"visibility"`
+	Tags            types.Set      `tfsdk:"tags"`
+	Properties      types.Map      `tfsdk:"properties"`
+	MostRecent      types.Bool     `tfsdk:"most_recent"`
+	ID              types.String   `tfsdk:"id"`
+	Status          types.String   `tfsdk:"status"`
+	DiskFormat      types.String   `tfsdk:"disk_format"`
+	ContainerFormat types.String   `tfsdk:"container_format"`
+	SizeBytes       types.Int64    `tfsdk:"size_bytes"`
+	MinDiskGB       types.Int64    `tfsdk:"min_disk_gb"`
+	MinRAMMB        types.Int64    `tfsdk:"min_ram_mb"`
+	Protected       types.Bool     `tfsdk:"protected"`
+	Checksum        types.String   `tfsdk:"checksum"`
+	TagsAll         types.List     `tfsdk:"tags_all"`
+	PropertiesAll   types.Map      `tfsdk:"properties_all"`
+	CreatedAt       types.String   `tfsdk:"created_at"`
+	UpdatedAt       types.String   `tfsdk:"updated_at"`
 }
 
 // target is no image yet: the diagnostics name the filters instead.
 func (m *imageDataModel) target() (string, string) { return "", "" }
 
-// timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
-func (m *imageDataModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
+func (m *imageDataModel) timeout(ctx context.Context, _ crudOp) (time.Duration, diag.Diagnostics) {
+	return m.Timeouts.Read(ctx, defaultReadTimeout)
+}
 
 func (m *imageDataModel) regionName() string { return m.Region.ValueString() }
 

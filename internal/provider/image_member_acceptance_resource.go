@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -250,7 +251,9 @@ func (m *imageMemberAcceptanceModel) target() (string, string) {
 	return m.ImageID.ValueString(), m.MemberID.ValueString()
 }
 
-func (m *imageMemberAcceptanceModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
+func (m *imageMemberAcceptanceModel) timeout(ctx context.Context, op crudOp) (time.Duration, diag.Diagnostics) {
+	return crudTimeout(ctx, m.Timeouts, op)
+}
 
 func (m *imageMemberAcceptanceModel) regionName() string { return m.Region.ValueString() }
 

@@ -276,7 +276,9 @@ func (m *imageMemberModel) target() (string, string) {
 	return m.ImageID.ValueString(), m.MemberID.ValueString()
 }
 
-func (m *imageMemberModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
+func (m *imageMemberModel) timeout(ctx context.Context, op crudOp) (time.Duration, diag.Diagnostics) {
+	return crudTimeout(ctx, m.Timeouts, op)
+}
 
 func (m *imageMemberModel) regionName() string { return m.Region.ValueString() }
 

@@ -259,7 +259,7 @@ func TestAccImageMember_timeouts(t *testing.T) {
 		Steps: []tfresource.TestStep{
 			{ // every answer takes 3 s; create may take 1 s
 				Config:      config("1s"),
-				ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`the operation's timeout passed before Glance answered. Raise it in the resource's timeouts block`)),
+				ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(regexp.QuoteMeta(`the operation's timeout passed before Glance answered. Raise it in the timeouts block (create; for example timeouts { create = "20m" })`))),
 			},
 			{ // the timed-out add may still reach Glance (the proxy forwards it late): converges all the same
 				PreConfig:        func() { slow.SetFaultRate(0) },

@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"sort"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -27,8 +29,9 @@ func (d *imageMembersDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_image_members"
 }
 
-func (d *imageMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *imageMembersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 		MarkdownDescription: "The members of an image (the projects it is shared with) and their answers, read with one Glance request, which every other read of the image's members in the same run (`glance_image_member`, other data sources of it) shares. " +
 			"The image's owner sees every member; a member project sees only its own membership. " +
 			"On Image API v1, `status`, `created_at` and `updated_at` are null and `can_share` tells whether each member may share the image further; the `status` filter is then an error.",
@@ -99,17 +102,19 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 }
 
 type imageMembersDataModel struct {
-	Region  types.String      `tfsdk:"region"`
-	ID      types.String      `tfsdk:"id"`
-	ImageID types.String      `tfsdk:"image_id"`
-	Status  types.String      `tfsdk:"status"`
-	Members []memberDataModel `tfsdk:"members"`
+	Timeouts timeouts.Value    `tfsdk:"timeouts"`
+	Region   types.String      `tfsdk:"region"`
+	ID       types.String      `tfsdk:"id"`
+	ImageID  types.String      `tfsdk:"image_id"`
+	Status   types.String      `tfsdk:"status"`
+	Members  []memberDataModel `tfsdk:"members"`
 }
 
 func (m *imageMembersDataModel) target() (string, string) { return m.ImageID.ValueString(), "" }
 
-// timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
-func (m *imageMembersDataModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
+func (m *imageMembersDataModel) timeout(ctx context.Context, _ crudOp) (time.Duration, diag.Diagnostics) {
+	return m.Timeouts.Read(ctx, defaultReadTimeout)
+}
 
 func (m *imageMembersDataModel) regionName() string { return m.Region.ValueString() }
 

@@ -367,7 +367,9 @@ type imageMembersModel struct {
 
 func (m *imageMembersModel) target() (string, string) { return m.ImageID.ValueString(), "" }
 
-func (m *imageMembersModel) timeoutsBlock() timeouts.Value { return m.Timeouts }
+func (m *imageMembersModel) timeout(ctx context.Context, op crudOp) (time.Duration, diag.Diagnostics) {
+	return crudTimeout(ctx, m.Timeouts, op)
+}
 
 func (m *imageMembersModel) regionName() string { return m.Region.ValueString() }
 

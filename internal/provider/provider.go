@@ -144,7 +144,11 @@ func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			"insecure = true (or OS_INSECURE) makes the provider accept any certificate from Keystone and Glance, so a man in the middle could read the credentials. Set cacert_file to the authority that signed the certificates instead.")
 	}
 	userAgent := fmt.Sprintf("terraform-provider-glance/%s Terraform/%s", p.version, req.TerraformVersion)
-	client, err := glanceclient.New(ctx, cfg, userAgent)
+	// The login and the version document have no timeouts block: the read default bounds them,
+	// so that a Keystone or Glance that answers too slowly (or trickles) never holds a plan.
+	configureCtx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+	client, err := glanceclient.New(configureCtx, cfg, userAgent)
 	if err != nil {
 		addConfigError(resp, err)
 		return
@@ -195,8 +199,8 @@ func addConfigError(resp *provider.ConfigureResponse, err error) {
 	resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 }
 
-// Default operation timeouts, which each resource's timeouts block overrides. Retries stop
-// at the operation's deadline. Data sources have no timeouts block: the read default bounds them.
+// Default operation timeouts, which each resource's and data source's timeouts block
+// overrides. Retries stop at the operation's deadline.
 const (
 	defaultWriteTimeout = 10 * time.Minute
 	defaultReadTimeout  = 5 * time.Minute
@@ -226,12 +230,25 @@ func (c *configuredDataSource) Configure(_ context.Context, req datasource.Confi
 }
 
 // model is what every resource and data source model tells begin: the image and member it
-// is about ("" when none), for the diagnostics; its timeouts block (null for data sources);
-// and its region ("" for the provider's).
+// is about ("" when none), for the diagnostics; how long an operation may take, from its
+// timeouts block; and its region ("" for the provider's).
 type model interface {
 	target() (imageID, memberID string)
-	timeoutsBlock() timeouts.Value
+	timeout(ctx context.Context, op crudOp) (time.Duration, diag.Diagnostics)
 	regionName() string
+}
+
+// crudTimeout is a resource's timeout for op: its timeouts block's, or the default.
+func crudTimeout(ctx context.Context, t timeouts.Value, op crudOp) (time.Duration, diag.Diagnostics) {
+	switch op {
+	case crudCreate:
+		return t.Create(ctx, defaultWriteTimeout)
+	case crudUpdate:
+		return t.Update(ctx, defaultWriteTimeout)
+	case crudDelete:
+		return t.Delete(ctx, defaultWriteTimeout)
+	}
+	return t.Read(ctx, defaultReadTimeout)
 }
 
 // crudOp names the operation whose timeout bounds a CRUD method.
@@ -263,19 +280,7 @@ func (c *configuredClient) begin(ctx context.Context, get func(context.Context, 
 		diags.Append(regionError(imageID, memberID, m.regionName(), err))
 		return ctx, func() {}, nil, false
 	}
-	t := m.timeoutsBlock()
-	var d time.Duration
-	var ds diag.Diagnostics
-	switch op {
-	case crudCreate:
-		d, ds = t.Create(ctx, defaultWriteTimeout)
-	case crudRead:
-		d, ds = t.Read(ctx, defaultReadTimeout)
-	case crudUpdate:
-		d, ds = t.Update(ctx, defaultWriteTimeout)
-	case crudDelete:
-		d, ds = t.Delete(ctx, defaultWriteTimeout)
-	}
+	d, ds := m.timeout(ctx, op)
 	diags.Append(ds...)
 	ctx, cancel = context.WithTimeout(ctx, d)
 	return ctx, cancel, client, !diags.HasError()

@@ -3,8 +3,9 @@ package provider
 import (
 	"context"
 	"sort"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -28,8 +29,9 @@ func (d *sharedImagesDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_shared_images"
 }
 
-func (d *sharedImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *sharedImagesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 		MarkdownDescription: "The images other projects share with the provider's project, with this project's answer to each: its inbox. " +
 			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's member status only " +
 			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one list.\n\n" +
@@ -106,6 +108,7 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 }
 
 type sharedImagesModel struct {
+	Timeouts     timeouts.Value     `tfsdk:"timeouts"`
 	Region       types.String       `tfsdk:"region"`
 	ID           types.String       `tfsdk:"id"`
 	MemberStatus types.String       `tfsdk:"member_status"`
@@ -116,8 +119,9 @@ type sharedImagesModel struct {
 // target is no image: the diagnostics name the project instead.
 func (m *sharedImagesModel) target() (string, string) { return "", "" }
 
-// timeoutsBlock is null: data sources have no timeouts block, so the read default bounds them.
-func (m *sharedImagesModel) timeoutsBlock() timeouts.Value { return timeouts.Value{} }
+func (m *sharedImagesModel) timeout(ctx context.Context, _ crudOp) (time.Duration, diag.Diagnostics) {
+	return m.Timeouts.Read(ctx, defaultReadTimeout)
+}
 
 func (m *sharedImagesModel) regionName() string { return m.Region.ValueString() }
 

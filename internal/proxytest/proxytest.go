@@ -8,6 +8,7 @@ package proxytest
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -47,6 +48,9 @@ type Options struct {
 	Faults []Fault
 	// Only, when set, limits faults to the requests it accepts; the others pass untouched.
 	Only func(*http.Request) bool
+	// Redirect, when set, may answer a request with a 307 instead of forwarding it: to the
+	// URL it returns ("" to forward), with the request's path and query appended.
+	Redirect func(*http.Request) string
 	// Latency is how long a Latency fault waits.
 	Latency time.Duration
 	// TLS, when set, makes the proxy an HTTPS server with this configuration.
@@ -133,15 +137,22 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 
 	status := 0
-	switch fault {
-	case Unavailable:
+	to := ""
+	if p.opts.Redirect != nil {
+		to = p.opts.Redirect(r)
+	}
+	switch {
+	case to != "":
+		http.Redirect(w, r, to+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+		status = http.StatusTemporaryRedirect
+	case fault == Unavailable:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = io.WriteString(w, `{"message": "injected by proxytest: service unavailable", "code": "503 Service Unavailable"}`)
 		status = http.StatusServiceUnavailable
-	case ResetAfterForward:
+	case fault == ResetAfterForward:
 		p.forwardAndReset(w, r)
-	case HoldAnswer:
+	case fault == HoldAnswer:
 		status = p.forwardAndHold(w, r)
 	default:
 		if fault == Latency {
@@ -289,3 +300,33 @@ func (p *Proxy) SetFaultRate(rate float64) {
 // Writes accepts the requests that change something (all but GET and HEAD): with Only, a
 // service that is slow or frozen for changes while it still answers reads.
 func Writes(r *http.Request) bool { return r.Method != http.MethodGet && r.Method != http.MethodHead }
+
+// Trap is a server that only records: where a test sends what must never arrive (a redirect's
+// target), to check that nothing did. It answers 404.
+type Trap struct {
+	URL  string
+	mu   sync.Mutex
+	seen []string
+}
+
+// NewTrap starts a Trap on 127.0.0.1; it stops when the test ends.
+func NewTrap(t testing.TB) *Trap {
+	trap := &Trap{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		trap.mu.Lock()
+		trap.seen = append(trap.seen, fmt.Sprintf("%s %s (X-Auth-Token: %q, body: %q)", r.Method, r.URL.Path, r.Header.Get("X-Auth-Token"), body))
+		trap.mu.Unlock()
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	trap.URL = srv.URL
+	return trap
+}
+
+// Requests are the requests that reached the trap, with their token and body.
+func (trap *Trap) Requests() []string {
+	trap.mu.Lock()
+	defer trap.mu.Unlock()
+	return append([]string(nil), trap.seen...)
+}
