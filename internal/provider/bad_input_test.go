@@ -166,6 +166,15 @@ func summaryOf(_ path.Path, summary, _ string) string { return summary }
 
 func first(summary, _ string) string { return summary }
 
+// quoted is words of an error that the Troubleshooting page quotes, checked to be the error's.
+func quoted(t *testing.T, err, words string) string {
+	t.Helper()
+	if !strings.Contains(err, words) {
+		t.Fatalf("the error no longer says %q: %s", words, err)
+	}
+	return words
+}
+
 // elsewhere are the errors and warnings proven by their own tests (an interruption, a lost
 // answer, Keystone away, validation), with the words the page must quote, taken from the code.
 func elsewhere(t *testing.T) []struct{ name, says string } {
@@ -177,6 +186,8 @@ func elsewhere(t *testing.T) []struct{ name, says string } {
 	}
 	return []struct{ name, says string }{
 		{"Interrupted run", noAnswerCause(context.Canceled, "create")},
+		{"Redirect to another host refused", quoted(t, (&glanceclient.RedirectRefusedError{}).Error(), "another host; the provider refused to follow it, because the request carries credentials")},
+		{"Answer that cannot be read", quoted(t, (&glanceclient.UnreadableAnswerError{}).Error(), "but the answer cannot be read")},
 		{"Lost answer on add", strings.SplitAfter(afterLostAnswer[opAdd], "marked tainted")[0]},
 		{"Lost answer on a list's add", afterLostAnswer[opListAdd]},
 		{"Timeout", strings.SplitAfter(noAnswerCause(context.DeadlineExceeded, "create"), "before Glance answered.")[0]},

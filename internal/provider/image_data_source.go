@@ -46,7 +46,7 @@ func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 		MarkdownDescription: "One image, found by name, tags, owner, visibility or properties: Glance filters, and every filter given must match. " +
 			"None matching is an error, and so are several unless `most_recent` is set, which takes the newest. " +
-			"Images the provider's project can see are searched: its own, public and community ones, and those shared with it. Image API v2 only.",
+			"Images the provider's project can see are searched: its own, public and community ones, and those shared with it. Image API v2 only." + dataTimeoutsNote,
 		Attributes: map[string]schema.Attribute{
 			"region": dataRegionAttribute(),
 			"name": schema.StringAttribute{

@@ -303,6 +303,9 @@ func computedString(desc string) dschema.StringAttribute {
 	return dschema.StringAttribute{Computed: true, MarkdownDescription: desc}
 }
 
+// dataTimeoutsNote ends every data source's description.
+const dataTimeoutsNote = "\n\nThe read is bounded by the `timeouts` block's `read`, 5 minutes by default, retries included."
+
 // dataRegionAttribute is every data source's region.
 func dataRegionAttribute() dschema.StringAttribute {
 	return dschema.StringAttribute{

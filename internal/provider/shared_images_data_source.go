@@ -36,7 +36,7 @@ func (d *sharedImagesDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's member status only " +
 			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one list.\n\n" +
 			"On Image API v1 the inbox is `GET /v1/shared-images/{project}` and one `HEAD` per image for its name and details: `member_status` is null, " +
-			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter other than `all` is an error.",
+			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter other than `all` is an error." + dataTimeoutsNote,
 		Attributes: map[string]schema.Attribute{
 			"id":     computedString("The provider's project ID, whose inbox this is."),
 			"region": dataRegionAttribute(),
