@@ -44,7 +44,7 @@ func (v v2Members) getMember(ctx context.Context, imageID, memberID string) (*Me
 	}
 	out := fromV2(m)
 	if date, err := http.ParseTime(r.Header.Get("Date")); err == nil {
-		out.clockOffset = date.Sub(time.Now()) // Date is cut to the second: never more than the true offset
+		out.clockOffset = time.Until(date) // Date is cut to the second: never more than the true offset
 	}
 	return out, nil
 }

@@ -228,7 +228,8 @@ func (t *tracker) explain(err error) error {
 	var syntaxErr *json.SyntaxError
 	var timeErr *time.ParseError
 	last := t.last.Load()
-	if last == nil || !(errors.As(err, &typeErr) || errors.As(err, &syntaxErr) || errors.As(err, &timeErr)) {
+	decoding := errors.As(err, &typeErr) || errors.As(err, &syntaxErr) || errors.As(err, &timeErr)
+	if last == nil || !decoding {
 		return err
 	}
 	e := *last

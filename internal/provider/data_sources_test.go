@@ -198,7 +198,9 @@ func TestAccDataSources_badAnswers(t *testing.T) {
 				if _, err := w.Write([]byte{b}); err != nil {
 					return
 				}
-				w.(http.Flusher).Flush()
+				if f, ok := w.(http.Flusher); ok {
+					f.Flush()
+				}
 				select {
 				case <-r.Context().Done():
 					return

@@ -509,8 +509,10 @@ func TestAccImageMember_existingMemberAndLostAnswer(t *testing.T) {
 			return
 		}
 		pass(httptest.NewRecorder(), r) // Glance answers 409; the answer is lost
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			conn.Close()
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
 		}
 	})
 	w := newWorkdir(t, providerVia("producer", glance)+memberBlock("test", imageID, env.ConsumerProject))
