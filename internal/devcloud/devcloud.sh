@@ -230,7 +230,8 @@ listeners() {
   for inode in $inodes; do
     match+=(${match[0]:+-o} -lname "socket:\[$inode\]")
   done
-  find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 \( "${match[@]}" \) 2>/dev/null | cut -d/ -f3 | sort -u
+  # find fails on processes that end while it reads them: not an error here (pipefail).
+  { find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 \( "${match[@]}" \) 2>/dev/null || true; } | cut -d/ -f3 | sort -u
 }
 
 # describe PIDS: "pid 123 (uwsgi --plugin …)" for each.
