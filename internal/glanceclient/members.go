@@ -138,7 +138,7 @@ func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canSha
 		case err == nil:
 			return nil, fmt.Errorf("%w (GET /v1/images/%s/members lists project %s)", ErrAlreadyMember, imageID, memberID)
 		case !errors.Is(err, ErrMemberNotListed):
-			return nil, err
+			return nil, err // FindMember explained a refusal
 		}
 	}
 	ctx, t := track(ctx)
@@ -158,7 +158,7 @@ func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canSha
 		tflog.Info(ctx, "an add whose answer was lost made the member; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
 		return existing, nil
 	}
-	return m, t.unknownOutcome(err)
+	return m, t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
 }
 
 // addedSince reads the member (v2) and says whether Glance created it at or after since, a
@@ -205,8 +205,8 @@ func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Memb
 	return read(ctx, func(ctx context.Context) (*Member, error) { return c.api.getMember(ctx, imageID, memberID) })
 }
 
-// RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}, or on v1 the
-// seed's DELETE /v1/images/{id}/members/{member}. A retry that answers 404 after a try whose
+// RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}, or on v1
+// DELETE /v1/images/{id}/members/{member}. A retry that answers 404 after a try whose
 // answer was lost means that try removed it: done. A failure after a lost answer is an
 // *OutcomeUnknownError: the member may be gone.
 func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) error {
@@ -217,7 +217,7 @@ func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) err
 		tflog.Info(ctx, "a retried remove answered 404: an earlier try removed the member", map[string]any{"image_id": imageID, "member_id": memberID})
 		return nil
 	}
-	return t.unknownOutcome(err)
+	return t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
 }
 
 // SetCanShare changes whether a member may share the image further (v1: one PUT). Setting it
@@ -225,7 +225,7 @@ func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) err
 func (c *Client) SetCanShare(ctx context.Context, imageID, memberID string, canShare bool) error {
 	defer c.reads.forget(imageID)
 	ctx, t := track(ctx)
-	return t.unknownOutcome(c.api.setCanShare(ctx, imageID, memberID, canShare))
+	return t.unknownOutcome(c.explainRefusal(ctx, imageID, c.api.setCanShare(ctx, imageID, memberID, canShare)))
 }
 
 // ReplaceMembers makes the image's member list exactly memberIDs in one request (v1's PUT on
@@ -234,7 +234,7 @@ func (c *Client) SetCanShare(ctx context.Context, imageID, memberID string, canS
 func (c *Client) ReplaceMembers(ctx context.Context, imageID string, memberIDs []string) error {
 	defer c.reads.forget(imageID)
 	ctx, t := track(ctx)
-	return t.unknownOutcome(c.api.replaceMembers(ctx, imageID, memberIDs))
+	return t.unknownOutcome(c.explainRefusal(ctx, imageID, c.api.replaceMembers(ctx, imageID, memberIDs)))
 }
 
 // GetImage reads an image, to explain a failed member call (is it gone, or not shared?),
@@ -266,7 +266,7 @@ func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, stat
 // changes the image's members.
 func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
 	list, err := c.sharedMembers(ctx, imageID)
-	return slices.Clone(list), err // callers may sort what other callers share
+	return slices.Clone(list), c.explainRefusal(ctx, imageID, err) // callers may sort what other callers share
 }
 
 // ErrMemberNotListed is FindMember's answer when the image's member list, read, has no
@@ -278,7 +278,7 @@ var ErrMemberNotListed = errors.New("not in the image's member list")
 func (c *Client) FindMember(ctx context.Context, imageID, memberID string) (*Member, error) {
 	list, err := c.sharedMembers(ctx, imageID)
 	if err != nil {
-		return nil, err
+		return nil, c.explainRefusal(ctx, imageID, err)
 	}
 	return findMember(list, memberID)
 }

@@ -178,7 +178,7 @@ func quoted(t *testing.T, err, words string) string {
 // elsewhere are the errors and warnings proven by their own tests (an interruption, a lost
 // answer, Keystone away, validation), with the words the page must quote, taken from the code.
 func elsewhere(t *testing.T) []struct{ name, says string } {
-	reauth := memberError(context.Background(), glanceclient.NewStatic("http://127.0.0.1:1", "t", "p", glanceclient.ImageAPIv2), opRead, exampleImageID, "p",
+	reauth := memberError(glanceclient.NewStatic("http://127.0.0.1:1", "t", "p", glanceclient.ImageAPIv2), opRead, exampleImageID, "p",
 		&gophercloud.ErrUnableToReauthenticate{ErrOriginal: errors.New("401"), ErrReauth: &glanceclient.KeystoneError{URL: "http://keystone:5000/v3", Err: errors.New("connection refused")}})
 	const keystone = "Glance asked for a new token (HTTP 401), and logging in again at Keystone"
 	if !strings.Contains(reauth.Detail(), keystone) {

@@ -83,7 +83,7 @@ resource "glance_image_members" "all" {
 	}}
 )
 
-// The same two resources on Image API v1: glance_image_member with the seed's DELETE, and
+// The same two resources on Image API v1: glance_image_member with v1's DELETE, and
 // glance_image_members as one PUT of the whole list.
 var (
 	memberV1Way  = sharingWay{name: "glance_image_member on Image API v1", config: memberWay.config, v1: true}
@@ -231,15 +231,15 @@ func TestAccCost_requests(t *testing.T) {
 					t.Errorf("%s: %d version detections, want at most one per provider process (3)", step.name, d)
 				}
 			}
-			if tc.way.name == memberV1Way.name { // the seed's call, once per membership
-				seed := 0
+			if tc.way.name == memberV1Way.name { // DELETE /v1/images/{id}/members/{member}, once per membership
+				deletes := 0
 				for _, r := range costs["destroy"].requests {
 					if strings.HasPrefix(r, "DELETE /v1/images/") {
-						seed++
+						deletes++
 					}
 				}
-				if seed != n {
-					t.Errorf("destroy made %d DELETE /v1/images/{id}/members/{member}, want %d", seed, n)
+				if deletes != n {
+					t.Errorf("destroy made %d DELETE /v1/images/{id}/members/{member}, want %d", deletes, n)
 				}
 			}
 		})

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
@@ -68,9 +67,9 @@ var afterLostAnswer = map[memberOp]string{
 		"The next apply sets it again: setting an answer twice is harmless.",
 }
 
-// memberError explains a failed member call. On a 403 it looks the image up once (only on
-// this error path) to tell a non-shared image from missing rights.
-func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, imageID, memberID string, err error) diag.Diagnostic {
+// memberError explains a failed member call, from what the client found out (a refusal's
+// reason, a lost answer, retries spent): it only formats, and never calls Glance.
+func memberError(client *glanceclient.Client, op memberOp, imageID, memberID string, err error) diag.Diagnostic {
 	subject := subjectOf(imageID, memberID)
 	var exhausted *glanceclient.RetriesExhaustedError
 	if errors.As(err, &exhausted) {
@@ -117,7 +116,7 @@ func memberError(ctx context.Context, client *glanceclient.Client, op memberOp, 
 		case op == opStatus:
 			cause = fmt.Sprintf("only the member project can accept or reject an image it was offered, and the provider acts as project %s, not %s (the image's owner cannot answer for its members). Configure this provider with credentials scoped to project %s.", client.ProjectID, memberID, memberID)
 		default:
-			cause = forbiddenCause(ctx, client, op, imageID)
+			cause = forbiddenCause(client, op, imageID, err)
 		}
 	case status == http.StatusNotFound:
 		if op == opStatus {
@@ -176,28 +175,29 @@ func noAnswerCause(err error, timeout string) string {
 // v1Refusal opens the explanation of Image API v1's 404 "No permission to share that image".
 const v1Refusal = "Glance (Image API v1) answered 404 \"No permission to share that image\", v1's way of refusing: "
 
-// forbiddenCause tells the reasons Glance refuses a member change apart.
-func forbiddenCause(ctx context.Context, client *glanceclient.Client, op memberOp, imageID string) string {
+// changeVerb is what an operation does to members, for "only the owner can … members".
+var changeVerb = map[memberOp]string{opAdd: "add", opListAdd: "add", opRemove: "remove", opListRemove: "remove", opRead: "read", opList: "list", opCanShare: "change"}
+
+// forbiddenCause explains Glance's refusal by the reason the client found (RefusedError).
+func forbiddenCause(client *glanceclient.Client, op memberOp, imageID string, err error) string {
 	v1, who := "", "only the owner"
 	if client.HasCanShare() {
 		v1 = v1Refusal
 		who = "only the owner, or a member the owner gave can_share,"
 	}
-	img, err := client.GetImage(ctx, imageID)
-	if glanceclient.IsNotFound(err) {
+	refused := &glanceclient.RefusedError{LookupErr: err}
+	errors.As(err, &refused)
+	switch refused.Reason {
+	case glanceclient.RefusalImageNotVisible:
 		return fmt.Sprintf("%simage %s is not visible to project %s, which the provider acts as; only the image's owner can change its members. Use credentials scoped to the owner's project.", v1, imageID, client.ProjectID)
+	case glanceclient.RefusalNotShared:
+		return fmt.Sprintf("image %s has visibility '%s'; only images with visibility 'shared' can have members. Set its visibility to shared (openstack image set --shared %s) and apply again.", imageID, refused.Image.Visibility, imageID)
+	case glanceclient.RefusalNotOwner:
+		return fmt.Sprintf("%simage %s is owned by project %s, but the provider acts as project %s; %s can %s members. Use credentials scoped to project %s.", v1, imageID, refused.Image.Owner, client.ProjectID, who, changeVerb[op], refused.Image.Owner)
+	case glanceclient.RefusalMissingRole:
+		return fmt.Sprintf("%sGlance refused the change to image %s although it is owned by this project: the provider's user probably lacks the member role on project %s.", v1, imageID, client.ProjectID)
 	}
-	if err != nil {
-		return fmt.Sprintf("%sGlance refused the change and image %s could not be read to find out why (%s). Only the image's owner, with the member role, can change its members.", v1, imageID, glanceclient.Message(err))
-	}
-	// v1 has no such rule: its members may be added to any image.
-	if client.HasMemberStatus() && img.Visibility != images.ImageVisibilityShared {
-		return fmt.Sprintf("image %s has visibility '%s'; only images with visibility 'shared' can have members. Set its visibility to shared (openstack image set --shared %s) and apply again.", imageID, img.Visibility, imageID)
-	}
-	if client.ProjectID != "" && img.Owner != client.ProjectID {
-		return fmt.Sprintf("%simage %s is owned by project %s, but the provider acts as project %s; %s can %s members. Use credentials scoped to project %s.", v1, imageID, img.Owner, client.ProjectID, who, map[memberOp]string{opAdd: "add", opListAdd: "add", opRemove: "remove", opListRemove: "remove", opRead: "read", opList: "list", opCanShare: "change"}[op], img.Owner)
-	}
-	return fmt.Sprintf("%sGlance refused the change to image %s although it is owned by this project: the provider's user probably lacks the member role on project %s.", v1, imageID, client.ProjectID)
+	return fmt.Sprintf("%sGlance refused the change and image %s could not be read to find out why (%s). Only the image's owner, with the member role, can change its members.", v1, imageID, glanceclient.Message(refused.LookupErr))
 }
 
 // canShareNeedsV1 is the plan-time error for can_share = true on an image service that
@@ -248,9 +248,18 @@ func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
 		subject+"the glance provider has no client: its configuration was not known or failed. Fix the provider block errors reported above and run again.")
 }
 
-// imageNotShared warns that an image's members are hidden because it is no longer shared,
-// and that the state keeps them. memberID is "" for the whole list.
-func imageNotShared(imageID, memberID string, visibility images.ImageVisibility) diag.Diagnostic {
+// notShared says the read of an image's members was refused because the image is not shared
+// (any more): the Reads then keep their state and warn (imageNotShared).
+func notShared(err error) bool {
+	_, ok := glanceclient.NotShared(err)
+	return ok
+}
+
+// imageNotShared warns that an image's members are hidden because it is no longer shared
+// (err, for which notShared holds), and that the state keeps them. memberID is "" for the
+// whole list.
+func imageNotShared(imageID, memberID string, err error) diag.Diagnostic {
+	visibility, _ := glanceclient.NotShared(err)
 	what, subject, end := "membership", fmt.Sprintf("Image %s, member %s: the image's", imageID, memberID),
 		"; to end the membership, set it to shared and destroy this resource."
 	if memberID == "" {

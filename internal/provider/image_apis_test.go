@@ -159,7 +159,7 @@ func (s imageService) statusOf() knownvalue.Check {
 // A glance_image_member's whole life on each version: created with the version's add (one
 // POST on v2; a look and one PUT on v1), refreshed with one list, restored after a removal
 // outside Terraform, imported, and destroyed with exactly the version's remove-member call:
-// on v1 the seed's DELETE /v1/images/{image_id}/members/{member_id}.
+// on v1 DELETE /v1/images/{image_id}/members/{member_id}.
 func TestAccImageAPIs_imageMember(t *testing.T) {
 	env := acctest.PreCheck(t)
 	for _, svc := range imageServices(t, env) {
@@ -544,7 +544,7 @@ resource "glance_image_member_acceptance" "answer" {
 }
 
 // The guide "Clouds that still serve Glance v1" runs as written against the stand-in: two
-// tenants, one allowed to share further; one dropped with the seed's DELETE; then none.
+// tenants, one allowed to share further; one dropped with v1's DELETE; then none.
 func TestAccGuideGlanceV1_example(t *testing.T) {
 	env := acctest.PreCheck(t)
 	v1 := glancev1test.Start(t, env.AuthURL)

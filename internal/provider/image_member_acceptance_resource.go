@@ -153,7 +153,7 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, client, opRead, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opRead, imageID, memberID, err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, client.Region, state.StatusOnDestroy, state.Timeouts))...)
@@ -190,7 +190,7 @@ func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource
 		return // the owner removed the membership already: nothing left to answer
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, client, opStatus, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opStatus, imageID, memberID, err))
 	}
 }
 
@@ -220,7 +220,7 @@ func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, client *g
 	imageID, memberID := plan.ImageID.ValueString(), r.memberID(plan)
 	m, err := client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
 	if err != nil {
-		diags.Append(memberError(ctx, client, opStatus, imageID, memberID, err))
+		diags.Append(memberError(client, opStatus, imageID, memberID, err))
 		return
 	}
 	tflog.Info(ctx, "set image member status", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})

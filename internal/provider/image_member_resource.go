@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -117,7 +115,7 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 	// One request: the POST's answer is the whole member, so no read-back.
 	m, err := client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool(), earlier)
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, client, opAdd, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opAdd, imageID, memberID, err))
 		var unknown *glanceclient.OutcomeUnknownError
 		if errors.As(err, &unknown) {
 			// The POST left and its answer was lost (a broken connection, the timeout, a
@@ -162,16 +160,12 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	case glanceclient.IsNotFound(err):
 		tflog.Warn(ctx, "image is gone; removing the membership from state", map[string]any{"image_id": imageID, "member_id": memberID})
 		resp.State.RemoveResource(ctx)
-	case glanceclient.Status(err) == http.StatusForbidden:
+	case notShared(err):
 		// Glance refuses to list the members of an image that is no longer shared, but keeps
 		// them and restores them when it is shared again: warn and keep the state.
-		if img, imgErr := client.GetImage(ctx, imageID); imgErr == nil && img.Visibility != images.ImageVisibilityShared {
-			resp.Diagnostics.Append(imageNotShared(imageID, memberID, img.Visibility))
-			return
-		}
-		resp.Diagnostics.Append(memberError(ctx, client, opRead, imageID, memberID, err))
+		resp.Diagnostics.Append(imageNotShared(imageID, memberID, err))
 	default:
-		resp.Diagnostics.Append(memberError(ctx, client, opRead, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opRead, imageID, memberID, err))
 	}
 }
 
@@ -203,7 +197,7 @@ func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateReq
 	if !plan.CanShare.Equal(state.CanShare) {
 		imageID, memberID := plan.target()
 		if err := client.SetCanShare(ctx, imageID, memberID, plan.CanShare.ValueBool()); err != nil {
-			resp.Diagnostics.Append(memberError(ctx, client, opCanShare, imageID, memberID, err))
+			resp.Diagnostics.Append(memberError(client, opCanShare, imageID, memberID, err))
 			return
 		}
 		tflog.Info(ctx, "set can_share", map[string]any{"image_id": imageID, "member_id": memberID, "can_share": plan.CanShare.ValueBool()})
@@ -230,7 +224,7 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, client, opRemove, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opRemove, imageID, memberID, err))
 		return
 	}
 	tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": memberID})

@@ -80,7 +80,7 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	list, err := client.ListMembers(ctx, imageID)
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
 		return
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].MemberID < list[j].MemberID })

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"net/http"
 	"slices"
 	"sync"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -155,7 +153,7 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 	imageID := plan.ImageID.ValueString()
 	current, err := client.ListMembers(ctx, imageID)
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
 		return
 	}
 	after, diags := reconcile(ctx, client, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics))
@@ -186,17 +184,12 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 	case glanceclient.IsNotFound(err):
 		tflog.Warn(ctx, "image is gone; removing its member list from state", map[string]any{"image_id": imageID})
 		resp.State.RemoveResource(ctx)
-	case glanceclient.Status(err) == http.StatusForbidden:
+	case notShared(err):
 		// Glance refuses to list the members of an image that is not shared (any more), but
 		// keeps them: warn and keep the state rather than forget them.
-		img, imgErr := client.GetImage(ctx, imageID)
-		if imgErr == nil && img.Visibility != images.ImageVisibilityShared {
-			resp.Diagnostics.Append(imageNotShared(imageID, "", img.Visibility))
-			return
-		}
-		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
+		resp.Diagnostics.Append(imageNotShared(imageID, "", err))
 	default:
-		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
 	}
 }
 
@@ -243,7 +236,7 @@ func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 		return // the image is gone, and its members with it
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(ctx, client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
 		return
 	}
 	// On a partial failure the framework keeps the resource in state as it was, so the next
@@ -275,7 +268,7 @@ func reconcile(ctx context.Context, client *glanceclient.Client, imageID string,
 	var diags diag.Diagnostics
 	if client.HasListReplace() {
 		if err := client.ReplaceMembers(ctx, imageID, want); err != nil {
-			diags.Append(memberError(ctx, client, opList, imageID, "", err))
+			diags.Append(memberError(client, opList, imageID, "", err))
 			return current, diags
 		}
 		tflog.Info(ctx, "replaced image members", map[string]any{"image_id": imageID, "members": len(want)})
@@ -303,7 +296,7 @@ func reconcile(ctx context.Context, client *glanceclient.Client, imageID string,
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil && !glanceclient.IsNotFound(err) {
-			diags.Append(memberError(ctx, client, opListRemove, imageID, member, err))
+			diags.Append(memberError(client, opListRemove, imageID, member, err))
 			return
 		}
 		delete(after, member)
@@ -318,7 +311,7 @@ func reconcile(ctx context.Context, client *glanceclient.Client, imageID string,
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			diags.Append(memberError(ctx, client, opListAdd, imageID, member, err))
+			diags.Append(memberError(client, opListAdd, imageID, member, err))
 			return
 		}
 		after[member] = m.Status

@@ -216,7 +216,7 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 		imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 		time.Sleep(time.Duration(env.ShortTokenSeconds+1) * time.Second) // the token expires
 		_, err = client.ListMembers(context.Background(), imageID)
-		detail := memberError(context.Background(), client, opList, imageID, "", err).Detail()
+		detail := memberError(client, opList, imageID, "", err).Detail()
 		if !refused(trap, "Image "+imageID+": Glance asked for a new token (HTTP 401), and logging in again at Keystone ("+keystone.URL+"/v3) failed: HTTP 307 from POST "+keystone.URL+"/v3/auth/tokens").MatchString(detail) {
 			t.Errorf("the refused login again is not explained: %s", detail)
 		}
