@@ -15,7 +15,7 @@ import (
 )
 
 // The membership calls of Glance's Image API v1 (Mitaka to Queens; removed in Rocky), as
-// ../shared/reference/glance-v1-members.md describes them. gophercloud never had them. v1 has
+// internal/glancev1test/README.md describes them. gophercloud never had them. v1 has
 // no member status and no timestamps, only can_share; GET of one member is always 405, so one
 // member is read from the list; a caller who may not share an image gets 404, not 403.
 
@@ -75,7 +75,7 @@ func (v v1Members) put(ctx context.Context, imageID, memberID string, canShare b
 	return v1Error(err)
 }
 
-// remove is the seed's call, DELETE /v1/images/{id}/members/{member} (204); a member that is
+// remove is DELETE /v1/images/{id}/members/{member} (204); a member that is
 // not there answers 404.
 func (v v1Members) remove(ctx context.Context, imageID, memberID string) error {
 	_, err := v.sc.Delete(ctx, v.sc.ServiceURL("images", seg(imageID), "members", seg(memberID)), &gophercloud.RequestOpts{OkCodes: []int{http.StatusNoContent}})

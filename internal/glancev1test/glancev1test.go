@@ -1,10 +1,11 @@
 // Package glancev1test is a stand-in for the image membership calls of Glance's Image API v1,
 // which no Glance that can be installed today serves (v1 was removed in Rocky, 17.0.0). It
-// follows ../shared/reference/glance-v1-members.md, read from Glance 16's own code, quirks
-// included: GET of one member is always 405, a caller who may not share an image gets 404 (not
-// 403), a PUT of a member is idempotent, the member quota answers 413, and the versions
-// document lists only v1.1 and v1.0, and every /v2 request gets that document (HTTP 300), as
-// a Queens Glance with v2 turned off answers. Tokens are checked against a real Keystone, so
+// follows README.md beside it, what Glance 16's code does and a running Glance 16.0.1
+// answered, quirks included: GET of one member is always 405, a caller who may not share an
+// image gets 404 (not 403), a PUT of a member is idempotent, a removed membership comes back
+// only with can_share in the body, the member quota answers 413, registry errors arrive
+// nested, and the versions document lists only v1.1 and v1.0, and every /v2 request gets that
+// document (HTTP 300), as a Queens Glance with v2 turned off answers. Tokens are checked against a real Keystone, so
 // authentication stays real. Of v1's image calls it serves only HEAD /v1/images/{id} (the
 // image's metadata in x-image-meta-* headers), which the provider uses to name shared images;
 // images are made by the test (AddImage).
@@ -44,7 +45,8 @@ type image struct {
 	members                 map[string]*memberRow // by member project ID
 }
 
-type memberRow struct{ canShare bool }
+// memberRow is a membership; a removed one stays, deleted, as in Glance's database.
+type memberRow struct{ canShare, deleted bool }
 
 type tokenInfo struct {
 	project string
@@ -99,7 +101,9 @@ func (s *Server) Members(imageID string) map[string]bool {
 	out := map[string]bool{}
 	if img, ok := s.images[imageID]; ok {
 		for id, row := range img.members {
-			out[id] = row.canShare
+			if !row.deleted {
+				out[id] = row.canShare
+			}
 		}
 	}
 	return out
@@ -116,7 +120,9 @@ func (s *Server) SetMember(imageID, memberID string, canShare bool) {
 func (s *Server) RemoveMember(imageID, memberID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.images[imageID].members, memberID)
+	if row, ok := s.images[imageID].members[memberID]; ok {
+		row.deleted = true
+	}
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -133,13 +139,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.versions(w, r, true)
 		return
 	default:
-		s.fail(w, r, http.StatusNotFound, "The resource could not be found.")
+		s.fail(w, r, http.StatusNotFound, "The resource could not be found.", "")
 		return
 	}
 	parts = parts[1:]
 	for _, part := range parts {
 		if part == "" { // a trailing slash, or an empty segment: v1's routes match exactly
-			s.fail(w, r, http.StatusNotFound, "The resource could not be found.")
+			s.fail(w, r, http.StatusNotFound, "The resource could not be found.", "")
 			return
 		}
 	}
@@ -156,26 +162,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.replace(w, r, caller, unescape(parts[1]))
 		default:
 			w.Header().Set("Allow", "GET, PUT")
-			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.")
+			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.", "")
 		}
 	case len(parts) == 4 && parts[0] == "images" && parts[2] == "members":
 		switch r.Method {
 		case http.MethodGet: // v1 routes GET of one member to no action: always 405, no Allow
-			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.")
+			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.", "")
 		case http.MethodPut:
 			s.put(w, r, caller, unescape(parts[1]), unescape(parts[3]))
 		case http.MethodDelete:
 			s.delete(w, r, caller, unescape(parts[1]), unescape(parts[3]))
 		default:
 			w.Header().Set("Allow", "GET, PUT, DELETE")
-			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.")
+			s.fail(w, r, http.StatusMethodNotAllowed, "The method specified is not allowed for this resource.", "")
 		}
 	case len(parts) == 2 && parts[0] == "images" && r.Method == http.MethodHead:
 		s.head(w, caller, unescape(parts[1]))
 	case len(parts) == 2 && parts[0] == "shared-images" && r.Method == http.MethodGet:
 		s.sharedImages(w, caller, unescape(parts[1]))
 	default:
-		s.fail(w, r, http.StatusNotFound, "The resource could not be found.")
+		s.fail(w, r, http.StatusNotFound, "The resource could not be found.", "")
 	}
 }
 
@@ -249,7 +255,15 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, caller tokenInfo, i
 	if s.overQuota(w, r, len(s.rowsSeenBy(caller, img))+1) {
 		return
 	}
-	upsert(img, memberID, canShareOf(member))
+	canShare := canShareOf(member)
+	if row, ok := img.members[memberID]; ok && row.deleted {
+		if canShare == nil { // Glance answers 204 and leaves the removed membership removed
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		row.deleted, row.canShare = false, false
+	}
+	upsert(img, memberID, canShare)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -258,16 +272,18 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, caller tokenInf
 	if !ok {
 		return
 	}
-	var entries []any
-	if m, isMap := body.(map[string]any); isMap {
-		entries, _ = m["memberships"].([]any)
+	m, isMap := body.(map[string]any)
+	if !isMap && body != nil { // Glance calls .get on the body: a bare list is its 500
+		s.fail(w, r, http.StatusInternalServerError, "The server has either erred or is incapable of performing the requested operation.", "")
+		return
 	}
+	entries, _ := m["memberships"].([]any)
 	want := map[string]*bool{}
 	for _, e := range entries {
 		m, _ := e.(map[string]any)
 		id, _ := m["member_id"].(string)
 		if id == "" {
-			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("Invalid membership association: %v", e))
+			s.fail(w, r, http.StatusBadRequest, registry(http.StatusBadRequest, "Invalid membership association: 'member_id'\n\n   "), "")
 			return
 		}
 		want[id] = canShareOf(m)
@@ -283,10 +299,13 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, caller tokenInf
 	}
 	for _, id := range s.rowsSeenBy(caller, img) {
 		if _, keep := want[id]; !keep {
-			delete(img.members, id)
+			img.members[id].deleted = true
 		}
 	}
 	for id, canShare := range want {
+		if row, ok := img.members[id]; ok && row.deleted {
+			row.deleted, row.canShare = false, false
+		}
 		upsert(img, id, canShare)
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -299,11 +318,11 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request, caller tokenInfo
 	if !ok {
 		return
 	}
-	if _, exists := img.members[memberID]; !exists || !s.seesRow(caller, img, memberID) {
-		s.fail(w, r, http.StatusNotFound, "Membership could not be found.")
+	if !s.seesRow(caller, img, memberID) {
+		s.fail(w, r, http.StatusNotFound, registry(http.StatusNotFound, "Membership could not be found.\n\n   "), "")
 		return
 	}
-	delete(img.members, memberID)
+	img.members[memberID].deleted = true
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -318,7 +337,7 @@ func (s *Server) sharedImages(w http.ResponseWriter, caller tokenInfo, memberID 
 	sort.Strings(ids)
 	for _, id := range ids {
 		img := s.images[id]
-		if row, ok := img.members[memberID]; ok && (caller.admin || caller.project == img.owner || caller.project == memberID) {
+		if row, ok := img.members[memberID]; ok && !row.deleted && (caller.admin || caller.project == img.owner || caller.project == memberID) {
 			out = append(out, map[string]any{"image_id": id, "can_share": row.canShare})
 		}
 	}
@@ -332,8 +351,8 @@ func (s *Server) visibleImage(caller tokenInfo, imageID string) (*image, bool) {
 	if !ok || len(imageID) > 36 {
 		return nil, false
 	}
-	_, member := img.members[caller.project]
-	if caller.admin || img.owner == caller.project || img.visibility == "public" || (member && img.visibility == "shared") {
+	row, member := img.members[caller.project]
+	if caller.admin || img.owner == caller.project || img.visibility == "public" || (member && !row.deleted && img.visibility == "shared") {
 		return img, true
 	}
 	return nil, false
@@ -343,7 +362,7 @@ func (s *Server) visibleImage(caller tokenInfo, imageID string) (*image, bool) {
 func (s *Server) findImage(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) (*image, bool) {
 	img, ok := s.visibleImage(caller, imageID)
 	if !ok {
-		s.fail(w, r, http.StatusNotFound, fmt.Sprintf("Image with identifier %s not found", imageID))
+		s.fail(w, r, http.StatusNotFound, "The resource could not be found.", fmt.Sprintf("Image with identifier %s not found", imageID))
 	}
 	return img, ok
 }
@@ -353,7 +372,7 @@ func (s *Server) overQuota(w http.ResponseWriter, r *http.Request, attempted int
 	if s.Quota < 0 || attempted <= s.Quota {
 		return false
 	}
-	s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d", attempted, s.Quota))
+	s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d", attempted, s.Quota), "")
 	return true
 }
 
@@ -388,10 +407,10 @@ func (s *Server) sharable(w http.ResponseWriter, r *http.Request, caller tokenIn
 		return nil, false
 	}
 	row, member := img.members[caller.project]
-	if caller.admin || img.owner == caller.project || (member && row.canShare) {
+	if caller.admin || img.owner == caller.project || (member && !row.deleted && row.canShare) {
 		return img, true
 	}
-	s.fail(w, r, http.StatusNotFound, "Forbidden to share image: No permission to share that image")
+	s.fail(w, r, http.StatusNotFound, registry(http.StatusForbidden, "Access was denied to this resource.\n\n No permission to share that image  "), "")
 	return nil, false
 }
 
@@ -408,6 +427,9 @@ func (s *Server) rowsSeenBy(caller tokenInfo, img *image) []string {
 }
 
 func (s *Server) seesRow(caller tokenInfo, img *image, memberID string) bool {
+	if row, ok := img.members[memberID]; !ok || row.deleted {
+		return false
+	}
 	return caller.admin || img.owner == caller.project || memberID == caller.project
 }
 
@@ -417,14 +439,14 @@ func (s *Server) body(w http.ResponseWriter, r *http.Request) (any, bool) {
 	if err := json.NewDecoder(r.Body).Decode(&v); errors.Is(err, io.EOF) {
 		return nil, true
 	} else if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Malformed JSON in request body.")
+		s.fail(w, r, http.StatusBadRequest, "Malformed JSON in request body.", "")
 		return nil, false
 	}
 	switch v.(type) {
 	case map[string]any, []any:
 		return v, true
 	}
-	s.fail(w, r, http.StatusBadRequest, "Unexpected body type. Expected list/dict.")
+	s.fail(w, r, http.StatusBadRequest, "Unexpected body type. Expected list/dict.", "")
 	return nil, false
 }
 
@@ -434,7 +456,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (tokenInfo
 	token := r.Header.Get("X-Auth-Token")
 	if token == "" {
 		w.Header().Set("WWW-Authenticate", "Keystone uri='"+s.keystone+"'")
-		s.fail(w, r, http.StatusUnauthorized, "The request you have made requires authentication.")
+		s.fail(w, r, http.StatusUnauthorized, "The request you have made requires authentication.", "")
 		return tokenInfo{}, false
 	}
 	s.mu.Lock()
@@ -446,7 +468,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (tokenInfo
 	info, err := s.validate(r, token)
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", "Keystone uri='"+s.keystone+"'")
-		s.fail(w, r, http.StatusUnauthorized, "The request you have made requires authentication.")
+		s.fail(w, r, http.StatusUnauthorized, "The request you have made requires authentication.", "")
 		return tokenInfo{}, false
 	}
 	s.mu.Lock()
@@ -491,17 +513,30 @@ func (s *Server) validate(r *http.Request, token string) (tokenInfo, error) {
 	return info, nil
 }
 
-// fail answers an error as webob does: JSON when the client accepts it, else plain text.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, explanation string) {
+// fail answers an error as webob does, by the request's Accept: JSON for application/json,
+// HTML for */*, plain text otherwise; detail ("" for none) follows the explanation.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, explanation, detail string) {
 	title := http.StatusText(status)
 	code := fmt.Sprintf("%d %s", status, title)
-	if strings.Contains(r.Header.Get("Accept"), "application/json") {
-		writeJSON(w, status, map[string]string{"message": explanation + "<br /><br />\n\n\n", "code": code, "title": title})
-		return
+	accept := r.Header.Get("Accept")
+	switch {
+	case strings.Contains(accept, "application/json"):
+		writeJSON(w, status, map[string]string{"message": explanation + "<br /><br />\n" + detail + "\n\n", "code": code, "title": title})
+	case strings.Contains(accept, "*/*"):
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<html>\n <head>\n  <title>%s</title>\n </head>\n <body>\n  <h1>%s</h1>\n  %s<br /><br />\n%s\n\n\n </body>\n</html>", code, code, explanation, detail)
+	default:
+		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "%s\n\n%s\n\n%s   ", code, explanation, detail)
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, "%s\n\n%s\n\n   ", code, explanation)
+}
+
+// registry is an error of glance-registry as glance-api passes it on: the registry's whole
+// plain-text answer becomes the explanation.
+func registry(status int, explanation string) string {
+	return fmt.Sprintf("%d %s\n\n%s", status, http.StatusText(status), explanation)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -51,10 +51,16 @@ func TestStandIn_followsTheReference(t *testing.T) {
 		{name: "scalar body", method: "PUT", path: members + "/p", token: owner, body: `3`, want: answer{400, "Unexpected body type. Expected list/dict."}},
 		{name: "entry without member_id", method: "PUT", path: members, token: owner, body: `{"memberships":[{"can_share":true}]}`, want: answer{400, "Invalid membership association"}},
 		{name: "plain-text error without Accept", method: "DELETE", path: members + "/nobody", token: owner, want: answer{404, "404 Not Found\n\nMembership could not be found."}, contentType: "text/plain; charset=UTF-8"},
-		{name: "JSON error with Accept", method: "DELETE", path: members + "/nobody", token: owner, accept: "application/json", want: answer{404, `"message":"Membership could not be found.\u003cbr /\u003e`}},
+		{name: "JSON error with Accept: the registry's answer, nested", method: "DELETE", path: members + "/nobody", token: owner, accept: "application/json", want: answer{404, `"message":"404 Not Found\n\nMembership could not be found.\n\n   \u003cbr /\u003e\u003cbr /\u003e\n\n\n"`}},
+		{name: "HTML error for */*", method: "DELETE", path: members + "/nobody", token: owner, accept: "*/*", want: answer{404, "<h1>404 Not Found</h1>"}, contentType: "text/html; charset=UTF-8"},
 		{name: "shared-images", method: "GET", path: "/v1/shared-images/" + env.ConsumerProject, token: member, want: answer{200, `{"shared_images":[{"can_share":true,"image_id":"` + img + `"}]}`}},
-		{name: "remove: the seed's call", method: "DELETE", path: members + "/" + env.ConsumerProject, token: owner, want: answer{204, ""}},
+		{name: "remove: DELETE /v1/images/{image_id}/members/{member_id}", method: "DELETE", path: members + "/" + env.ConsumerProject, token: owner, want: answer{204, ""}},
 		{name: "remove again: 404", method: "DELETE", path: members + "/" + env.ConsumerProject, token: owner, want: answer{404, "Membership could not be found."}},
+		{name: "re-add without can_share: 204, still removed", method: "PUT", path: members + "/" + env.ConsumerProject, token: owner, body: `{"member":{}}`, want: answer{204, ""}},
+		{name: "still removed", method: "GET", path: members, token: owner, want: answer{200, `{"members":[]}`}},
+		{name: "re-add with can_share: back", method: "PUT", path: members + "/" + env.ConsumerProject, token: owner, body: `{"member":{"can_share":false}}`, want: answer{204, ""}},
+		{name: "back, can_share false", method: "GET", path: members, token: owner, want: answer{200, `{"members":[{"can_share":false,"member_id":"` + env.ConsumerProject + `"}]}`}},
+		{name: "a bare list as the list's body: 500", method: "PUT", path: members, token: owner, body: `[]`, want: answer{500, ""}},
 		{name: "replace the list", method: "PUT", path: members, token: owner, body: `{"memberships":[{"member_id":"p1"},{"member_id":"p2","can_share":true}]}`, want: answer{204, ""}},
 		{name: "the list replaced", method: "GET", path: "/v1.1/images/" + img + "/members", token: owner, want: answer{200, `{"members":[{"can_share":false,"member_id":"p1"},{"can_share":true,"member_id":"p2"}]}`}},
 	}
@@ -74,10 +80,14 @@ func TestStandIn_followsTheReference(t *testing.T) {
 		}
 	}
 
-	// A member without can_share may see the image but not share it: 404, naming why.
+	// A member without can_share may see the image but not share it, nor leave it: 404, with
+	// the registry's 403 inside.
 	s.SetMember(img, env.ConsumerProject, false)
-	if resp, body := do(t, s.URL, "PUT", members+"/other", member, "", "application/json"); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "No permission to share that image") {
-		t.Errorf("a member without can_share adding a member: %d %s; want 404 saying no permission", resp.StatusCode, body)
+	for _, call := range [][2]string{{"PUT", members + "/other"}, {"DELETE", members + "/" + env.ConsumerProject}} {
+		if resp, body := do(t, s.URL, call[0], call[1], member, "", "application/json"); resp.StatusCode != http.StatusNotFound ||
+			!strings.Contains(body, `403 Forbidden\n\nAccess was denied to this resource.\n\n No permission to share that image`) {
+			t.Errorf("a member without can_share: %s %s answered %d %s; want 404 with the nested 403", call[0], call[1], resp.StatusCode, body)
+		}
 	}
 	s.RemoveMember(img, env.ConsumerProject)
 
