@@ -238,6 +238,14 @@ func subjectOf(imageID, memberID string) string {
 	return ""
 }
 
+// unexpectedProviderData is the error for provider data of another type than the client: a
+// bug of this provider (or of a framework it is built on), never the user's.
+func unexpectedProviderData(data any) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Unexpected provider data",
+		fmt.Sprintf("The glance provider handed its resources a %T where its image service client belongs, so nothing can be read or changed. "+
+			"This is a bug in terraform-provider-glance: please report it with the provider's version and the output of terraform version.", data))
+}
+
 // unconfiguredClient is the diagnostic for a resource used before the provider has a client.
 func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
 	subject := subjectOf(imageID, memberID)

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+	"golang.org/x/sync/errgroup"
 )
 
 var (
@@ -320,19 +321,15 @@ func reconcile(ctx context.Context, client *glanceclient.Client, imageID string,
 	return after, diags
 }
 
-// inParallel calls fn for every member, at most memberCallsInFlight at a time.
+// inParallel calls fn for every member, at most memberCallsInFlight at a time. fn reports its
+// own failures (as diagnostics), so that one member's failure stops no other.
 func inParallel(members []string, fn func(member string)) {
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, memberCallsInFlight)
+	var g errgroup.Group
+	g.SetLimit(memberCallsInFlight)
 	for _, m := range members {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			fn(m)
-		}()
+		g.Go(func() error { fn(m); return nil })
 	}
-	wg.Wait()
+	_ = g.Wait()
 }
 
 func statusByMember(list []glanceclient.Member) map[string]string {

@@ -212,10 +212,22 @@ type configuredClient struct {
 	client *glanceclient.Client
 }
 
-func (c *configuredClient) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if client, ok := req.ProviderData.(*glanceclient.Client); ok {
-		c.client = client
+func (c *configuredClient) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	resp.Diagnostics.Append(c.take(req.ProviderData)...)
+}
+
+// take keeps the provider's client; nil (the provider is not configured yet, as in
+// validation) waits for a later Configure, anything else is a bug worth saying.
+func (c *configuredClient) take(data any) diag.Diagnostics {
+	if data == nil {
+		return nil
 	}
+	client, ok := data.(*glanceclient.Client)
+	if !ok {
+		return diag.Diagnostics{unexpectedProviderData(data)}
+	}
+	c.client = client
+	return nil
 }
 
 // configuredDataSource is configuredClient for data sources, whose Configure differs.
@@ -223,10 +235,8 @@ type configuredDataSource struct {
 	configuredClient
 }
 
-func (c *configuredDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	if client, ok := req.ProviderData.(*glanceclient.Client); ok {
-		c.client = client
-	}
+func (c *configuredDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	resp.Diagnostics.Append(c.take(req.ProviderData)...)
 }
 
 // model is what every resource and data source model tells begin: the image and member it
