@@ -32,6 +32,10 @@ func (s *listServer) client(t *testing.T) *Client {
 			w.WriteHeader(http.StatusNoContent) // a removal
 			return
 		}
+		if !strings.HasSuffix(r.URL.Path, "/members") { // the image, read to explain a refusal
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
 		n := s.lists.Add(1)
 		if s.gate != nil {
 			<-s.gate

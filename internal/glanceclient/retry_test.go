@@ -113,7 +113,7 @@ func TestAddMember_retries(t *testing.T) {
 		{"429, then 409: not adopted, 429 means it was refused", []answer{status(429, ""), status(409, "")}, "POST POST", 409},
 		{"502, 504, 503 then 200", []answer{status(502, ""), status(504, ""), status(503, ""), status(200, memberJSON)}, "POST POST POST POST", -1},
 		{"500 is not retried", []answer{status(500, "")}, "POST", 500},
-		{"403 is not retried", []answer{status(403, "")}, "POST", 403},
+		{"403 is not retried (the image is read to explain it)", []answer{status(403, ""), status(404, "")}, "POST GET", 403},
 		{"413 is not retried", []answer{status(413, "")}, "POST", 413},
 		{"max_retries (3) reached", []answer{status(503, ""), status(503, ""), status(503, ""), status(503, "")}, "POST POST POST POST", 503},
 	}
@@ -248,7 +248,7 @@ func TestOutcomeUnknown(t *testing.T) {
 		{"503 three times, then 503", []answer{status(503, ""), status(503, ""), status(503, ""), status(503, "")}, 0, true},
 		{"429 four times: refused, never done", []answer{status(429, ""), status(429, ""), status(429, ""), status(429, "")}, 0, false},
 		{"500: Glance answered", []answer{status(500, "")}, 0, false},
-		{"403: Glance answered", []answer{status(403, "")}, 0, false},
+		{"403: Glance answered", []answer{status(403, ""), status(404, "")}, 0, false},
 		{"cancelled while Glance holds the answer", []answer{hold}, 300 * time.Millisecond, true},
 	}
 	for _, tc := range cases {
