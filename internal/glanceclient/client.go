@@ -65,9 +65,9 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	// default, and more when raised), not net/http's 2: a new connection per request costs a
 	// TCP (and TLS) handshake on both sides.
 	transport.MaxIdleConnsPerHost = maxIdleConnsPerHost
-	pc, err := openstack.NewClient(cfg.Get("auth_url"))
+	pc, err := openstack.NewClient(cfg.Get(AttrAuthURL))
 	if err != nil {
-		return nil, &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from("auth_url"), cfg.Get("auth_url"), err)}
+		return nil, &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from(AttrAuthURL), cfg.Get(AttrAuthURL), err)}
 	}
 	pc.HTTPClient = http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: &readTransport{next: transport}}}, cfg.Secrets()),
 		CheckRedirect: sameHostRedirects}
@@ -81,7 +81,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	policy := newRetryPolicy(cfg.MaxRetries)
 	pc.RetryFunc = policy.retry
 	if pc.ReauthFunc != nil {
-		pc.ReauthFunc = policy.reauth(cfg.Get("auth_url"), pc.ReauthFunc)
+		pc.ReauthFunc = policy.reauth(cfg.Get(AttrAuthURL), pc.ReauthFunc)
 	}
 
 	root, region, err := imageRoot(pc, cfg)
@@ -91,12 +91,12 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	api := cfg.ImageAPI()
 	if api == "" {
 		if api, err = detectOnce(ctx, pc, root); err != nil {
-			return nil, &ConfigError{Attr: "image_endpoint", Msg: fmt.Sprintf("Cannot tell which Image API the image service speaks: %s, or set image_api_version (OS_IMAGE_API_VERSION) to \"2\" or \"1\" to skip this check.", err)}
+			return nil, &ConfigError{Attr: AttrImageEndpoint, Msg: fmt.Sprintf("Cannot tell which Image API the image service speaks: %s, or set image_api_version (OS_IMAGE_API_VERSION) to \"2\" or \"1\" to skip this check.", err)}
 		}
 	}
 	c := newClient(pc, root, api)
-	c.FixedToken, c.AuthURL, c.Region = cfg.Get("token") != "", cfg.Get("auth_url"), region
-	c.regions = &regional{pc: pc, availability: cfg.Availability(), api: cfg.ImageAPI(), fixed: cfg.Get("image_endpoint") != "",
+	c.FixedToken, c.AuthURL, c.Region = cfg.Get(AttrToken) != "", cfg.Get(AttrAuthURL), region
+	c.regions = &regional{pc: pc, availability: cfg.Availability(), api: cfg.ImageAPI(), fixed: cfg.Get(AttrImageEndpoint) != "",
 		clients: map[string]*Client{}}
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
@@ -110,16 +110,16 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 // the region as given), or the catalog's image endpoint for the region and interface, without
 // a trailing /v1 or /v2.
 func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (root, region string, err error) {
-	if ep := cfg.Get("image_endpoint"); ep != "" {
-		return UnversionedEndpoint(ep), cfg.Get("region"), nil
+	if ep := cfg.Get(AttrImageEndpoint); ep != "" {
+		return UnversionedEndpoint(ep), cfg.Get(AttrRegion), nil
 	}
-	url, region, err := catalogImageEndpoint(pc, cfg.Get("region"), cfg.Availability())
+	url, region, err := catalogImageEndpoint(pc, cfg.Get(AttrRegion), cfg.Availability())
 	var regionErr *RegionError
 	if errors.As(err, &regionErr) {
-		return "", "", &ConfigError{Attr: "region", Msg: regionErr.Error() + " Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL."}
+		return "", "", &ConfigError{Attr: AttrRegion, Msg: regionErr.Error() + " Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL."}
 	}
 	if err != nil {
-		return "", "", &ConfigError{Attr: "auth_url", Msg: err.Error() + "."}
+		return "", "", &ConfigError{Attr: AttrAuthURL, Msg: err.Error() + "."}
 	}
 	return UnversionedEndpoint(url), region, nil
 }
@@ -137,26 +137,26 @@ func newClient(pc *gophercloud.ProviderClient, root, api string) *Client {
 
 // authError explains why Keystone did not give us a token, and what to change.
 func authError(cfg *Config, err error) error {
-	authURL := cfg.Get("auth_url")
-	who := cfg.Get("user_name")
+	authURL := cfg.Get(AttrAuthURL)
+	who := cfg.Get(AttrUserName)
 	if who == "" {
-		who = cfg.Get("user_id")
+		who = cfg.Get(AttrUserID)
 	}
 	var netErr net.Error
 	var redirect *RedirectRefusedError
 	if errors.As(err, &redirect) {
-		return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("Logging in at Keystone (%s, from %s) failed: %s. Set auth_url to Keystone's own URL (where the redirect points, if that host is Keystone's).", authURL, cfg.sources["auth_url"], redirect)}
+		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Logging in at Keystone (%s, from %s) failed: %s. Set auth_url to Keystone's own URL (where the redirect points, if that host is Keystone's).", authURL, cfg.sources[AttrAuthURL], redirect)}
 	}
 	if attr, fix := TLSProblem(err); attr != "" {
 		return &ConfigError{Attr: attr, Msg: fmt.Sprintf("TLS with Keystone at %s failed: %s. %s", authURL, err, fix)}
 	}
 	switch {
 	case gophercloud.ResponseCodeIs(err, http.StatusUnauthorized):
-		return &ConfigError{Attr: "password", Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, project %q): %s. Check password, token or application credential, and the user and project names and domains.", authURL, who, cfg.Get("project_name")+cfg.Get("project_id"), Message(err))}
+		return &ConfigError{Attr: AttrPassword, Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, project %q): %s. Check password, token or application credential, and the user and project names and domains.", authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err))}
 	case errors.As(err, &netErr):
-		return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("Cannot reach Keystone at %s (%s): %s. Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here.", authURL, cfg.sources["auth_url"], err)}
+		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Cannot reach Keystone at %s (%s): %s. Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here.", authURL, cfg.sources[AttrAuthURL], err)}
 	}
-	return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("Authentication with Keystone at %s failed: %s.", authURL, Message(err))}
+	return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Authentication with Keystone at %s failed: %s.", authURL, Message(err))}
 }
 
 // TLSProblem recognises a failed TLS handshake and names the attribute that fixes it, with

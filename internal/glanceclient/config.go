@@ -15,6 +15,38 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 )
 
+// The provider attributes, by name: every look-up of a setting goes through these, so that a
+// misspelt one does not compile instead of reading "".
+const (
+	AttrCloud                       = "cloud"
+	AttrAuthURL                     = "auth_url"
+	AttrRegion                      = "region"
+	AttrUserName                    = "user_name"
+	AttrUserID                      = "user_id"
+	AttrPassword                    = "password"
+	AttrToken                       = "token"
+	AttrApplicationCredentialID     = "application_credential_id"
+	AttrApplicationCredentialName   = "application_credential_name"
+	AttrApplicationCredentialSecret = "application_credential_secret"
+	AttrProjectID                   = "project_id"
+	AttrProjectName                 = "project_name"
+	AttrUserDomainName              = "user_domain_name"
+	AttrUserDomainID                = "user_domain_id"
+	AttrProjectDomainName           = "project_domain_name"
+	AttrProjectDomainID             = "project_domain_id"
+	AttrDomainName                  = "domain_name"
+	AttrDomainID                    = "domain_id"
+	AttrDefaultDomain               = "default_domain"
+	AttrEndpointType                = "endpoint_type"
+	AttrImageEndpoint               = "image_endpoint"
+	AttrImageAPIVersion             = "image_api_version"
+	AttrCACertFile                  = "cacert_file"
+	AttrCert                        = "cert"
+	AttrKey                         = "key"
+	AttrMaxRetries                  = "max_retries"
+	AttrInsecure                    = "insecure"
+)
+
 // Setting is one provider attribute that configures the client: its name in the provider
 // block and the environment variables it falls back to, first match wins.
 type Setting struct {
@@ -30,31 +62,31 @@ type Setting struct {
 // Settings drives the provider schema, the environment fallback and the configuration errors,
 // so the three never disagree. `insecure` is the one boolean and is handled beside them.
 var Settings = []Setting{
-	{Attr: "cloud", Env: []string{"OS_CLOUD"}, Description: "Name of an entry in clouds.yaml (found through `OS_CLIENT_CONFIG_FILE`, `./clouds.yaml`, `~/.config/openstack/clouds.yaml` or `/etc/openstack/clouds.yaml`). Its values sit between the explicit attributes (which win) and the environment."},
-	{Attr: "auth_url", Env: []string{"OS_AUTH_URL"}, Description: "Keystone URL, for example `https://keystone.example.com:5000/v3`."},
-	{Attr: "region", Env: []string{"OS_REGION_NAME"}, Description: "Region of the image service in the catalog."},
-	{Attr: "user_name", Env: []string{"OS_USERNAME"}, Description: "User name for password authentication."},
-	{Attr: "user_id", Env: []string{"OS_USER_ID"}, Description: "User ID for password authentication."},
-	{Attr: "password", Env: []string{"OS_PASSWORD"}, Sensitive: true, Description: "Password for password authentication."},
-	{Attr: "token", Env: []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, Sensitive: true, Description: "An existing Keystone token to use instead of a password. It cannot be renewed when it expires."},
-	{Attr: "application_credential_id", Env: []string{"OS_APPLICATION_CREDENTIAL_ID"}, Description: "Application credential ID."},
-	{Attr: "application_credential_name", Env: []string{"OS_APPLICATION_CREDENTIAL_NAME"}, Description: "Application credential name; needs `user_name` or `user_id`."},
-	{Attr: "application_credential_secret", Env: []string{"OS_APPLICATION_CREDENTIAL_SECRET"}, Sensitive: true, Description: "Application credential secret."},
-	{Attr: "project_id", Aliases: []string{"tenant_id"}, Env: []string{"OS_PROJECT_ID", "OS_TENANT_ID"}, Description: "Project to scope the token to, by ID. `tenant_id` is another name for it."},
-	{Attr: "project_name", Aliases: []string{"tenant_name"}, Env: []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"}, Description: "Project to scope the token to, by name. `tenant_name` is another name for it."},
-	{Attr: "user_domain_name", Env: []string{"OS_USER_DOMAIN_NAME"}, Description: "Domain of the user, by name."},
-	{Attr: "user_domain_id", Env: []string{"OS_USER_DOMAIN_ID"}, Description: "Domain of the user, by ID."},
-	{Attr: "project_domain_name", Env: []string{"OS_PROJECT_DOMAIN_NAME"}, Description: "Domain of the project, by name. Defaults to the user's domain."},
-	{Attr: "project_domain_id", Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. Defaults to the user's domain."},
-	{Attr: "domain_name", Env: []string{"OS_DOMAIN_NAME"}, Description: "Domain of both the user and the project, by name, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
-	{Attr: "domain_id", Env: []string{"OS_DOMAIN_ID"}, Description: "Domain of both the user and the project, by ID, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
-	{Attr: "default_domain", Env: []string{"OS_DEFAULT_DOMAIN"}, Description: "Domain ID of a user given by name and of a project given by name when no other domain attribute names theirs. Default `default`, Keystone's own default domain (as in the openstack provider)."},
-	{Attr: "endpoint_type", Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to use: `public` (default), `internal` or `admin`; the older forms `publicURL`, `internalURL` and `adminURL` mean the same."},
-	{Attr: "image_endpoint", Env: []string{"OS_IMAGE_ENDPOINT"}, Description: "URL of the image service, for example `https://glance.example.com:9292`. Skips the catalog look-up."},
-	{Attr: "image_api_version", Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve Glance v1\"). Unset, the provider reads the image service's version document once and uses v2 when it is listed, else v1. A minor version (`2.0`, `1.1`) counts as its major."},
-	{Attr: "cacert_file", Env: []string{"OS_CACERT"}, Description: "PEM file of the certificate authorities to trust for TLS."},
-	{Attr: "cert", Env: []string{"OS_CERT"}, Description: "PEM file of a client certificate for TLS; needs `key`."},
-	{Attr: "key", Env: []string{"OS_KEY"}, Description: "PEM file of the client certificate's private key; needs `cert`."},
+	{Attr: AttrCloud, Env: []string{"OS_CLOUD"}, Description: "Name of an entry in clouds.yaml (found through `OS_CLIENT_CONFIG_FILE`, `./clouds.yaml`, `~/.config/openstack/clouds.yaml` or `/etc/openstack/clouds.yaml`). Its values sit between the explicit attributes (which win) and the environment."},
+	{Attr: AttrAuthURL, Env: []string{"OS_AUTH_URL"}, Description: "Keystone URL, for example `https://keystone.example.com:5000/v3`."},
+	{Attr: AttrRegion, Env: []string{"OS_REGION_NAME"}, Description: "Region of the image service in the catalog."},
+	{Attr: AttrUserName, Env: []string{"OS_USERNAME"}, Description: "User name for password authentication."},
+	{Attr: AttrUserID, Env: []string{"OS_USER_ID"}, Description: "User ID for password authentication."},
+	{Attr: AttrPassword, Env: []string{"OS_PASSWORD"}, Sensitive: true, Description: "Password for password authentication."},
+	{Attr: AttrToken, Env: []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, Sensitive: true, Description: "An existing Keystone token to use instead of a password. It cannot be renewed when it expires."},
+	{Attr: AttrApplicationCredentialID, Env: []string{"OS_APPLICATION_CREDENTIAL_ID"}, Description: "Application credential ID."},
+	{Attr: AttrApplicationCredentialName, Env: []string{"OS_APPLICATION_CREDENTIAL_NAME"}, Description: "Application credential name; needs `user_name` or `user_id`."},
+	{Attr: AttrApplicationCredentialSecret, Env: []string{"OS_APPLICATION_CREDENTIAL_SECRET"}, Sensitive: true, Description: "Application credential secret."},
+	{Attr: AttrProjectID, Aliases: []string{"tenant_id"}, Env: []string{"OS_PROJECT_ID", "OS_TENANT_ID"}, Description: "Project to scope the token to, by ID. `tenant_id` is another name for it."},
+	{Attr: AttrProjectName, Aliases: []string{"tenant_name"}, Env: []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"}, Description: "Project to scope the token to, by name. `tenant_name` is another name for it."},
+	{Attr: AttrUserDomainName, Env: []string{"OS_USER_DOMAIN_NAME"}, Description: "Domain of the user, by name."},
+	{Attr: AttrUserDomainID, Env: []string{"OS_USER_DOMAIN_ID"}, Description: "Domain of the user, by ID."},
+	{Attr: AttrProjectDomainName, Env: []string{"OS_PROJECT_DOMAIN_NAME"}, Description: "Domain of the project, by name. Defaults to the user's domain."},
+	{Attr: AttrProjectDomainID, Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. Defaults to the user's domain."},
+	{Attr: AttrDomainName, Env: []string{"OS_DOMAIN_NAME"}, Description: "Domain of both the user and the project, by name, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
+	{Attr: AttrDomainID, Env: []string{"OS_DOMAIN_ID"}, Description: "Domain of both the user and the project, by ID, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
+	{Attr: AttrDefaultDomain, Env: []string{"OS_DEFAULT_DOMAIN"}, Description: "Domain ID of a user given by name and of a project given by name when no other domain attribute names theirs. Default `default`, Keystone's own default domain (as in the openstack provider)."},
+	{Attr: AttrEndpointType, Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to use: `public` (default), `internal` or `admin`; the older forms `publicURL`, `internalURL` and `adminURL` mean the same."},
+	{Attr: AttrImageEndpoint, Env: []string{"OS_IMAGE_ENDPOINT"}, Description: "URL of the image service, for example `https://glance.example.com:9292`. Skips the catalog look-up."},
+	{Attr: AttrImageAPIVersion, Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve Glance v1\"). Unset, the provider reads the image service's version document once and uses v2 when it is listed, else v1. A minor version (`2.0`, `1.1`) counts as its major."},
+	{Attr: AttrCACertFile, Env: []string{"OS_CACERT"}, Description: "PEM file of the certificate authorities to trust for TLS."},
+	{Attr: AttrCert, Env: []string{"OS_CERT"}, Description: "PEM file of a client certificate for TLS; needs `key`."},
+	{Attr: AttrKey, Env: []string{"OS_KEY"}, Description: "PEM file of the client certificate's private key; needs `cert`."},
 }
 
 // InsecureEnv is the environment fallback of the `insecure` attribute.
@@ -71,7 +103,7 @@ const DefaultDomain = "default"
 // envFirst are the settings whose environment variable beats clouds.yaml, as in gophercloud's
 // clouds.Parse and the openstack provider (OS_REGION_NAME, OS_INTERFACE); TLS settings are
 // ordered the same way inside fromClouds.
-var envFirst = []string{"region", "endpoint_type"}
+var envFirst = []string{AttrRegion, AttrEndpointType}
 
 // ConfigError is a configuration problem that a user fixes in the provider block, the
 // environment or clouds.yaml. Attr names the attribute to point the diagnostic at.
@@ -127,7 +159,7 @@ func Resolve(explicit map[string]string, insecure *bool, getenv func(string) str
 	}
 	c.fromEnv(getenv)
 	c.applyDomains()
-	c.values["endpoint_type"] = strings.TrimSuffix(c.values["endpoint_type"], "URL") // publicURL is public
+	c.values[AttrEndpointType] = strings.TrimSuffix(c.values[AttrEndpointType], "URL") // publicURL is public
 	if err := c.parseMaxRetries(); err != nil {
 		return nil, err
 	}
@@ -146,27 +178,27 @@ func (c *Config) applyDomains() {
 	needs := func(prefix, named string) bool {
 		// An application credential by ID carries its user and scope; by name, it needs its
 		// user's domain.
-		return has(named) && !has("token") && !has("application_credential_id") && !has(prefix+"_id") && !has(prefix+"_name")
+		return has(named) && !has(AttrToken) && !has(AttrApplicationCredentialID) && !has(prefix+"_id") && !has(prefix+"_name")
 	}
-	for _, p := range []struct{ prefix, named string }{{"user_domain", "user_name"}, {"project_domain", "project_name"}} {
+	for _, p := range []struct{ prefix, named string }{{"user_domain", AttrUserName}, {"project_domain", AttrProjectName}} {
 		if needs(p.prefix, p.named) {
-			c.set(p.prefix+"_id", c.values["domain_id"], c.sources["domain_id"])
-			c.set(p.prefix+"_name", c.values["domain_name"], c.sources["domain_name"])
+			c.set(p.prefix+"_id", c.values[AttrDomainID], c.sources[AttrDomainID])
+			c.set(p.prefix+"_name", c.values[AttrDomainName], c.sources[AttrDomainName])
 			if has(p.prefix+"_id") && has(p.prefix+"_name") { // both given: the ID names it exactly
 				delete(c.values, p.prefix+"_name")
 			}
 		}
 	}
-	defaultDomain, defaultFrom := c.values["default_domain"], c.sources["default_domain"]
+	defaultDomain, defaultFrom := c.values[AttrDefaultDomain], c.sources[AttrDefaultDomain]
 	if defaultDomain == "" {
 		defaultDomain, defaultFrom = DefaultDomain, "the default of default_domain"
 	}
-	userHasDomain := has("user_domain_id") || has("user_domain_name")
-	if needs("project_domain", "project_name") && !userHasDomain {
-		c.set("project_domain_id", defaultDomain, defaultFrom)
+	userHasDomain := has(AttrUserDomainID) || has(AttrUserDomainName)
+	if needs("project_domain", AttrProjectName) && !userHasDomain {
+		c.set(AttrProjectDomainID, defaultDomain, defaultFrom)
 	}
-	if needs("user_domain", "user_name") {
-		c.set("user_domain_id", defaultDomain, defaultFrom)
+	if needs("user_domain", AttrUserName) {
+		c.set(AttrUserDomainID, defaultDomain, defaultFrom)
 	}
 }
 
@@ -182,7 +214,7 @@ func (c *Config) set(attr, v, src string) {
 // explicit attributes, OS_CACERT/OS_CERT/OS_KEY and the file, in that order. With no cloud
 // it parses an empty entry, so that TLS is built in one place either way.
 func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv func(string) string) error {
-	cloudName := explicit["cloud"]
+	cloudName := explicit[AttrCloud]
 	if cloudName == "" {
 		cloudName = getenv("OS_CLOUD")
 	}
@@ -190,7 +222,7 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	// cloud entry's. Parse would read OS_CACERT, OS_CERT and OS_KEY itself; given here, the
 	// files are checked first, so that a bad one is blamed on where it came from.
 	tlsFiles := map[string]string{}
-	for attr, env := range map[string]string{"cacert_file": "OS_CACERT", "cert": "OS_CERT", "key": "OS_KEY"} {
+	for attr, env := range map[string]string{AttrCACertFile: "OS_CACERT", AttrCert: "OS_CERT", AttrKey: "OS_KEY"} {
 		path, from := explicit[attr], "provider attribute "+attr
 		if path == "" {
 			path, from = getenv(env), env
@@ -207,14 +239,14 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 		// Region and interface are resolved outside Parse (envFirst), which reads the real
 		// environment rather than getenv.
 		clouds.WithRegion(""), clouds.WithEndpointType(""),
-		clouds.WithCACertPath(tlsFiles["cacert_file"]),
-		clouds.WithClientCertPath(tlsFiles["cert"]),
-		clouds.WithClientKeyPath(tlsFiles["key"]),
+		clouds.WithCACertPath(tlsFiles[AttrCACertFile]),
+		clouds.WithClientCertPath(tlsFiles[AttrCert]),
+		clouds.WithClientKeyPath(tlsFiles[AttrKey]),
 	}
 	if insecure == nil && getenv(InsecureEnv) != "" {
 		b, err := strconv.ParseBool(getenv(InsecureEnv))
 		if err != nil {
-			return &ConfigError{Attr: "insecure", Msg: fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv))}
+			return &ConfigError{Attr: AttrInsecure, Msg: fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv))}
 		}
 		insecure = &b
 	}
@@ -231,10 +263,10 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	}
 	ao, eo, tlsConfig, err := parseClouds(opts)
 	if err != nil && cloudName == "" { // only the TLS files can fail without a cloud
-		return &ConfigError{Attr: "cacert_file", Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
+		return &ConfigError{Attr: AttrCACertFile, Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
 	}
 	if err != nil {
-		return &ConfigError{Attr: "cloud", Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
+		return &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
 	}
 	c.TLS = tlsConfig
 	c.Insecure = tlsConfig.InsecureSkipVerify
@@ -248,29 +280,29 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 func (c *Config) fromCloudEntry(name string, ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts) {
 	src := "clouds.yaml cloud " + name
 	for attr, v := range map[string]string{
-		"cloud":                         name,
-		"auth_url":                      ao.IdentityEndpoint,
-		"user_name":                     ao.Username,
-		"user_id":                       ao.UserID,
-		"password":                      ao.Password,
-		"token":                         ao.TokenID,
-		"application_credential_id":     ao.ApplicationCredentialID,
-		"application_credential_name":   ao.ApplicationCredentialName,
-		"application_credential_secret": ao.ApplicationCredentialSecret,
-		"user_domain_id":                ao.DomainID,
-		"user_domain_name":              ao.DomainName,
-		"project_id":                    ao.TenantID,
-		"project_name":                  ao.TenantName,
-		"region":                        eo.Region,
+		AttrCloud:                       name,
+		AttrAuthURL:                     ao.IdentityEndpoint,
+		AttrUserName:                    ao.Username,
+		AttrUserID:                      ao.UserID,
+		AttrPassword:                    ao.Password,
+		AttrToken:                       ao.TokenID,
+		AttrApplicationCredentialID:     ao.ApplicationCredentialID,
+		AttrApplicationCredentialName:   ao.ApplicationCredentialName,
+		AttrApplicationCredentialSecret: ao.ApplicationCredentialSecret,
+		AttrUserDomainID:                ao.DomainID,
+		AttrUserDomainName:              ao.DomainName,
+		AttrProjectID:                   ao.TenantID,
+		AttrProjectName:                 ao.TenantName,
+		AttrRegion:                      eo.Region,
 	} {
 		c.set(attr, v, src)
 	}
 	if ao.Scope != nil && ao.Scope.ProjectName != "" {
-		c.set("project_domain_id", ao.Scope.DomainID, src)
-		c.set("project_domain_name", ao.Scope.DomainName, src)
+		c.set(AttrProjectDomainID, ao.Scope.DomainID, src)
+		c.set(AttrProjectDomainName, ao.Scope.DomainName, src)
 	}
 	if eo.Availability != gophercloud.AvailabilityPublic { // public is also Parse's default
-		c.set("endpoint_type", strings.TrimSuffix(string(eo.Availability), "URL"), src)
+		c.set(AttrEndpointType, strings.TrimSuffix(string(eo.Availability), "URL"), src)
 	}
 }
 
@@ -286,20 +318,20 @@ func (c *Config) fromEnv(getenv func(string) string, only ...string) {
 		}
 	}
 	if len(only) == 0 {
-		c.set("max_retries", getenv(MaxRetriesEnv), MaxRetriesEnv)
+		c.set(AttrMaxRetries, getenv(MaxRetriesEnv), MaxRetriesEnv)
 	}
 }
 
 // parseMaxRetries reads max_retries, DefaultMaxRetries when unset.
 func (c *Config) parseMaxRetries() error {
 	c.MaxRetries = DefaultMaxRetries
-	v := c.values["max_retries"]
+	v := c.values[AttrMaxRetries]
 	if v == "" {
 		return nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > 100 {
-		return &ConfigError{Attr: "max_retries", Msg: fmt.Sprintf("%s = %q is not a number of retries: use a whole number from 0 (no retries) to 100.", c.from("max_retries"), v)}
+		return &ConfigError{Attr: AttrMaxRetries, Msg: fmt.Sprintf("%s = %q is not a number of retries: use a whole number from 0 (no retries) to 100.", c.from(AttrMaxRetries), v)}
 	}
 	c.MaxRetries = n
 	return nil
@@ -320,56 +352,56 @@ func parseClouds(opts []clouds.ParseOption) (ao gophercloud.AuthOptions, eo goph
 // the attributes and environment variables that fix it.
 func (c *Config) validate() error {
 	has := func(attr string) bool { return c.values[attr] != "" }
-	if !has("auth_url") {
-		return &ConfigError{Attr: "auth_url", Msg: "No Keystone URL is configured. Set auth_url in the provider block, OS_AUTH_URL in the environment, or name a cloud (cloud or OS_CLOUD) whose clouds.yaml entry has auth.auth_url."}
+	if !has(AttrAuthURL) {
+		return &ConfigError{Attr: AttrAuthURL, Msg: "No Keystone URL is configured. Set auth_url in the provider block, OS_AUTH_URL in the environment, or name a cloud (cloud or OS_CLOUD) whose clouds.yaml entry has auth.auth_url."}
 	}
-	if u, err := url.Parse(c.values["auth_url"]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &ConfigError{Attr: "auth_url", Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the Keystone URL, for example https://keystone.example.com:5000/v3.", c.from("auth_url"), c.values["auth_url"])}
+	if u, err := url.Parse(c.values[AttrAuthURL]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the Keystone URL, for example https://keystone.example.com:5000/v3.", c.from(AttrAuthURL), c.values[AttrAuthURL])}
 	}
-	if has("image_endpoint") {
-		if u, err := url.Parse(c.values["image_endpoint"]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return &ConfigError{Attr: "image_endpoint", Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the image service's base URL, for example https://glance.example.com:9292.", c.from("image_endpoint"), c.values["image_endpoint"])}
+	if has(AttrImageEndpoint) {
+		if u, err := url.Parse(c.values[AttrImageEndpoint]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &ConfigError{Attr: AttrImageEndpoint, Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the image service's base URL, for example https://glance.example.com:9292.", c.from(AttrImageEndpoint), c.values[AttrImageEndpoint])}
 		}
 	}
-	if v := c.values["image_api_version"]; v != "" && c.ImageAPI() == "" {
-		return &ConfigError{Attr: "image_api_version", Msg: fmt.Sprintf("%s = %q is not an Image API version the provider speaks: use \"2\" or \"1\", or leave it unset to detect it.", c.from("image_api_version"), v)}
+	if v := c.values[AttrImageAPIVersion]; v != "" && c.ImageAPI() == "" {
+		return &ConfigError{Attr: AttrImageAPIVersion, Msg: fmt.Sprintf("%s = %q is not an Image API version the provider speaks: use \"2\" or \"1\", or leave it unset to detect it.", c.from(AttrImageAPIVersion), v)}
 	}
-	if et := c.values["endpoint_type"]; et != "" && !slices.Contains(EndpointTypes, et) {
-		return &ConfigError{Attr: "endpoint_type", Msg: fmt.Sprintf("%s = %q is not one of public, internal, admin (or publicURL, internalURL, adminURL).", c.from("endpoint_type"), et)}
+	if et := c.values[AttrEndpointType]; et != "" && !slices.Contains(EndpointTypes, et) {
+		return &ConfigError{Attr: AttrEndpointType, Msg: fmt.Sprintf("%s = %q is not one of public, internal, admin (or publicURL, internalURL, adminURL).", c.from(AttrEndpointType), et)}
 	}
 
 	// Exactly one way to authenticate.
 	var methods []string
-	if has("password") {
-		methods = append(methods, c.from("password"))
+	if has(AttrPassword) {
+		methods = append(methods, c.from(AttrPassword))
 	}
-	if has("token") {
-		methods = append(methods, c.from("token"))
+	if has(AttrToken) {
+		methods = append(methods, c.from(AttrToken))
 	}
-	if has("application_credential_secret") {
-		methods = append(methods, c.from("application_credential_secret"))
+	if has(AttrApplicationCredentialSecret) {
+		methods = append(methods, c.from(AttrApplicationCredentialSecret))
 	}
 	switch {
 	case len(methods) == 0:
-		return &ConfigError{Attr: "password", Msg: "No credentials are configured. Set one of: password (OS_PASSWORD) with user_name or user_id; token (OS_TOKEN); application_credential_secret (OS_APPLICATION_CREDENTIAL_SECRET) with application_credential_id — in the provider block, the environment, or the clouds.yaml entry named by cloud."}
+		return &ConfigError{Attr: AttrPassword, Msg: "No credentials are configured. Set one of: password (OS_PASSWORD) with user_name or user_id; token (OS_TOKEN); application_credential_secret (OS_APPLICATION_CREDENTIAL_SECRET) with application_credential_id — in the provider block, the environment, or the clouds.yaml entry named by cloud."}
 	case len(methods) > 1:
-		return &ConfigError{Attr: "token", Msg: fmt.Sprintf("More than one way to authenticate is configured: %s. Keep exactly one of them.", strings.Join(methods, ", "))}
+		return &ConfigError{Attr: AttrToken, Msg: fmt.Sprintf("More than one way to authenticate is configured: %s. Keep exactly one of them.", strings.Join(methods, ", "))}
 	}
 	switch {
-	case has("password"):
-		if !has("user_name") && !has("user_id") {
-			return &ConfigError{Attr: "user_name", Msg: fmt.Sprintf("%s is set but no user is: set user_name (OS_USERNAME) or user_id (OS_USER_ID).", c.from("password"))}
+	case has(AttrPassword):
+		if !has(AttrUserName) && !has(AttrUserID) {
+			return &ConfigError{Attr: AttrUserName, Msg: fmt.Sprintf("%s is set but no user is: set user_name (OS_USERNAME) or user_id (OS_USER_ID).", c.from(AttrPassword))}
 		}
-	case has("application_credential_secret"):
-		if !has("application_credential_id") && !has("application_credential_name") {
-			return &ConfigError{Attr: "application_credential_id", Msg: fmt.Sprintf("%s is set but no application credential is named: set application_credential_id (OS_APPLICATION_CREDENTIAL_ID).", c.from("application_credential_secret"))}
+	case has(AttrApplicationCredentialSecret):
+		if !has(AttrApplicationCredentialID) && !has(AttrApplicationCredentialName) {
+			return &ConfigError{Attr: AttrApplicationCredentialID, Msg: fmt.Sprintf("%s is set but no application credential is named: set application_credential_id (OS_APPLICATION_CREDENTIAL_ID).", c.from(AttrApplicationCredentialSecret))}
 		}
-		if has("application_credential_name") && !has("application_credential_id") && !has("user_name") && !has("user_id") {
-			return &ConfigError{Attr: "user_name", Msg: "application_credential_name needs its user: set user_id or user_name, or use application_credential_id instead."}
+		if has(AttrApplicationCredentialName) && !has(AttrApplicationCredentialID) && !has(AttrUserName) && !has(AttrUserID) {
+			return &ConfigError{Attr: AttrUserName, Msg: "application_credential_name needs its user: set user_id or user_name, or use application_credential_id instead."}
 		}
 	}
-	if has("project_id") && has("project_name") {
-		return &ConfigError{Attr: "project_name", Msg: fmt.Sprintf("Both %s and %s are set: keep one of them.", c.from("project_id"), c.from("project_name"))}
+	if has(AttrProjectID) && has(AttrProjectName) {
+		return &ConfigError{Attr: AttrProjectName, Msg: fmt.Sprintf("Both %s and %s are set: keep one of them.", c.from(AttrProjectID), c.from(AttrProjectName))}
 	}
 	return nil
 }
@@ -378,28 +410,28 @@ func (c *Config) validate() error {
 func (c *Config) AuthOptions() gophercloud.AuthOptions {
 	v := c.values
 	ao := gophercloud.AuthOptions{
-		IdentityEndpoint:            v["auth_url"],
-		Username:                    v["user_name"],
-		UserID:                      v["user_id"],
-		Password:                    v["password"],
-		TokenID:                     v["token"],
-		DomainID:                    v["user_domain_id"],
-		DomainName:                  v["user_domain_name"],
-		ApplicationCredentialID:     v["application_credential_id"],
-		ApplicationCredentialName:   v["application_credential_name"],
-		ApplicationCredentialSecret: v["application_credential_secret"],
+		IdentityEndpoint:            v[AttrAuthURL],
+		Username:                    v[AttrUserName],
+		UserID:                      v[AttrUserID],
+		Password:                    v[AttrPassword],
+		TokenID:                     v[AttrToken],
+		DomainID:                    v[AttrUserDomainID],
+		DomainName:                  v[AttrUserDomainName],
+		ApplicationCredentialID:     v[AttrApplicationCredentialID],
+		ApplicationCredentialName:   v[AttrApplicationCredentialName],
+		ApplicationCredentialSecret: v[AttrApplicationCredentialSecret],
 		// A long apply can outlive its token: get a new one instead of failing. A given
 		// token cannot be renewed (and gophercloud refuses to try).
-		AllowReauth: v["token"] == "",
+		AllowReauth: v[AttrToken] == "",
 	}
 	if ao.ApplicationCredentialSecret != "" {
 		return ao // an application credential carries its own scope
 	}
 	switch {
-	case v["project_id"] != "":
-		ao.Scope = &gophercloud.AuthScope{ProjectID: v["project_id"]}
-	case v["project_name"] != "":
-		ao.Scope = &gophercloud.AuthScope{ProjectName: v["project_name"], DomainID: v["project_domain_id"], DomainName: v["project_domain_name"]}
+	case v[AttrProjectID] != "":
+		ao.Scope = &gophercloud.AuthScope{ProjectID: v[AttrProjectID]}
+	case v[AttrProjectName] != "":
+		ao.Scope = &gophercloud.AuthScope{ProjectName: v[AttrProjectName], DomainID: v[AttrProjectDomainID], DomainName: v[AttrProjectDomainName]}
 		if ao.Scope.DomainID == "" && ao.Scope.DomainName == "" {
 			ao.Scope.DomainID, ao.Scope.DomainName = ao.DomainID, ao.DomainName
 		}
@@ -414,7 +446,7 @@ var ImageAPIVersionPattern = regexp.MustCompile(`^[vV]?([12])(\.\d+)?$`)
 // ImageAPI is image_api_version as ImageAPIv1 or ImageAPIv2 ("1.1" and "v1" count as "1"),
 // or "" when it is unset (detect it) or names no version the provider speaks.
 func (c *Config) ImageAPI() string {
-	if m := ImageAPIVersionPattern.FindStringSubmatch(c.values["image_api_version"]); m != nil {
+	if m := ImageAPIVersionPattern.FindStringSubmatch(c.values[AttrImageAPIVersion]); m != nil {
 		return m[1]
 	}
 	return ""
@@ -422,7 +454,7 @@ func (c *Config) ImageAPI() string {
 
 // Availability is the catalog interface to use.
 func (c *Config) Availability() gophercloud.Availability {
-	switch c.values["endpoint_type"] {
+	switch c.values[AttrEndpointType] {
 	case "internal":
 		return gophercloud.AvailabilityInternal
 	case "admin":

@@ -86,7 +86,7 @@ func (c *Client) ForRegion(ctx context.Context, region string) (*Client, error) 
 	}
 	r := c.regions
 	if r.fixed {
-		return nil, &ConfigError{Attr: "region", Msg: fmt.Sprintf("the provider's image_endpoint (%s) fixes the image service, so a resource cannot choose another region. Remove image_endpoint from the provider to use the catalog's regions, or region from the resource.", c.Endpoint)}
+		return nil, &ConfigError{Attr: AttrRegion, Msg: fmt.Sprintf("the provider's image_endpoint (%s) fixes the image service, so a resource cannot choose another region. Remove image_endpoint from the provider to use the catalog's regions, or region from the resource.", c.Endpoint)}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

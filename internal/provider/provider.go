@@ -154,7 +154,7 @@ func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Info(ctx, "glance provider configured", map[string]any{
-		"auth_url": cfg.Get("auth_url"), "cloud": cfg.Get("cloud"), "project_id": client.ProjectID, "region": cfg.Get("region"),
+		"auth_url": cfg.Get(glanceclient.AttrAuthURL), "cloud": cfg.Get(glanceclient.AttrCloud), "project_id": client.ProjectID, "region": cfg.Get(glanceclient.AttrRegion),
 		"image_endpoint": client.Endpoint, "image_api_version": client.ImageAPI,
 	})
 	resp.ResourceData = client
@@ -181,7 +181,7 @@ func explicitSettings(ctx context.Context, config tfsdk.Config, resp *provider.C
 	var maxRetries types.Int64
 	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("max_retries"), &maxRetries)...)
 	if !maxRetries.IsNull() && !maxRetries.IsUnknown() {
-		explicit["max_retries"] = strconv.FormatInt(maxRetries.ValueInt64(), 10)
+		explicit[glanceclient.AttrMaxRetries] = strconv.FormatInt(maxRetries.ValueInt64(), 10)
 	}
 	var insecure types.Bool
 	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("insecure"), &insecure)...)
