@@ -10,13 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
-	"github.com/glancetf/terraform-provider-glance/internal/acctest"
-	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
 // troubleshootingPage lists every case below, under a heading with the case's name, quoting

@@ -123,10 +123,6 @@ func (c stepCost) count(method string) int {
 	return n
 }
 
-// versionDetection is the request that reads which Image API the service speaks: one per
-// provider process that talks to it (terraform destroy starts three).
-const versionDetection = "GET /versions"
-
 // detections is how many version detections the command made.
 func (c stepCost) detections() int {
 	n := 0
@@ -136,15 +132,6 @@ func (c stepCost) detections() int {
 		}
 	}
 	return n
-}
-
-// benchProjects are n project IDs to share with (Glance does not check that they exist).
-func benchProjects(n int) []string {
-	projects := make([]string, n)
-	for i := range projects {
-		projects[i] = fmt.Sprintf("%032x", 0xbe7c40+i)
-	}
-	return projects
 }
 
 // shareAndUnshare runs the apply, the no-op plan and the destroy of way for n projects on a

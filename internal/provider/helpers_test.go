@@ -14,7 +14,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -29,6 +31,8 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+	"github.com/glancetf/terraform-provider-glance/internal/glancev1test"
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
 // testAccProviders serves the provider in-process to the terraform binary on PATH.
@@ -287,3 +291,131 @@ func (w *workdir) planDiagnostics() ([]diagnostic, int) {
 	}
 	return diags, code
 }
+
+// memberCalls are the proxy's requests without the version detections, which a provider
+// process makes once per endpoint (TestAccImageAPI_detection counts them).
+func memberCalls(proxy *proxytest.Proxy) []string {
+	var out []string
+	for _, r := range proxy.Requests() {
+		if r != versionDetection {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// imageServices are the real Glance (v2) and a v1 stand-in started for the calling test.
+func imageServices(t *testing.T, env acctest.Env) []imageService {
+	v1 := glancev1test.Start(t, env.AuthURL)
+	return []imageService{{
+		api:      glanceclient.ImageAPIv2,
+		url:      env.ImageURL,
+		newImage: func(t *testing.T) string { return acctest.NewImage(t, images.ImageVisibilityShared) },
+		members: func(t *testing.T, imageID string) map[string]bool {
+			out := map[string]bool{}
+			for _, id := range acctest.MemberIDs(t, imageID) {
+				out[id] = false
+			}
+			return out
+		},
+		add: func(t *testing.T, imageID, memberID string, _ bool) { acctest.AddMember(t, imageID, memberID) },
+		remove: func(t *testing.T, imageID, memberID string) {
+			acctest.RemoveMember(t, imageID, memberID)
+		},
+	}, {
+		api: glanceclient.ImageAPIv1,
+		url: v1.URL,
+		newImage: func(*testing.T) string {
+			return v1.AddImage(env.ProducerProject, "shared")
+		},
+		members: func(_ *testing.T, imageID string) map[string]bool { return v1.Members(imageID) },
+		add: func(_ *testing.T, imageID, memberID string, canShare bool) {
+			v1.SetMember(imageID, memberID, canShare)
+		},
+		remove: func(_ *testing.T, imageID, memberID string) { v1.RemoveMember(imageID, memberID) },
+	}}
+}
+
+// imageService is an image service the owner-side tests run against.
+type imageService struct {
+	api string // glanceclient.ImageAPIv2 or ImageAPIv1
+	url string // its unversioned endpoint
+	// newImage is a shared image the producer owns, gone when the test ends.
+	newImage func(t *testing.T) string
+	// members is an image's members as the service has them: member ID → can_share.
+	members func(t *testing.T, imageID string) map[string]bool
+	// add and remove change a membership out of band, as the owner.
+	add    func(t *testing.T, imageID, memberID string, canShare bool)
+	remove func(t *testing.T, imageID, memberID string)
+}
+
+// destroyLeavesNothing destroys and checks that Glance has no member left.
+func destroyLeavesNothing(t *testing.T, w *workdir, imageID string) {
+	t.Helper()
+	w.must("destroy", "-auto-approve", "-input=false")
+	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+		t.Fatalf("destroy left %v", got)
+	}
+}
+
+// stateMembers is the member_id of every glance_image_member in the work directory's state,
+// sorted, and how many of them are tainted.
+func stateMembers(t *testing.T, w *workdir) (ids []string, tainted int) {
+	t.Helper()
+	var show struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Type    string         `json:"type"`
+					Tainted bool           `json:"tainted"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(w.must("show", "-json")), &show); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	for _, r := range show.Values.RootModule.Resources {
+		if r.Type == "glance_image_member" {
+			ids = append(ids, fmt.Sprint(r.Values["member_id"]))
+			if r.Tainted {
+				tainted++
+			}
+		}
+	}
+	return sorted(ids), tainted
+}
+
+// installOpenstackProvider installs terraform-provider-openstack into peerDir, which TestMain's CLI
+// filesystem mirror holds. Go's caches make every run after the first quick.
+func installOpenstackProvider(t testing.TB) {
+	t.Helper()
+	installOpenstack.Do(func() {
+		start := time.Now()
+		cmd := exec.Command("go", "install", openstackModule)
+		cmd.Env = append(os.Environ(), "GOBIN="+peerDir, "GOFLAGS=")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			installErr = fmt.Errorf("go install %s: %v\n%s", openstackModule, err, out)
+			return
+		}
+		t.Logf("installed %s in %s", openstackModule, time.Since(start).Round(time.Second))
+	})
+	if installErr != nil {
+		t.Fatal(installErr)
+	}
+}
+
+// benchProjects are n project IDs to share with (Glance does not check that they exist).
+func benchProjects(n int) []string {
+	projects := make([]string, n)
+	for i := range projects {
+		projects[i] = fmt.Sprintf("%032x", 0xbe7c40+i)
+	}
+	return projects
+}
+
+// versionDetection is the request that reads which Image API the service speaks: one per
+// provider process that talks to it (terraform destroy starts three).
+const versionDetection = "GET /versions"

@@ -16,7 +16,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-testing/config"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -29,51 +29,6 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/glancev1test"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
-
-// imageService is an image service the owner-side tests run against.
-type imageService struct {
-	api string // glanceclient.ImageAPIv2 or ImageAPIv1
-	url string // its unversioned endpoint
-	// newImage is a shared image the producer owns, gone when the test ends.
-	newImage func(t *testing.T) string
-	// members is an image's members as the service has them: member ID → can_share.
-	members func(t *testing.T, imageID string) map[string]bool
-	// add and remove change a membership out of band, as the owner.
-	add    func(t *testing.T, imageID, memberID string, canShare bool)
-	remove func(t *testing.T, imageID, memberID string)
-}
-
-// imageServices are the real Glance (v2) and a v1 stand-in started for the calling test.
-func imageServices(t *testing.T, env acctest.Env) []imageService {
-	v1 := glancev1test.Start(t, env.AuthURL)
-	return []imageService{{
-		api:      glanceclient.ImageAPIv2,
-		url:      env.ImageURL,
-		newImage: func(t *testing.T) string { return acctest.NewImage(t, images.ImageVisibilityShared) },
-		members: func(t *testing.T, imageID string) map[string]bool {
-			out := map[string]bool{}
-			for _, id := range acctest.MemberIDs(t, imageID) {
-				out[id] = false
-			}
-			return out
-		},
-		add: func(t *testing.T, imageID, memberID string, _ bool) { acctest.AddMember(t, imageID, memberID) },
-		remove: func(t *testing.T, imageID, memberID string) {
-			acctest.RemoveMember(t, imageID, memberID)
-		},
-	}, {
-		api: glanceclient.ImageAPIv1,
-		url: v1.URL,
-		newImage: func(*testing.T) string {
-			return v1.AddImage(env.ProducerProject, "shared")
-		},
-		members: func(_ *testing.T, imageID string) map[string]bool { return v1.Members(imageID) },
-		add: func(_ *testing.T, imageID, memberID string, canShare bool) {
-			v1.SetMember(imageID, memberID, canShare)
-		},
-		remove: func(_ *testing.T, imageID, memberID string) { v1.RemoveMember(imageID, memberID) },
-	}}
-}
 
 func (s imageService) name() string { return "v" + s.api }
 
@@ -125,18 +80,6 @@ func (s imageService) checkMember(t *testing.T, imageID, memberID string, canSha
 	}
 }
 
-// memberCalls are the proxy's requests without the version detections, which a provider
-// process makes once per endpoint (TestAccImageAPI_detection counts them).
-func memberCalls(proxy *proxytest.Proxy) []string {
-	var out []string
-	for _, r := range proxy.Requests() {
-		if r != versionDetection {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // expectRequests is a Check: since the proxy's last reset, exactly want (version detection aside).
 func expectRequests(proxy *proxytest.Proxy, what string, want ...string) func(*terraform.State) error {
 	return func(*terraform.State) error {
@@ -166,14 +109,14 @@ func TestAccImageAPIs_imageMember(t *testing.T) {
 		t.Run(svc.name(), func(t *testing.T) {
 			imageID, proxy, provider := svc.start(t)
 			config := provider + memberBlock("test", imageID, env.ConsumerProject)
-			resource.ParallelTest(t, resource.TestCase{
+			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				CheckDestroy:             svc.checkGone(t, imageID, env.ConsumerProject),
-				Steps: []resource.TestStep{
+				Steps: []tfresource.TestStep{
 					{
 						PreConfig: proxy.Reset,
 						Config:    config,
-						Check: resource.ComposeTestCheckFunc(
+						Check: tfresource.ComposeTestCheckFunc(
 							expectRequests(proxy, "apply of one member", svc.addRequests(imageID, env.ConsumerProject)...),
 							svc.checkMember(t, imageID, env.ConsumerProject, false),
 						),
@@ -192,7 +135,7 @@ func TestAccImageAPIs_imageMember(t *testing.T) {
 					{ // removed outside Terraform: planned as a create, and restored
 						PreConfig: func() { svc.remove(t, imageID, env.ConsumerProject) },
 						Config:    config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
+						ConfigPlanChecks: tfresource.ConfigPlanChecks{
 							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate)},
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
@@ -202,72 +145,11 @@ func TestAccImageAPIs_imageMember(t *testing.T) {
 					{ // destroyed by taking it out of the configuration: one list (the refresh), one remove
 						PreConfig: proxy.Reset,
 						Config:    provider,
-						Check: resource.ComposeTestCheckFunc(
+						Check: tfresource.ComposeTestCheckFunc(
 							expectRequests(proxy, "destroy of one member", svc.listRequest(imageID), "DELETE "+svc.memberPath(imageID, env.ConsumerProject)),
 							svc.checkGone(t, imageID, env.ConsumerProject),
 						),
 						ConfigPlanChecks: emptyPlanAfterApply,
-					},
-				},
-			})
-		})
-	}
-}
-
-// can_share on v1 is set at create and changed in place with one PUT, and a change made
-// outside Terraform is drift; on v2, which has none, true is an error at plan time.
-func TestAccImageAPIs_canShare(t *testing.T) {
-	env := acctest.PreCheck(t)
-	for _, svc := range imageServices(t, env) {
-		t.Run(svc.name(), func(t *testing.T) {
-			imageID, proxy, provider := svc.start(t)
-			withCanShare := func(v bool) string {
-				return provider + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("can_share = %v", v))
-			}
-			if svc.api == glanceclient.ImageAPIv2 {
-				resource.ParallelTest(t, resource.TestCase{
-					ProtoV6ProviderFactories: testAccProviders,
-					Steps: []resource.TestStep{{
-						Config:      withCanShare(true),
-						ExpectError: regexp.MustCompile(`(?s)can_share needs Image API v1.*` + spaced(`Image `+imageID+`, member `+env.ConsumerProject) + `.*speaks\s+v2.*Remove\s+can_share`),
-					}},
-				})
-				if got := svc.members(t, imageID); len(got) != 0 {
-					t.Errorf("the refused plan reached Glance: members %v", got)
-				}
-				return
-			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviders,
-				CheckDestroy:             svc.checkGone(t, imageID, env.ConsumerProject),
-				Steps: []resource.TestStep{
-					{
-						Config:            withCanShare(true),
-						Check:             svc.checkMember(t, imageID, env.ConsumerProject, true),
-						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("can_share"), knownvalue.Bool(true))},
-						ConfigPlanChecks:  emptyPlanAfterApply,
-					},
-					{
-						PreConfig: proxy.Reset,
-						Config:    withCanShare(false),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: resource.ComposeTestCheckFunc(
-							// the plan's refresh, then the one PUT
-							expectRequests(proxy, "changing can_share", svc.listRequest(imageID), "PUT "+svc.memberPath(imageID, env.ConsumerProject)),
-							svc.checkMember(t, imageID, env.ConsumerProject, false),
-						),
-					},
-					{ // changed outside Terraform: drift, put back in place
-						PreConfig: func() { svc.add(t, imageID, env.ConsumerProject, true) },
-						Config:    withCanShare(false),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: svc.checkMember(t, imageID, env.ConsumerProject, false),
 					},
 				},
 			})
@@ -290,9 +172,9 @@ func TestAccImageAPIs_refusals(t *testing.T) {
 			if svc.api == glanceclient.ImageAPIv1 {
 				refusedBy = `.*` + spaced(`answered 404 "No permission to share that image", v1's way of refusing`) + refusedBy + `.*` + spaced(`or a member the owner gave can_share`)
 			}
-			resource.ParallelTest(t, resource.TestCase{
+			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
-				Steps: []resource.TestStep{
+				Steps: []tfresource.TestStep{
 					{
 						Config:      providerVia(devcloud.Producer, svc.url) + memberBlock("test", missing, env.Consumer2Project),
 						ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`Image `+missing+`, member `+env.Consumer2Project+`: image `+missing+` was not found`)),
@@ -350,7 +232,7 @@ func TestAccImageAPIs_imageMembers(t *testing.T) {
 			if svc.api == glanceclient.ImageAPIv1 {
 				status = knownvalue.Null()
 			}
-			resource.ParallelTest(t, resource.TestCase{
+			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				CheckDestroy: func(*terraform.State) error {
 					if got := svc.members(t, imageID); len(got) != 0 {
@@ -358,7 +240,7 @@ func TestAccImageAPIs_imageMembers(t *testing.T) {
 					}
 					return nil
 				},
-				Steps: []resource.TestStep{
+				Steps: []tfresource.TestStep{
 					{
 						PreConfig:         proxy.Reset,
 						Config:            config(many),
@@ -408,9 +290,9 @@ func TestAccImageAPI_detection(t *testing.T) {
 			if tc.attr != "" {
 				version = fmt.Sprintf("  image_api_version = %q\n", tc.attr)
 			}
-			resource.ParallelTest(t, resource.TestCase{
+			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
-				Steps: []resource.TestStep{{
+				Steps: []tfresource.TestStep{{
 					Config: fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n%s}\n", devcloud.Producer, proxy.URL+tc.suffix, version) +
 						fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID),
 					Check: func(*terraform.State) error {
@@ -445,9 +327,9 @@ func TestAccImageAPI_wrongVersion(t *testing.T) {
 		return fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n  image_api_version = %q\n}\n", devcloud.Producer, v1.URL, version) +
 			fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
+		Steps: []tfresource.TestStep{
 			{
 				Config:      config("2"),
 				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`does not serve Image API v2: it answered with its versions document (HTTP 300). Unset image_api_version`))),
@@ -496,9 +378,9 @@ provider "glance" {
 	if env.Consumer2Project < env.ConsumerProject {
 		members[0], members[1] = members[1], members[0]
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
+		Steps: []tfresource.TestStep{
 			{
 				Config: providers + fmt.Sprintf(`
 data "glance_image_members" "all" {
@@ -561,10 +443,10 @@ func TestAccGuideGlanceV1_example(t *testing.T) {
 		}
 	}
 	both := map[string]bool{env.ConsumerProject: true, env.Consumer2Project: false}
-	resource.ParallelTest(t, resource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		// the guide names its provider source: the built provider from the test mirror
 
-		Steps: []resource.TestStep{
+		Steps: []tfresource.TestStep{
 			{
 				ConfigFile:      config.StaticFile("../../examples/guides/glance-v1/legacy.tf"),
 				ConfigVariables: vars(both),
@@ -618,9 +500,9 @@ func TestAccImageAPIv1_quota(t *testing.T) {
 	v1.Quota = 1
 	imageID := v1.AddImage(env.ProducerProject, "shared")
 	v1.SetMember(imageID, env.ConsumerProject, false)
-	resource.ParallelTest(t, resource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
+		Steps: []tfresource.TestStep{{
 			Config: providerVia(devcloud.Producer, v1.URL) + memberBlock("test", imageID, env.Consumer2Project),
 			ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`image `+imageID+` has reached Glance's limit on members per image`) +
 				`.*Attempted:\s+2,\s+Maximum:\s+1`),

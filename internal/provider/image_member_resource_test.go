@@ -27,6 +27,7 @@ import (
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 )
 
@@ -526,5 +527,66 @@ func TestAccImageMember_existingMemberAndLostAnswer(t *testing.T) {
 	w.must("destroy", "-auto-approve", "-input=false")
 	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
 		t.Errorf("the membership made outside Terraform was touched: %v", err)
+	}
+}
+
+// can_share on v1 is set at create and changed in place with one PUT, and a change made
+// outside Terraform is drift; on v2, which has none, true is an error at plan time.
+func TestAccImageMember_canShare(t *testing.T) {
+	env := acctest.PreCheck(t)
+	for _, svc := range imageServices(t, env) {
+		t.Run(svc.name(), func(t *testing.T) {
+			imageID, proxy, provider := svc.start(t)
+			withCanShare := func(v bool) string {
+				return provider + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("can_share = %v", v))
+			}
+			if svc.api == glanceclient.ImageAPIv2 {
+				tfresource.ParallelTest(t, tfresource.TestCase{
+					ProtoV6ProviderFactories: testAccProviders,
+					Steps: []tfresource.TestStep{{
+						Config:      withCanShare(true),
+						ExpectError: regexp.MustCompile(`(?s)can_share needs Image API v1.*` + spaced(`Image `+imageID+`, member `+env.ConsumerProject) + `.*speaks\s+v2.*Remove\s+can_share`),
+					}},
+				})
+				if got := svc.members(t, imageID); len(got) != 0 {
+					t.Errorf("the refused plan reached Glance: members %v", got)
+				}
+				return
+			}
+			tfresource.ParallelTest(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy:             svc.checkGone(t, imageID, env.ConsumerProject),
+				Steps: []tfresource.TestStep{
+					{
+						Config:            withCanShare(true),
+						Check:             svc.checkMember(t, imageID, env.ConsumerProject, true),
+						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("can_share"), knownvalue.Bool(true))},
+						ConfigPlanChecks:  emptyPlanAfterApply,
+					},
+					{
+						PreConfig: proxy.Reset,
+						Config:    withCanShare(false),
+						ConfigPlanChecks: tfresource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: tfresource.ComposeTestCheckFunc(
+							// the plan's refresh, then the one PUT
+							expectRequests(proxy, "changing can_share", svc.listRequest(imageID), "PUT "+svc.memberPath(imageID, env.ConsumerProject)),
+							svc.checkMember(t, imageID, env.ConsumerProject, false),
+						),
+					},
+					{ // changed outside Terraform: drift, put back in place
+						PreConfig: func() { svc.add(t, imageID, env.ConsumerProject, true) },
+						Config:    withCanShare(false),
+						ConfigPlanChecks: tfresource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: svc.checkMember(t, imageID, env.ConsumerProject, false),
+					},
+				},
+			})
+		})
 	}
 }

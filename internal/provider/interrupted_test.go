@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"os/exec"
 	"slices"
@@ -47,35 +46,6 @@ resource "glance_image_member" "m" {
 `, quoteAll(ids), imageID, extra)
 }
 
-// stateMembers is the member_id of every glance_image_member in the work directory's state,
-// sorted, and how many of them are tainted.
-func stateMembers(t *testing.T, w *workdir) (ids []string, tainted int) {
-	t.Helper()
-	var show struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Type    string         `json:"type"`
-					Tainted bool           `json:"tainted"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(w.must("show", "-json")), &show); err != nil {
-		t.Fatalf("terraform show -json: %v", err)
-	}
-	for _, r := range show.Values.RootModule.Resources {
-		if r.Type == "glance_image_member" {
-			ids = append(ids, fmt.Sprint(r.Values["member_id"]))
-			if r.Tainted {
-				tainted++
-			}
-		}
-	}
-	return sorted(ids), tainted
-}
-
 // convergesInOneApply is the promise after any interruption: the first apply succeeds by
 // itself, the plan after it is empty, and Glance's member list is exactly the state's and the
 // configuration's.
@@ -97,15 +67,6 @@ func convergesInOneApply(t *testing.T, w *workdir, imageID string, want []string
 	inState, tainted = stateMembers(t, w)
 	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) || !slices.Equal(inState, got) || tainted != 0 {
 		t.Fatalf("after one more apply: Glance %v, state %v (%d tainted); want both %v", got, inState, tainted, sorted(want))
-	}
-}
-
-// destroyLeavesNothing destroys and checks that Glance has no member left.
-func destroyLeavesNothing(t *testing.T, w *workdir, imageID string) {
-	t.Helper()
-	w.must("destroy", "-auto-approve", "-input=false")
-	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
-		t.Fatalf("destroy left %v", got)
 	}
 }
 

@@ -3,11 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -27,26 +24,6 @@ var (
 	installOpenstack sync.Once
 	installErr       error
 )
-
-// installOpenstackProvider installs terraform-provider-openstack into peerDir, which TestMain's CLI
-// filesystem mirror holds. Go's caches make every run after the first quick.
-func installOpenstackProvider(t testing.TB) {
-	t.Helper()
-	installOpenstack.Do(func() {
-		start := time.Now()
-		cmd := exec.Command("go", "install", openstackModule)
-		cmd.Env = append(os.Environ(), "GOBIN="+peerDir, "GOFLAGS=")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			installErr = fmt.Errorf("go install %s: %v\n%s", openstackModule, err, out)
-			return
-		}
-		t.Logf("installed %s in %s", openstackModule, time.Since(start).Round(time.Second))
-	})
-	if installErr != nil {
-		t.Fatal(installErr)
-	}
-}
 
 // migrationGuide holds the files the migration guide shows; the tests run them as they are.
 const migrationGuide = "../../examples/guides/migration/"

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -27,9 +27,9 @@ func TestAccPermissions_reader(t *testing.T) {
 	as := func(cloud, body string) string {
 		return fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n}\n%s", cloud, body)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
+		Steps: []tfresource.TestStep{
 			{ // the owner's reader: reads the member list
 				Config: as(devcloud.ProducerReader, fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID)),
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("data.glance_image_members.m",
@@ -41,7 +41,7 @@ func TestAccPermissions_reader(t *testing.T) {
 			},
 			{ // the member's reader: sees its inbox
 				Config: as(devcloud.ConsumerReader, "data \"glance_shared_images\" \"inbox\" {\n  member_status = \"accepted\"\n}\n"),
-				Check:  resource.TestCheckTypeSetElemNestedAttrs("data.glance_shared_images.inbox", "images.*", map[string]string{"id": imageID, "member_status": "accepted"}),
+				Check:  tfresource.TestCheckTypeSetElemNestedAttrs("data.glance_shared_images.inbox", "images.*", map[string]string{"id": imageID, "member_status": "accepted"}),
 			},
 			{ // ...but cannot answer
 				Config:      as(devcloud.ConsumerReader, fmt.Sprintf("resource \"glance_image_member_acceptance\" \"a\" {\n  image_id = %q\n  status   = \"rejected\"\n}\n", imageID)),

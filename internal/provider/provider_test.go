@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -22,5 +23,15 @@ func TestConfiguredClient_take(t *testing.T) {
 	client := glanceclient.NewStatic("http://glance:9292", "t", "p", glanceclient.ImageAPIv2)
 	if diags := c.take(client); diags.HasError() || c.client != client {
 		t.Errorf("the client: %v", diags)
+	}
+}
+
+// A data source without a timeouts block is bounded all the same: by the read default.
+func TestDataSources_readHasADefaultTimeout(t *testing.T) {
+	t.Parallel()
+	for _, m := range []model{&imageDataModel{}, &imageMembersDataModel{}, &sharedImagesModel{}} {
+		if d, diags := m.timeout(context.Background(), crudRead); diags.HasError() || d != defaultReadTimeout {
+			t.Errorf("%T: %s (%v), want %s", m, d, diags, defaultReadTimeout)
+		}
 	}
 }

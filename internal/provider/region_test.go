@@ -8,7 +8,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -48,16 +48,16 @@ func TestAccRegion_perResource(t *testing.T) {
 		memberBlock("two", two, env.ConsumerProject, `region = "RegionTwo"`) +
 		memberBlock("one", one, env.ConsumerProject) +
 		"\ndata \"glance_image_members\" \"two\" {\n  region   = \"RegionTwo\"\n  image_id = glance_image_member.two.image_id\n}\n"
-	resource.ParallelTest(t, resource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy: resource.ComposeTestCheckFunc(
+		CheckDestroy: tfresource.ComposeTestCheckFunc(
 			memberIn(t, devcloud.RegionTwo, two, env.ConsumerProject, false),
 			memberIn(t, devcloud.RegionOne, one, env.ConsumerProject, false),
 		),
-		Steps: []resource.TestStep{
+		Steps: []tfresource.TestStep{
 			{
 				Config: config,
-				Check: resource.ComposeTestCheckFunc(
+				Check: tfresource.ComposeTestCheckFunc(
 					memberIn(t, devcloud.RegionTwo, two, env.ConsumerProject, true),
 					memberIn(t, devcloud.RegionOne, one, env.ConsumerProject, true),
 				),
@@ -74,7 +74,7 @@ func TestAccRegion_perResource(t *testing.T) {
 				Config: providerProducer +
 					memberBlock("two", two, env.ConsumerProject, `region = "RegionTwo"`) +
 					memberBlock("one", one, env.ConsumerProject, `region = "RegionOne"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
@@ -85,9 +85,9 @@ func TestAccRegion_perResource(t *testing.T) {
 func TestAccRegion_unknown(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	resource.ParallelTest(t, resource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
+		Steps: []tfresource.TestStep{{
 			Config: providerProducer + memberBlock("test", imageID, env.ConsumerProject, `region = "RegionNine"`),
 			ExpectError: regexp.MustCompile(`(?s)Unknown region.*` +
 				spaced(`Image `+imageID+`, member `+env.ConsumerProject+`: The service catalog has no image service in region "RegionNine" for interface "public"; its image regions are: RegionOne, RegionTwo. Set region to one of them`)),

@@ -13,14 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
-	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // fernetToken matches any Keystone (fernet) token, whoever it was issued to.

@@ -6,11 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // tlsCloud puts TLS-terminating proxies, with a certificate from a CA made for the test, in
