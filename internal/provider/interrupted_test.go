@@ -131,8 +131,8 @@ func TestAccInterrupted_frozenGlance(t *testing.T) {
 
 	proxy.SetFaultRate(1)
 	out, code = w.run("destroy", "-auto-approve", "-input=false", "-parallelism=12")
-	if code == 0 || !strings.Contains(flat(out), "may or may not be gone") {
-		t.Fatalf("the destroy against a frozen Glance must fail saying the outcome is unknown (exit %d):\n%s", code, tail(out, 30))
+	if code == 0 || !strings.Contains(flat(out), "may or may not be gone") || !strings.Contains(flat(out), `timeouts { delete = "20m" }`) {
+		t.Fatalf("the destroy against a frozen Glance must fail saying the outcome is unknown, and which timeout to raise (exit %d):\n%s", code, tail(out, 30))
 	}
 	proxy.Settle()
 	t.Logf("the frozen Glance removed %d of %d members though every remove timed out", len(want)-len(acctest.MemberIDs(t, imageID)), len(want))
