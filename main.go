@@ -42,7 +42,13 @@ func main() {
 }
 
 // unheardLogs are the log levels of the plugin SDK, the framework and this provider.
-var unheardLogs = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_GLANCE", glanceclient.LogLevelEnv}
+var unheardLogs = []string{
+	"TF_LOG_SDK",
+	"TF_LOG_SDK_PROTO",
+	"TF_LOG_SDK_FRAMEWORK",
+	"TF_LOG_PROVIDER_GLANCE",
+	glanceclient.LogLevelEnv,
+}
 
 // quietWhenUnheard turns logging off in this process when Terraform would throw it away:
 // Terraform keeps a provider's log lines only when TF_LOG or TF_LOG_PROVIDER asks for them,

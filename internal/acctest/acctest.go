@@ -95,8 +95,12 @@ func PreCheck(t testing.TB) Env {
 		MemberQuota:       number(devcloud.EnvMemberQuota),
 		ShortTokenSeconds: number(devcloud.EnvShortTokenSeconds),
 	}
-	if e.ProducerProject == "" || e.ConsumerProject == "" || e.CloudsFile == "" || e.AuthURL == "" || e.AppCredSecret == "" || e.Dir == "" || e.Image2URL == "" {
-		t.Fatal("the local cloud's environment is missing: run the acceptance tests with `make testacc` (it starts the cloud and sources .devcloud/env)")
+	if e.ProducerProject == "" || e.ConsumerProject == "" || e.CloudsFile == "" || e.AuthURL == "" ||
+		e.AppCredSecret == "" ||
+		e.Dir == "" ||
+		e.Image2URL == "" {
+		t.Fatal("the local cloud's environment is missing: run the acceptance tests with `make testacc` (it starts the " +
+			"cloud and sources .devcloud/env)")
 	}
 	return e
 }
@@ -168,7 +172,8 @@ func NewImageWithID(t testing.TB, cloud, region, id string, visibility images.Im
 		t.Fatalf("create image as %s: %v", cloud, err)
 	}
 	t.Cleanup(func() {
-		if err := images.Delete(context.Background(), c, img.ID).ExtractErr(); err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		if err := images.Delete(context.Background(), c, img.ID).ExtractErr(); err != nil &&
+			!gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
 			t.Errorf("delete image %s: %v", img.ID, err)
 		}
 	})
@@ -178,7 +183,9 @@ func NewImageWithID(t testing.TB, cloud, region, id string, visibility images.Im
 // SetVisibility changes an image's visibility as its owner.
 func SetVisibility(t testing.TB, imageID string, visibility images.ImageVisibility) {
 	t.Helper()
-	_, err := images.Update(context.Background(), Image(t, devcloud.Producer), imageID, images.UpdateOpts{images.UpdateVisibility{Visibility: visibility}}).Extract()
+	opts := images.UpdateOpts{images.UpdateVisibility{Visibility: visibility}}
+	_, err := images.Update(context.Background(), Image(t, devcloud.Producer), imageID, opts).
+		Extract()
 	if err != nil {
 		t.Fatalf("set visibility of %s to %s: %v", imageID, visibility, err)
 	}
@@ -187,7 +194,8 @@ func SetVisibility(t testing.TB, imageID string, visibility images.ImageVisibili
 // AddMember adds a member as the producer, out of band.
 func AddMember(t testing.TB, imageID, memberID string) {
 	t.Helper()
-	if _, err := members.Create(context.Background(), Image(t, devcloud.Producer), imageID, memberID).Extract(); err != nil {
+	c := Image(t, devcloud.Producer)
+	if _, err := members.Create(context.Background(), c, imageID, memberID).Extract(); err != nil {
 		t.Fatalf("add member %s to %s: %v", memberID, imageID, err)
 	}
 }
@@ -195,7 +203,8 @@ func AddMember(t testing.TB, imageID, memberID string) {
 // RemoveMember removes a member as the producer, out of band.
 func RemoveMember(t testing.TB, imageID, memberID string) {
 	t.Helper()
-	if err := members.Delete(context.Background(), Image(t, devcloud.Producer), imageID, memberID).ExtractErr(); err != nil {
+	c := Image(t, devcloud.Producer)
+	if err := members.Delete(context.Background(), c, imageID, memberID).ExtractErr(); err != nil {
 		t.Fatalf("remove member %s from %s: %v", memberID, imageID, err)
 	}
 }
@@ -213,7 +222,8 @@ func Fill(t testing.TB, imageID string, n int) []string {
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			if _, err := members.Create(context.Background(), Image(t, devcloud.Producer), imageID, ids[i]).Extract(); err != nil {
+			c := Image(t, devcloud.Producer)
+			if _, err := members.Create(context.Background(), c, imageID, ids[i]).Extract(); err != nil {
 				t.Errorf("add filler member %s to %s: %v", ids[i], imageID, err)
 			}
 		}()
@@ -228,7 +238,8 @@ func Fill(t testing.TB, imageID string, n int) []string {
 // SetStatus answers for a member project, out of band, logged in as cloud (that project).
 func SetStatus(t testing.TB, cloud, imageID, memberID, status string) {
 	t.Helper()
-	if _, err := members.Update(context.Background(), Image(t, cloud), imageID, memberID, members.UpdateOpts{Status: status}).Extract(); err != nil {
+	opts := members.UpdateOpts{Status: status}
+	if _, err := members.Update(context.Background(), Image(t, cloud), imageID, memberID, opts).Extract(); err != nil {
 		t.Fatalf("%s: set status of image %s member %s to %s: %v", cloud, imageID, memberID, status, err)
 	}
 }
@@ -319,7 +330,12 @@ func StartKeystone(t testing.TB, env Env) *Keystone {
 func (k *Keystone) Start() {
 	k.t.Helper()
 	_, self, _, _ := runtime.Caller(0)
-	k.cmd = exec.Command("bash", filepath.Join(filepath.Dir(self), "..", "devcloud", "devcloud.sh"), "keystone", strconv.Itoa(k.port))
+	k.cmd = exec.Command(
+		"bash",
+		filepath.Join(filepath.Dir(self), "..", "devcloud", "devcloud.sh"),
+		"keystone",
+		strconv.Itoa(k.port),
+	)
 	k.cmd.Env = append(os.Environ(), "DEVCLOUD_DIR="+k.env.Dir)
 	if err := k.cmd.Start(); err != nil {
 		k.t.Fatalf("start keystone: %v", err)

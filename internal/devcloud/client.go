@@ -20,7 +20,10 @@ import (
 // Every request gets its own connection: Keystone runs under uwsgi's http-socket, which can
 // close a kept-alive connection just as the client reuses it, and Go does not retry a POST or
 // DELETE that meets the closed end. The tools here do not retry; the provider does.
-func Login(ctx context.Context, cloudsFile, cloud string) (*gophercloud.ProviderClient, gophercloud.EndpointOpts, error) {
+func Login(
+	ctx context.Context,
+	cloudsFile, cloud string,
+) (*gophercloud.ProviderClient, gophercloud.EndpointOpts, error) {
 	opts := []clouds.ParseOption{clouds.WithCloudName(cloud)}
 	if cloudsFile != "" {
 		opts = append(opts, clouds.WithLocations(cloudsFile))
@@ -38,7 +41,11 @@ func Login(ctx context.Context, cloudsFile, cloud string) (*gophercloud.Provider
 }
 
 // LoginWith logs in with explicit options, one connection per request (see Login).
-func LoginWith(ctx context.Context, ao gophercloud.AuthOptions, tlsConfig *tls.Config) (*gophercloud.ProviderClient, error) {
+func LoginWith(
+	ctx context.Context,
+	ao gophercloud.AuthOptions,
+	tlsConfig *tls.Config,
+) (*gophercloud.ProviderClient, error) {
 	pc, err := openstack.NewClient(ao.IdentityEndpoint)
 	if err != nil {
 		return nil, err

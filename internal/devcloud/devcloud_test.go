@@ -17,7 +17,12 @@ import (
 // choose others; it installs, initialises and starts nothing.
 func TestUp_refusesATakenPort(t *testing.T) {
 	t.Parallel()
-	ports := []string{"DEVCLOUD_KEYSTONE_PORT", "DEVCLOUD_SHORT_KEYSTONE_PORT", "DEVCLOUD_GLANCE_PORT", "DEVCLOUD_GLANCE2_PORT"}
+	ports := []string{
+		"DEVCLOUD_KEYSTONE_PORT",
+		"DEVCLOUD_SHORT_KEYSTONE_PORT",
+		"DEVCLOUD_GLANCE_PORT",
+		"DEVCLOUD_GLANCE2_PORT",
+	}
 	for _, variable := range ports {
 		t.Run(variable, func(t *testing.T) {
 			t.Parallel()
@@ -43,7 +48,10 @@ func TestUp_refusesATakenPort(t *testing.T) {
 			if err == nil {
 				t.Fatalf("up succeeded beside a taken port %d:\n%s", port, out)
 			}
-			for _, want := range []string{fmt.Sprintf("127.0.0.1:%d is already in use by pid %d", port, os.Getpid()), variable + " is the one for"} {
+			for _, want := range []string{
+				fmt.Sprintf("127.0.0.1:%d is already in use by pid %d", port, os.Getpid()),
+				variable + " is the one for",
+			} {
 				if !strings.Contains(string(out), want) {
 					t.Errorf("the error does not say %q:\n%s", want, out)
 				}

@@ -46,7 +46,12 @@ func newReadCache() *readCache {
 
 // cachedRead answers key from the cache, or by fetch: at most one fetch per key in flight.
 // A caller never receives another caller's cancellation or timeout: it fetches again itself.
-func cachedRead[T any](ctx context.Context, c *readCache, key cacheKey, fetch func(context.Context) (T, error)) (T, error) {
+func cachedRead[T any](
+	ctx context.Context,
+	c *readCache,
+	key cacheKey,
+	fetch func(context.Context) (T, error),
+) (T, error) {
 	for {
 		c.mu.Lock()
 		e, ok := c.entries[key]

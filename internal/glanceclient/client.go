@@ -67,10 +67,18 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	transport.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	pc, err := openstack.NewClient(cfg.Get(AttrAuthURL))
 	if err != nil {
-		return nil, &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from(AttrAuthURL), cfg.Get(AttrAuthURL), err)}
+		return nil, &ConfigError{
+			Attr: AttrAuthURL,
+			Msg:  fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from(AttrAuthURL), cfg.Get(AttrAuthURL), err),
+		}
 	}
-	pc.HTTPClient = http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: &readTransport{next: transport}}}, cfg.Secrets()),
-		CheckRedirect: sameHostRedirects}
+	pc.HTTPClient = http.Client{
+		Transport: newLoggingTransport(
+			&versionsGuard{next: &trackingTransport{next: &readTransport{next: transport}}},
+			cfg.Secrets(),
+		),
+		CheckRedirect: sameHostRedirects,
+	}
 	pc.UserAgent.Prepend(userAgent)
 	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
@@ -91,13 +99,19 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	api := cfg.ImageAPI()
 	if api == "" {
 		if api, err = detectOnce(ctx, pc, root); err != nil {
-			return nil, &ConfigError{Attr: AttrImageEndpoint, Msg: fmt.Sprintf("Cannot tell which Image API the image service speaks: %s, or set image_api_version (OS_IMAGE_API_VERSION) to \"2\" or \"1\" to skip this check.", err)}
+			return nil, &ConfigError{Attr: AttrImageEndpoint, Msg: fmt.Sprintf("Cannot tell which Image API the image service "+
+				"speaks: %s, or set image_api_version (OS_IMAGE_API_VERSION) to \"2\" or \"1\" to skip this check.", err)}
 		}
 	}
 	c := newClient(pc, root, api)
 	c.FixedToken, c.AuthURL, c.Region = cfg.Get(AttrToken) != "", cfg.Get(AttrAuthURL), region
-	c.regions = &regional{pc: pc, availability: cfg.Availability(), api: cfg.ImageAPI(), fixed: cfg.Get(AttrImageEndpoint) != "",
-		clients: map[string]*Client{}}
+	c.regions = &regional{
+		pc:           pc,
+		availability: cfg.Availability(),
+		api:          cfg.ImageAPI(),
+		fixed:        cfg.Get(AttrImageEndpoint) != "",
+		clients:      map[string]*Client{},
+	}
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
 			c.ProjectID = p.ID
@@ -116,7 +130,8 @@ func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (root, region string
 	url, region, err := catalogImageEndpoint(pc, cfg.Get(AttrRegion), cfg.Availability())
 	var regionErr *RegionError
 	if errors.As(err, &regionErr) {
-		return "", "", &ConfigError{Attr: AttrRegion, Msg: regionErr.Error() + " Set region (OS_REGION_NAME) and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL."}
+		return "", "", &ConfigError{Attr: AttrRegion, Msg: regionErr.Error() + " Set region (OS_REGION_NAME) and " +
+			"endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL."}
 	}
 	if err != nil {
 		return "", "", &ConfigError{Attr: AttrAuthURL, Msg: err.Error() + "."}
@@ -130,7 +145,8 @@ func newClient(pc *gophercloud.ProviderClient, root, api string) *Client {
 	if api == ImageAPIv1 {
 		c.api = newV1Members(pc, root)
 	} else {
-		c.api = v2Members{sc: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: root, ResourceBase: root + "v2/", Type: "image"}}
+		sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: root, ResourceBase: root + "v2/", Type: "image"}
+		c.api = v2Members{sc: sc}
 	}
 	return c
 }
@@ -145,18 +161,26 @@ func authError(cfg *Config, err error) error {
 	var netErr net.Error
 	var redirect *RedirectRefusedError
 	if errors.As(err, &redirect) {
-		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Logging in at Keystone (%s, from %s) failed: %s. Set auth_url to Keystone's own URL (where the redirect points, if that host is Keystone's).", authURL, cfg.sources[AttrAuthURL], redirect)}
+		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Logging in at Keystone (%s, from %s) failed: %s. Set "+
+			"auth_url to Keystone's own URL (where the redirect points, if that host is Keystone's).",
+			authURL, cfg.sources[AttrAuthURL], redirect)}
 	}
 	if attr, fix := TLSProblem(err); attr != "" {
 		return &ConfigError{Attr: attr, Msg: fmt.Sprintf("TLS with Keystone at %s failed: %s. %s", authURL, err, fix)}
 	}
 	switch {
 	case gophercloud.ResponseCodeIs(err, http.StatusUnauthorized):
-		return &ConfigError{Attr: AttrPassword, Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, project %q): %s. Check password, token or application credential, and the user and project names and domains.", authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err))}
+		return &ConfigError{Attr: AttrPassword, Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, "+
+			"project %q): %s. Check password, token or application credential, and the user and project names and domains.",
+			authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err))}
 	case errors.As(err, &netErr):
-		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Cannot reach Keystone at %s (%s): %s. Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here.", authURL, cfg.sources[AttrAuthURL], err)}
+		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Cannot reach Keystone at %s (%s): %s. Check auth_url "+
+			"(OS_AUTH_URL) and that the host and port are reachable from here.", authURL, cfg.sources[AttrAuthURL], err)}
 	}
-	return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Authentication with Keystone at %s failed: %s.", authURL, Message(err))}
+	return &ConfigError{
+		Attr: AttrAuthURL,
+		Msg:  fmt.Sprintf("Authentication with Keystone at %s failed: %s.", authURL, Message(err)),
+	}
 }
 
 // TLSProblem recognises a failed TLS handshake and names the attribute that fixes it, with
@@ -167,10 +191,12 @@ func TLSProblem(err error) (attr, fix string) {
 	var hostErr x509.HostnameError
 	switch {
 	case errors.As(err, &unknownCA), errors.As(err, &verifyErr), errors.As(err, &hostErr):
-		return "cacert_file", "The server's certificate is not trusted. Set cacert_file (OS_CACERT) to the PEM file of the authority that signed it, or insecure = true (OS_INSECURE) to skip verification, which is unsafe outside tests."
+		return "cacert_file", "The server's certificate is not trusted. Set cacert_file (OS_CACERT) to the PEM file of the " +
+			"authority that signed it, or insecure = true (OS_INSECURE) to skip verification, which is unsafe outside tests."
 	case strings.Contains(err.Error(), "tls: certificate required"), strings.Contains(err.Error(), "tls: bad certificate"),
 		strings.Contains(err.Error(), "tls: unknown certificate authority"):
-		return "cert", "The server requires a client certificate it trusts. Set cert (OS_CERT) and key (OS_KEY) to the PEM files of the client certificate and its private key."
+		return "cert", "The server requires a client certificate it trusts. Set cert (OS_CERT) and key (OS_KEY) to the PEM " +
+			"files of the client certificate and its private key."
 	}
 	return "", ""
 }
@@ -235,8 +261,15 @@ func findMessage(v any) string {
 // NewStatic is a client for a fixed image endpoint and token, without Keystone, speaking
 // Image API api: for tests that need answers a real cloud cannot be made to give.
 func NewStatic(imageEndpoint, token, projectID, api string) *Client {
-	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: newLoggingTransport(&versionsGuard{next: &trackingTransport{next: &readTransport{next: http.DefaultTransport}}}, []string{token}),
-		CheckRedirect: sameHostRedirects}}
+	pc := &gophercloud.ProviderClient{
+		HTTPClient: http.Client{
+			Transport: newLoggingTransport(
+				&versionsGuard{next: &trackingTransport{next: &readTransport{next: http.DefaultTransport}}},
+				[]string{token},
+			),
+			CheckRedirect: sameHostRedirects,
+		},
+	}
 	pc.SetToken(token)
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
 	c := newClient(pc, UnversionedEndpoint(imageEndpoint), api)
@@ -255,7 +288,8 @@ type RedirectRefusedError struct {
 }
 
 func (e *RedirectRefusedError) Error() string {
-	return fmt.Sprintf("HTTP %d from %s %s redirects to %s, another host; the provider refused to follow it, because the request carries credentials (a token or a password) "+
+	return fmt.Sprintf("HTTP %d from %s %s redirects to %s, another host; the provider refused to follow it, because "+
+		"the request carries credentials (a token or a password) "+
 		"that must not reach a host the configuration or the service catalog did not name", e.Status, e.Method, e.From, e.To)
 }
 

@@ -15,14 +15,40 @@ func TestMessage(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"glance json", gophercloud.ErrUnexpectedResponseCode{Actual: 409, Body: []byte(`{"message": "Member m is duplicated for image i<br /><br />\n\n\n", "code": "409 Conflict", "title": "Conflict"}`)},
-			"Member m is duplicated for image i"},
-		{"glance html", gophercloud.ErrUnexpectedResponseCode{Actual: 413, Body: []byte("<html>\n <head>\n  <title>413 Request Entity Too Large</title>\n </head>\n <body>\n  <h1>413 Request Entity Too Large</h1>\n  Image member limit exceeded for image i: Attempted: 4, Maximum: 3:<br /><br />\n\n </body>\n</html>")},
+		{
+			"glance json",
+			gophercloud.ErrUnexpectedResponseCode{
+				Actual: 409,
+				Body: []byte(
+					`{"message": "Member m is duplicated for image i<br /><br />\n\n\n", "code": "409 Conflict", "title": "Conflict"}`,
+				),
+			},
+			"Member m is duplicated for image i",
+		},
+		{"glance html", gophercloud.ErrUnexpectedResponseCode{Actual: 413, Body: []byte("<html>\n <head>\n  <title>413 " +
+			"Request Entity Too Large</title>\n </head>\n <body>\n  <h1>413 Request Entity Too Large</h1>\n  Image member " +
+			"limit exceeded for image i: Attempted: 4, Maximum: 3:<br /><br />\n\n </body>\n</html>")},
 			"Image member limit exceeded for image i: Attempted: 4, Maximum: 3"},
-		{"keystone json", gophercloud.ErrUnexpectedResponseCode{Actual: 401, Body: []byte(`{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}`)},
-			"The request you have made requires authentication."},
-		{"empty body", gophercloud.ErrUnexpectedResponseCode{Actual: 502, Method: "GET", URL: "http://g/v2/images"}, "HTTP 502 from GET http://g/v2/images"},
-		{"no answer", errors.New("dial tcp 127.0.0.1:1: connect: connection refused"), "dial tcp 127.0.0.1:1: connect: connection refused"},
+		{
+			"keystone json",
+			gophercloud.ErrUnexpectedResponseCode{
+				Actual: 401,
+				Body: []byte(
+					`{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}`,
+				),
+			},
+			"The request you have made requires authentication.",
+		},
+		{
+			"empty body",
+			gophercloud.ErrUnexpectedResponseCode{Actual: 502, Method: "GET", URL: "http://g/v2/images"},
+			"HTTP 502 from GET http://g/v2/images",
+		},
+		{
+			"no answer",
+			errors.New("dial tcp 127.0.0.1:1: connect: connection refused"),
+			"dial tcp 127.0.0.1:1: connect: connection refused",
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,7 +101,8 @@ func TestSameHostRedirects(t *testing.T) {
 		switch {
 		case tc.follow && err != nil:
 			t.Errorf("%s -> %s refused: %v", tc.from, tc.to, err)
-		case !tc.follow && (!errors.As(err, &refused) || refused.From != tc.from || refused.To != tc.to || refused.Status != 307):
+		case !tc.follow && (!errors.As(err, &refused) || refused.From != tc.from || refused.To != tc.to ||
+			refused.Status != 307):
 			t.Errorf("%s -> %s: want a refusal naming both, got %#v", tc.from, tc.to, err)
 		}
 	}

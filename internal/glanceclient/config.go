@@ -62,31 +62,76 @@ type Setting struct {
 // Settings drives the provider schema, the environment fallback and the configuration errors,
 // so the three never disagree. `insecure` is the one boolean and is handled beside them.
 var Settings = []Setting{
-	{Attr: AttrCloud, Env: []string{"OS_CLOUD"}, Description: "Name of an entry in clouds.yaml (found through `OS_CLIENT_CONFIG_FILE`, `./clouds.yaml`, `~/.config/openstack/clouds.yaml` or `/etc/openstack/clouds.yaml`). Its values sit between the explicit attributes (which win) and the environment."},
-	{Attr: AttrAuthURL, Env: []string{"OS_AUTH_URL"}, Description: "Keystone URL, for example `https://keystone.example.com:5000/v3`."},
+	{Attr: AttrCloud, Env: []string{"OS_CLOUD"}, Description: "Name of an entry in clouds.yaml (found through " +
+		"`OS_CLIENT_CONFIG_FILE`, `./clouds.yaml`, `~/.config/openstack/clouds.yaml` or `/etc/openstack/clouds.yaml`). Its " +
+		"values sit between the explicit attributes (which win) and the environment."},
+	{Attr: AttrAuthURL, Env: []string{"OS_AUTH_URL"}, Description: "Keystone URL, for example " +
+		"`https://keystone.example.com:5000/v3`."},
 	{Attr: AttrRegion, Env: []string{"OS_REGION_NAME"}, Description: "Region of the image service in the catalog."},
 	{Attr: AttrUserName, Env: []string{"OS_USERNAME"}, Description: "User name for password authentication."},
 	{Attr: AttrUserID, Env: []string{"OS_USER_ID"}, Description: "User ID for password authentication."},
-	{Attr: AttrPassword, Env: []string{"OS_PASSWORD"}, Sensitive: true, Description: "Password for password authentication."},
-	{Attr: AttrToken, Env: []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, Sensitive: true, Description: "An existing Keystone token to use instead of a password. It cannot be renewed when it expires."},
-	{Attr: AttrApplicationCredentialID, Env: []string{"OS_APPLICATION_CREDENTIAL_ID"}, Description: "Application credential ID."},
-	{Attr: AttrApplicationCredentialName, Env: []string{"OS_APPLICATION_CREDENTIAL_NAME"}, Description: "Application credential name; needs `user_name` or `user_id`."},
-	{Attr: AttrApplicationCredentialSecret, Env: []string{"OS_APPLICATION_CREDENTIAL_SECRET"}, Sensitive: true, Description: "Application credential secret."},
-	{Attr: AttrProjectID, Aliases: []string{"tenant_id"}, Env: []string{"OS_PROJECT_ID", "OS_TENANT_ID"}, Description: "Project to scope the token to, by ID. `tenant_id` is another name for it."},
-	{Attr: AttrProjectName, Aliases: []string{"tenant_name"}, Env: []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"}, Description: "Project to scope the token to, by name. `tenant_name` is another name for it."},
+	{
+		Attr:        AttrPassword,
+		Env:         []string{"OS_PASSWORD"},
+		Sensitive:   true,
+		Description: "Password for password authentication.",
+	},
+	{Attr: AttrToken, Env: []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, Sensitive: true, Description: "An existing Keystone " +
+		"token to use instead of a password. It cannot be renewed when it expires."},
+	{
+		Attr:        AttrApplicationCredentialID,
+		Env:         []string{"OS_APPLICATION_CREDENTIAL_ID"},
+		Description: "Application credential ID.",
+	},
+	{Attr: AttrApplicationCredentialName, Env: []string{"OS_APPLICATION_CREDENTIAL_NAME"}, Description: "Application " +
+		"credential name; needs `user_name` or `user_id`."},
+	{
+		Attr:        AttrApplicationCredentialSecret,
+		Env:         []string{"OS_APPLICATION_CREDENTIAL_SECRET"},
+		Sensitive:   true,
+		Description: "Application credential secret.",
+	},
+	{
+		Attr:    AttrProjectID,
+		Aliases: []string{"tenant_id"},
+		Env:     []string{"OS_PROJECT_ID", "OS_TENANT_ID"},
+		Description: "Project to scope " +
+			"the token to, by ID. `tenant_id` is another name for it.",
+	},
+	{
+		Attr:    AttrProjectName,
+		Aliases: []string{"tenant_name"},
+		Env:     []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"},
+		Description: "Project to scope " +
+			"the token to, by name. `tenant_name` is another name for it.",
+	},
 	{Attr: AttrUserDomainName, Env: []string{"OS_USER_DOMAIN_NAME"}, Description: "Domain of the user, by name."},
 	{Attr: AttrUserDomainID, Env: []string{"OS_USER_DOMAIN_ID"}, Description: "Domain of the user, by ID."},
-	{Attr: AttrProjectDomainName, Env: []string{"OS_PROJECT_DOMAIN_NAME"}, Description: "Domain of the project, by name. Defaults to the user's domain."},
-	{Attr: AttrProjectDomainID, Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. Defaults to the user's domain."},
-	{Attr: AttrDomainName, Env: []string{"OS_DOMAIN_NAME"}, Description: "Domain of both the user and the project, by name, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
-	{Attr: AttrDomainID, Env: []string{"OS_DOMAIN_ID"}, Description: "Domain of both the user and the project, by ID, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
-	{Attr: AttrDefaultDomain, Env: []string{"OS_DEFAULT_DOMAIN"}, Description: "Domain ID of a user given by name and of a project given by name when no other domain attribute names theirs. Default `default`, Keystone's own default domain (as in the openstack provider)."},
-	{Attr: AttrEndpointType, Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to use: `public` (default), `internal` or `admin`; the older forms `publicURL`, `internalURL` and `adminURL` mean the same."},
-	{Attr: AttrImageEndpoint, Env: []string{"OS_IMAGE_ENDPOINT"}, Description: "URL of the image service, for example `https://glance.example.com:9292`. Skips the catalog look-up."},
-	{Attr: AttrImageAPIVersion, Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve Glance v1\"). Unset, the provider reads the image service's version document once and uses v2 when it is listed, else v1. A minor version (`2.0`, `1.1`) counts as its major."},
-	{Attr: AttrCACertFile, Env: []string{"OS_CACERT"}, Description: "PEM file of the certificate authorities to trust for TLS."},
+	{Attr: AttrProjectDomainName, Env: []string{"OS_PROJECT_DOMAIN_NAME"}, Description: "Domain of the project, by " +
+		"name. Defaults to the user's domain."},
+	{Attr: AttrProjectDomainID, Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. " +
+		"Defaults to the user's domain."},
+	{Attr: AttrDomainName, Env: []string{"OS_DOMAIN_NAME"}, Description: "Domain of both the user and the project, by " +
+		"name, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
+	{Attr: AttrDomainID, Env: []string{"OS_DOMAIN_ID"}, Description: "Domain of both the user and the project, by ID, " +
+		"where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
+	{Attr: AttrDefaultDomain, Env: []string{"OS_DEFAULT_DOMAIN"}, Description: "Domain ID of a user given by name and " +
+		"of a project given by name when no other domain attribute names theirs. Default `default`, Keystone's own default " +
+		"domain (as in the openstack provider)."},
+	{Attr: AttrEndpointType, Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to " +
+		"use: `public` (default), `internal` or `admin`; the older forms `publicURL`, `internalURL` and `adminURL` mean " +
+		"the same."},
+	{Attr: AttrImageEndpoint, Env: []string{"OS_IMAGE_ENDPOINT"}, Description: "URL of the image service, for example " +
+		"`https://glance.example.com:9292`. Skips the catalog look-up."},
+	{Attr: AttrImageAPIVersion, Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, " +
+		"or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve " +
+		"Glance v1\"). Unset, the provider reads the image service's version document once and uses v2 when it is listed, " +
+		"else v1. A minor version (`2.0`, `1.1`) counts as its major."},
+	{Attr: AttrCACertFile, Env: []string{"OS_CACERT"}, Description: "PEM file of the certificate authorities to trust " +
+		"for TLS."},
 	{Attr: AttrCert, Env: []string{"OS_CERT"}, Description: "PEM file of a client certificate for TLS; needs `key`."},
-	{Attr: AttrKey, Env: []string{"OS_KEY"}, Description: "PEM file of the client certificate's private key; needs `cert`."},
+	{Attr: AttrKey, Env: []string{"OS_KEY"}, Description: "PEM file of the client certificate's private key; needs " +
+		"`cert`."},
 }
 
 // InsecureEnv is the environment fallback of the `insecure` attribute.
@@ -178,9 +223,12 @@ func (c *Config) applyDomains() {
 	needs := func(prefix, named string) bool {
 		// An application credential by ID carries its user and scope; by name, it needs its
 		// user's domain.
-		return has(named) && !has(AttrToken) && !has(AttrApplicationCredentialID) && !has(prefix+"_id") && !has(prefix+"_name")
+		return has(named) && !has(AttrToken) && !has(AttrApplicationCredentialID) && !has(prefix+"_id") &&
+			!has(prefix+"_name")
 	}
-	for _, p := range []struct{ prefix, named string }{{"user_domain", AttrUserName}, {"project_domain", AttrProjectName}} {
+	for _, p := range []struct{ prefix, named string }{
+		{"user_domain", AttrUserName}, {"project_domain", AttrProjectName},
+	} {
 		if needs(p.prefix, p.named) {
 			c.set(p.prefix+"_id", c.values[AttrDomainID], c.sources[AttrDomainID])
 			c.set(p.prefix+"_name", c.values[AttrDomainName], c.sources[AttrDomainName])
@@ -231,7 +279,8 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 			continue
 		}
 		if _, err := os.Stat(path); err != nil {
-			return &ConfigError{Attr: attr, Msg: fmt.Sprintf("%s (from %s) = %q cannot be read: %s. Give the path of a readable PEM file, or unset it.", attr, from, path, errors.Unwrap(err))}
+			return &ConfigError{Attr: attr, Msg: fmt.Sprintf("%s (from %s) = %q cannot be read: %s. Give the path of a "+
+				"readable PEM file, or unset it.", attr, from, path, errors.Unwrap(err))}
 		}
 		tlsFiles[attr] = path
 	}
@@ -246,7 +295,10 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	if insecure == nil && getenv(InsecureEnv) != "" {
 		b, err := strconv.ParseBool(getenv(InsecureEnv))
 		if err != nil {
-			return &ConfigError{Attr: AttrInsecure, Msg: fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv))}
+			return &ConfigError{
+				Attr: AttrInsecure,
+				Msg:  fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv)),
+			}
 		}
 		insecure = &b
 	}
@@ -259,14 +311,17 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 			opts = append(opts, clouds.WithLocations(loc))
 		}
 	} else {
-		opts = append(opts, clouds.WithCloudName("glance"), clouds.WithCloudsYAML(strings.NewReader("clouds: {glance: {auth: {}}}")))
+		empty := strings.NewReader("clouds: {glance: {auth: {}}}")
+		opts = append(opts, clouds.WithCloudName("glance"), clouds.WithCloudsYAML(empty))
 	}
 	ao, eo, tlsConfig, err := parseClouds(opts)
 	if err != nil && cloudName == "" { // only the TLS files can fail without a cloud
-		return &ConfigError{Attr: AttrCACertFile, Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
+		return &ConfigError{Attr: AttrCACertFile, Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), "+
+			"cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
 	}
 	if err != nil {
-		return &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
+		return &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud "+
+			"name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
 	}
 	c.TLS = tlsConfig
 	c.Insecure = tlsConfig.InsecureSkipVerify
@@ -331,7 +386,8 @@ func (c *Config) parseMaxRetries() error {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > 100 {
-		return &ConfigError{Attr: AttrMaxRetries, Msg: fmt.Sprintf("%s = %q is not a number of retries: use a whole number from 0 (no retries) to 100.", c.from(AttrMaxRetries), v)}
+		return &ConfigError{Attr: AttrMaxRetries, Msg: fmt.Sprintf("%s = %q is not a number of retries: use a whole number "+
+			"from 0 (no retries) to 100.", c.from(AttrMaxRetries), v)}
 	}
 	c.MaxRetries = n
 	return nil
@@ -339,7 +395,9 @@ func (c *Config) parseMaxRetries() error {
 
 // parseClouds is clouds.Parse, made safe: gophercloud v2.15 panics on an entry without an
 // auth section.
-func parseClouds(opts []clouds.ParseOption) (ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts, tlsConfig *tls.Config, err error) {
+func parseClouds(
+	opts []clouds.ParseOption,
+) (ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts, tlsConfig *tls.Config, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the entry could not be read (it needs an auth: section with auth_url and credentials)")
@@ -353,21 +411,55 @@ func parseClouds(opts []clouds.ParseOption) (ao gophercloud.AuthOptions, eo goph
 func (c *Config) validate() error {
 	has := func(attr string) bool { return c.values[attr] != "" }
 	if !has(AttrAuthURL) {
-		return &ConfigError{Attr: AttrAuthURL, Msg: "No Keystone URL is configured. Set auth_url in the provider block, OS_AUTH_URL in the environment, or name a cloud (cloud or OS_CLOUD) whose clouds.yaml entry has auth.auth_url."}
+		return &ConfigError{
+			Attr: AttrAuthURL,
+			Msg: "No Keystone URL is configured. Set auth_url in the provider block, OS_AUTH_URL in the environment, or name " +
+				"a cloud (cloud or OS_CLOUD) whose clouds.yaml entry has auth.auth_url.",
+		}
 	}
-	if u, err := url.Parse(c.values[AttrAuthURL]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the Keystone URL, for example https://keystone.example.com:5000/v3.", c.from(AttrAuthURL), c.values[AttrAuthURL])}
+	if u, err := url.Parse(c.values[AttrAuthURL]); err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+		u.Host == "" {
+		return &ConfigError{
+			Attr: AttrAuthURL,
+			Msg: fmt.Sprintf(
+				"%s = %q is not an http(s) URL. Use the Keystone URL, for example https://keystone.example.com:5000/v3.",
+				c.from(AttrAuthURL),
+				c.values[AttrAuthURL],
+			),
+		}
 	}
 	if has(AttrImageEndpoint) {
-		if u, err := url.Parse(c.values[AttrImageEndpoint]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return &ConfigError{Attr: AttrImageEndpoint, Msg: fmt.Sprintf("%s = %q is not an http(s) URL. Use the image service's base URL, for example https://glance.example.com:9292.", c.from(AttrImageEndpoint), c.values[AttrImageEndpoint])}
+		if u, err := url.Parse(c.values[AttrImageEndpoint]); err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+			u.Host == "" {
+			return &ConfigError{
+				Attr: AttrImageEndpoint,
+				Msg: fmt.Sprintf(
+					"%s = %q is not an http(s) URL. Use the image service's base URL, for example https://glance.example.com:9292.",
+					c.from(AttrImageEndpoint),
+					c.values[AttrImageEndpoint],
+				),
+			}
 		}
 	}
 	if v := c.values[AttrImageAPIVersion]; v != "" && c.ImageAPI() == "" {
-		return &ConfigError{Attr: AttrImageAPIVersion, Msg: fmt.Sprintf("%s = %q is not an Image API version the provider speaks: use \"2\" or \"1\", or leave it unset to detect it.", c.from(AttrImageAPIVersion), v)}
+		return &ConfigError{
+			Attr: AttrImageAPIVersion,
+			Msg: fmt.Sprintf(
+				"%s = %q is not an Image API version the provider speaks: use \"2\" or \"1\", or leave it unset to detect it.",
+				c.from(AttrImageAPIVersion),
+				v,
+			),
+		}
 	}
 	if et := c.values[AttrEndpointType]; et != "" && !slices.Contains(EndpointTypes, et) {
-		return &ConfigError{Attr: AttrEndpointType, Msg: fmt.Sprintf("%s = %q is not one of public, internal, admin (or publicURL, internalURL, adminURL).", c.from(AttrEndpointType), et)}
+		return &ConfigError{
+			Attr: AttrEndpointType,
+			Msg: fmt.Sprintf(
+				"%s = %q is not one of public, internal, admin (or publicURL, internalURL, adminURL).",
+				c.from(AttrEndpointType),
+				et,
+			),
+		}
 	}
 
 	// Exactly one way to authenticate.
@@ -383,25 +475,55 @@ func (c *Config) validate() error {
 	}
 	switch {
 	case len(methods) == 0:
-		return &ConfigError{Attr: AttrPassword, Msg: "No credentials are configured. Set one of: password (OS_PASSWORD) with user_name or user_id; token (OS_TOKEN); application_credential_secret (OS_APPLICATION_CREDENTIAL_SECRET) with application_credential_id — in the provider block, the environment, or the clouds.yaml entry named by cloud."}
+		return &ConfigError{
+			Attr: AttrPassword,
+			Msg: "No credentials are configured. Set one of: password (OS_PASSWORD) with user_name or user_id; token " +
+				"(OS_TOKEN); application_credential_secret (OS_APPLICATION_CREDENTIAL_SECRET) with application_credential_id — " +
+				"in the provider block, the environment, or the clouds.yaml entry named by cloud.",
+		}
 	case len(methods) > 1:
-		return &ConfigError{Attr: AttrToken, Msg: fmt.Sprintf("More than one way to authenticate is configured: %s. Keep exactly one of them.", strings.Join(methods, ", "))}
+		return &ConfigError{
+			Attr: AttrToken,
+			Msg: fmt.Sprintf(
+				"More than one way to authenticate is configured: %s. Keep exactly one of them.",
+				strings.Join(methods, ", "),
+			),
+		}
 	}
 	switch {
 	case has(AttrPassword):
 		if !has(AttrUserName) && !has(AttrUserID) {
-			return &ConfigError{Attr: AttrUserName, Msg: fmt.Sprintf("%s is set but no user is: set user_name (OS_USERNAME) or user_id (OS_USER_ID).", c.from(AttrPassword))}
+			return &ConfigError{
+				Attr: AttrUserName,
+				Msg: fmt.Sprintf(
+					"%s is set but no user is: set user_name (OS_USERNAME) or user_id (OS_USER_ID).",
+					c.from(AttrPassword),
+				),
+			}
 		}
 	case has(AttrApplicationCredentialSecret):
 		if !has(AttrApplicationCredentialID) && !has(AttrApplicationCredentialName) {
-			return &ConfigError{Attr: AttrApplicationCredentialID, Msg: fmt.Sprintf("%s is set but no application credential is named: set application_credential_id (OS_APPLICATION_CREDENTIAL_ID).", c.from(AttrApplicationCredentialSecret))}
+			return &ConfigError{
+				Attr: AttrApplicationCredentialID,
+				Msg: fmt.Sprintf(
+					"%s is set but no application credential is named: set application_credential_id (OS_APPLICATION_CREDENTIAL_ID).",
+					c.from(AttrApplicationCredentialSecret),
+				),
+			}
 		}
 		if has(AttrApplicationCredentialName) && !has(AttrApplicationCredentialID) && !has(AttrUserName) && !has(AttrUserID) {
-			return &ConfigError{Attr: AttrUserName, Msg: "application_credential_name needs its user: set user_id or user_name, or use application_credential_id instead."}
+			return &ConfigError{
+				Attr: AttrUserName,
+				Msg: "application_credential_name needs its user: set user_id or user_name, or use application_credential_id " +
+					"instead.",
+			}
 		}
 	}
 	if has(AttrProjectID) && has(AttrProjectName) {
-		return &ConfigError{Attr: AttrProjectName, Msg: fmt.Sprintf("Both %s and %s are set: keep one of them.", c.from(AttrProjectID), c.from(AttrProjectName))}
+		return &ConfigError{
+			Attr: AttrProjectName,
+			Msg:  fmt.Sprintf("Both %s and %s are set: keep one of them.", c.from(AttrProjectID), c.from(AttrProjectName)),
+		}
 	}
 	return nil
 }
@@ -431,7 +553,11 @@ func (c *Config) AuthOptions() gophercloud.AuthOptions {
 	case v[AttrProjectID] != "":
 		ao.Scope = &gophercloud.AuthScope{ProjectID: v[AttrProjectID]}
 	case v[AttrProjectName] != "":
-		ao.Scope = &gophercloud.AuthScope{ProjectName: v[AttrProjectName], DomainID: v[AttrProjectDomainID], DomainName: v[AttrProjectDomainName]}
+		ao.Scope = &gophercloud.AuthScope{
+			ProjectName: v[AttrProjectName],
+			DomainID:    v[AttrProjectDomainID],
+			DomainName:  v[AttrProjectDomainName],
+		}
 		if ao.Scope.DomainID == "" && ao.Scope.DomainName == "" {
 			ao.Scope.DomainID, ao.Scope.DomainName = ao.DomainID, ao.DomainName
 		}

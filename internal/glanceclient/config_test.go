@@ -56,19 +56,43 @@ func TestResolvePrecedence(t *testing.T) {
 	}{
 		{
 			name: "environment alone",
-			want: map[string]string{"auth_url": "https://env.example:5000/v3", "user_name": "env-user", "region": "EnvRegion", "endpoint_type": "admin", "project_name": "env-project"},
+			want: map[string]string{
+				"auth_url":      "https://env.example:5000/v3",
+				"user_name":     "env-user",
+				"region":        "EnvRegion",
+				"endpoint_type": "admin",
+				"project_name":  "env-project",
+			},
 		},
 		{
 			// region and interface: the environment first, as gophercloud and the openstack provider
 			name:     "clouds.yaml beats the environment, except for region and interface",
 			explicit: map[string]string{"cloud": "prod"},
-			want: map[string]string{"auth_url": "https://yaml.example:5000/v3", "user_name": "yaml-user", "password": "yaml-pass", "region": "EnvRegion",
-				"endpoint_type": "admin", "user_domain_name": "YamlDomain", "project_domain_name": "YamlProjectDomain", "project_name": "yaml-project"},
+			want: map[string]string{
+				"auth_url":            "https://yaml.example:5000/v3",
+				"user_name":           "yaml-user",
+				"password":            "yaml-pass",
+				"region":              "EnvRegion",
+				"endpoint_type":       "admin",
+				"user_domain_name":    "YamlDomain",
+				"project_domain_name": "YamlProjectDomain",
+				"project_name":        "yaml-project",
+			},
 		},
 		{
-			name:     "explicit attributes beat clouds.yaml",
-			explicit: map[string]string{"cloud": "prod", "region": "ExplicitRegion", "user_name": "explicit-user", "endpoint_type": "public"},
-			want:     map[string]string{"auth_url": "https://yaml.example:5000/v3", "user_name": "explicit-user", "region": "ExplicitRegion", "endpoint_type": "public"},
+			name: "explicit attributes beat clouds.yaml",
+			explicit: map[string]string{
+				"cloud":         "prod",
+				"region":        "ExplicitRegion",
+				"user_name":     "explicit-user",
+				"endpoint_type": "public",
+			},
+			want: map[string]string{
+				"auth_url":      "https://yaml.example:5000/v3",
+				"user_name":     "explicit-user",
+				"region":        "ExplicitRegion",
+				"endpoint_type": "public",
+			},
 		},
 	}
 	for _, tc := range cases {
@@ -89,7 +113,11 @@ func TestResolvePrecedence(t *testing.T) {
 
 func TestResolveOSCloudFromEnvironment(t *testing.T) {
 	t.Parallel()
-	c, err := Resolve(nil, nil, envOf(map[string]string{"OS_CLOUD": "prod", "OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_USERNAME": "env-user"}))
+	c, err := Resolve(
+		nil,
+		nil,
+		envOf(map[string]string{"OS_CLOUD": "prod", "OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_USERNAME": "env-user"}),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +129,12 @@ func TestResolveOSCloudFromEnvironment(t *testing.T) {
 func TestResolveErrors(t *testing.T) {
 	t.Parallel()
 	clouds := writeClouds(t)
-	base := map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "user_domain_name": "Default", "password": "p"}
+	base := map[string]string{
+		"auth_url":         "https://k.example/v3",
+		"user_name":        "u",
+		"user_domain_name": "Default",
+		"password":         "p",
+	}
 	with := func(extra map[string]string, drop ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range base {
@@ -123,22 +156,101 @@ func TestResolveErrors(t *testing.T) {
 		contains []string
 	}{
 		{"no auth_url", with(nil, "auth_url"), nil, "auth_url", []string{"auth_url", "OS_AUTH_URL", "cloud"}},
-		{"auth_url not a URL", with(map[string]string{"auth_url": "keystone:5000"}), nil, "auth_url", []string{"not an http(s) URL"}},
-		{"no credentials", with(nil, "password"), nil, "password", []string{"No credentials", "OS_PASSWORD", "OS_TOKEN", "application_credential_secret"}},
+		{
+			"auth_url not a URL",
+			with(map[string]string{"auth_url": "keystone:5000"}),
+			nil,
+			"auth_url",
+			[]string{"not an http(s) URL"},
+		},
+		{
+			"no credentials",
+			with(nil, "password"),
+			nil,
+			"password",
+			[]string{"No credentials", "OS_PASSWORD", "OS_TOKEN", "application_credential_secret"},
+		},
 		{"password and token", with(nil), map[string]string{"OS_TOKEN": "tok"}, "token",
 			[]string{"More than one way", "password (from provider attribute password)", "token (from OS_TOKEN)"}},
 		{"password without user", with(nil, "user_name"), nil, "user_name", []string{"user_name", "user_id"}},
-		{"project id and name", with(map[string]string{"project_id": "a", "project_name": "b"}), nil, "project_name", []string{"project_id", "project_name"}},
-		{"app credential secret alone", map[string]string{"auth_url": "https://k.example/v3", "application_credential_secret": "s"}, nil, "application_credential_id", []string{"application_credential_id"}},
-		{"bad endpoint_type from env", with(nil), map[string]string{"OS_INTERFACE": "private"}, "endpoint_type", []string{"OS_INTERFACE", "public, internal, admin"}},
-		{"bad OS_INSECURE", with(nil), map[string]string{"OS_INSECURE": "maybe"}, "insecure", []string{"OS_INSECURE", "true or false"}},
-		{"unknown cloud", map[string]string{"cloud": "nope"}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}, "cloud", []string{`cloud "nope"`, "not found"}},
-		{"cloud without auth section", map[string]string{"cloud": "noauth"}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}, "cloud", []string{`cloud "noauth"`, "auth: section"}},
-		{"OS_MAX_RETRIES not a number", with(nil), map[string]string{"OS_MAX_RETRIES": "lots"}, "max_retries", []string{"max_retries (from OS_MAX_RETRIES)", `"lots"`, "0 (no retries) to 100"}},
-		{"OS_MAX_RETRIES negative", with(nil), map[string]string{"OS_MAX_RETRIES": "-1"}, "max_retries", []string{"OS_MAX_RETRIES"}},
-		{"OS_IMAGE_API_VERSION 3", with(nil), map[string]string{"OS_IMAGE_API_VERSION": "3"}, "image_api_version", []string{"image_api_version (from OS_IMAGE_API_VERSION)", `"3"`, `use "2" or "1"`}},
-		{"image_api_version words", with(map[string]string{"image_api_version": "two"}), nil, "image_api_version", []string{"provider attribute image_api_version", `"two"`}},
-		{"image_endpoint not a URL", with(map[string]string{"image_endpoint": "glance"}), nil, "image_endpoint", []string{"image_endpoint", "not an http(s) URL"}},
+		{
+			"project id and name",
+			with(map[string]string{"project_id": "a", "project_name": "b"}),
+			nil,
+			"project_name",
+			[]string{"project_id", "project_name"},
+		},
+		{
+			"app credential secret alone",
+			map[string]string{"auth_url": "https://k.example/v3", "application_credential_secret": "s"},
+			nil,
+			"application_credential_id",
+			[]string{"application_credential_id"},
+		},
+		{
+			"bad endpoint_type from env",
+			with(nil),
+			map[string]string{"OS_INTERFACE": "private"},
+			"endpoint_type",
+			[]string{"OS_INTERFACE", "public, internal, admin"},
+		},
+		{
+			"bad OS_INSECURE",
+			with(nil),
+			map[string]string{"OS_INSECURE": "maybe"},
+			"insecure",
+			[]string{"OS_INSECURE", "true or false"},
+		},
+		{
+			"unknown cloud",
+			map[string]string{"cloud": "nope"},
+			map[string]string{"OS_CLIENT_CONFIG_FILE": clouds},
+			"cloud",
+			[]string{`cloud "nope"`, "not found"},
+		},
+		{
+			"cloud without auth section",
+			map[string]string{"cloud": "noauth"},
+			map[string]string{"OS_CLIENT_CONFIG_FILE": clouds},
+			"cloud",
+			[]string{`cloud "noauth"`, "auth: section"},
+		},
+		{
+			"OS_MAX_RETRIES not a number",
+			with(nil),
+			map[string]string{"OS_MAX_RETRIES": "lots"},
+			"max_retries",
+			[]string{"max_retries (from OS_MAX_RETRIES)", `"lots"`, "0 (no retries) to 100"},
+		},
+		{
+			"OS_MAX_RETRIES negative",
+			with(nil),
+			map[string]string{"OS_MAX_RETRIES": "-1"},
+			"max_retries",
+			[]string{"OS_MAX_RETRIES"},
+		},
+		{
+			"OS_IMAGE_API_VERSION 3",
+			with(nil),
+			map[string]string{"OS_IMAGE_API_VERSION": "3"},
+			"image_api_version",
+			[]string{"image_api_version " +
+				"(from OS_IMAGE_API_VERSION)", `"3"`, `use "2" or "1"`},
+		},
+		{
+			"image_api_version words",
+			with(map[string]string{"image_api_version": "two"}),
+			nil,
+			"image_api_version",
+			[]string{"provider attribute image_api_version", `"two"`},
+		},
+		{
+			"image_endpoint not a URL",
+			with(map[string]string{"image_endpoint": "glance"}),
+			nil,
+			"image_endpoint",
+			[]string{"image_endpoint", "not an http(s) URL"},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,7 +274,17 @@ func TestResolveErrors(t *testing.T) {
 
 func TestAuthOptions(t *testing.T) {
 	t.Parallel()
-	c, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "user_domain_name": "Users", "password": "p", "project_name": "proj"}, nil, envOf(nil))
+	c, err := Resolve(
+		map[string]string{
+			"auth_url":         "https://k.example/v3",
+			"user_name":        "u",
+			"user_domain_name": "Users",
+			"password":         "p",
+			"project_name":     "proj",
+		},
+		nil,
+		envOf(nil),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +300,17 @@ func TestAuthOptions(t *testing.T) {
 		t.Errorf("secrets = %v, want [p]", got)
 	}
 
-	app, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "application_credential_id": "id", "application_credential_secret": "s", "project_name": "ignored", "user_domain_name": "D"}, nil, envOf(nil))
+	app, err := Resolve(
+		map[string]string{
+			"auth_url":                      "https://k.example/v3",
+			"application_credential_id":     "id",
+			"application_credential_secret": "s",
+			"project_name":                  "ignored",
+			"user_domain_name":              "D",
+		},
+		nil,
+		envOf(nil),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +407,13 @@ func TestResolveImageAPIVersion(t *testing.T) {
 // default_domain (default "default") for a name without one, and the "URL" interfaces.
 func TestResolveOpenstackConventions(t *testing.T) {
 	t.Parallel()
-	openrc := map[string]string{"OS_AUTH_URL": "https://k.example/v3", "OS_USERNAME": "u", "OS_PASSWORD": "p", "OS_TENANT_NAME": "t", "OS_INTERFACE": "publicURL"}
+	openrc := map[string]string{
+		"OS_AUTH_URL":    "https://k.example/v3",
+		"OS_USERNAME":    "u",
+		"OS_PASSWORD":    "p",
+		"OS_TENANT_NAME": "t",
+		"OS_INTERFACE":   "publicURL",
+	}
 	with := func(extra map[string]string) map[string]string {
 		m := map[string]string{}
 		for k, v := range openrc {
@@ -293,16 +431,27 @@ func TestResolveOpenstackConventions(t *testing.T) {
 		want     map[string]string
 	}{
 		{"openrc without domains", nil, openrc,
-			map[string]string{"project_name": "t", "user_domain_id": "default", "project_domain_id": "default", "endpoint_type": "public"}},
+			map[string]string{
+				"project_name": "t", "user_domain_id": "default", "project_domain_id": "default", "endpoint_type": "public",
+			}},
 		{"OS_DEFAULT_DOMAIN", nil, with(map[string]string{"OS_DEFAULT_DOMAIN": "d1"}),
 			map[string]string{"user_domain_id": "d1", "project_domain_id": "d1"}},
 		{"OS_DOMAIN_NAME for both", nil, with(map[string]string{"OS_DOMAIN_NAME": "Corp"}),
-			map[string]string{"user_domain_name": "Corp", "project_domain_name": "Corp", "user_domain_id": "", "project_domain_id": ""}},
+			map[string]string{
+				"user_domain_name": "Corp", "project_domain_name": "Corp", "user_domain_id": "", "project_domain_id": "",
+			}},
 		{"user domain given: the project is looked up there", nil, with(map[string]string{"OS_USER_DOMAIN_NAME": "Corp"}),
-			map[string]string{"user_domain_name": "Corp", "user_domain_id": "", "project_domain_id": "", "project_domain_name": ""}},
-		{"project by ID needs no domain", nil, map[string]string{"OS_AUTH_URL": "https://k.example/v3", "OS_USER_ID": "uid", "OS_PASSWORD": "p", "OS_TENANT_ID": "tid"},
+			map[string]string{
+				"user_domain_name": "Corp", "user_domain_id": "", "project_domain_id": "", "project_domain_name": "",
+			}},
+		{"project by ID needs no domain", nil,
+			map[string]string{
+				"OS_AUTH_URL": "https://k.example/v3", "OS_USER_ID": "uid", "OS_PASSWORD": "p", "OS_TENANT_ID": "tid",
+			},
 			map[string]string{"project_id": "tid", "user_domain_id": "", "project_domain_id": ""}},
-		{"a token gets no domain", nil, map[string]string{"OS_AUTH_URL": "https://k.example/v3", "OS_TOKEN": "tok", "OS_PROJECT_NAME": "t", "OS_PROJECT_DOMAIN_ID": "default"},
+		{"a token gets no domain", nil, map[string]string{
+			"OS_AUTH_URL": "https://k.example/v3", "OS_TOKEN": "tok", "OS_PROJECT_NAME": "t", "OS_PROJECT_DOMAIN_ID": "default",
+		},
 			map[string]string{"user_domain_id": ""}},
 		{"adminURL", map[string]string{"endpoint_type": "adminURL"}, openrc, map[string]string{"endpoint_type": "admin"}},
 	} {
@@ -322,9 +471,14 @@ func TestResolveOpenstackConventions(t *testing.T) {
 // A TLS file that cannot be read is blamed on where it came from, even when a cloud is named.
 func TestResolveTLSFileBlamesItsSource(t *testing.T) {
 	t.Parallel()
-	_, err := Resolve(map[string]string{"cloud": "prod"}, nil, envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_CACERT": "/nonexistent/ca.pem"}))
+	_, err := Resolve(
+		map[string]string{"cloud": "prod"},
+		nil,
+		envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_CACERT": "/nonexistent/ca.pem"}),
+	)
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attr != "cacert_file" || !strings.Contains(ce.Msg, "cacert_file (from OS_CACERT)") || strings.Contains(ce.Msg, "clouds.yaml") {
+	if !errors.As(err, &ce) || ce.Attr != "cacert_file" || !strings.Contains(ce.Msg, "cacert_file (from OS_CACERT)") ||
+		strings.Contains(ce.Msg, "clouds.yaml") {
 		t.Errorf("got %v; want an error on cacert_file naming OS_CACERT, not the cloud entry", err)
 	}
 }

@@ -121,7 +121,12 @@ var ErrAlreadyMember = errors.New("the project is already a member of the image"
 // for none), and a member Glance created after that, or after this call began when one of
 // its own tries' answers was lost, is adopted and returned (membersSince). A failure after a
 // lost answer is an *OutcomeUnknownError: the member may exist.
-func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canShare bool, earlier time.Time) (*Member, error) {
+func (c *Client) AddMember(
+	ctx context.Context,
+	imageID, memberID string,
+	canShare bool,
+	earlier time.Time,
+) (*Member, error) {
 	defer c.reads.forget(imageID)
 	since := time.Now()
 	hadEarlier := !earlier.IsZero() && earlier.Before(since)
@@ -133,7 +138,11 @@ func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canSha
 		switch {
 		case err == nil && hadEarlier:
 			// v1 has no created_at to tell: the earlier add may well have made it, adopt it.
-			tflog.Info(ctx, "the member an earlier add of unknown outcome may have made is there; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
+			tflog.Info(
+				ctx,
+				"the member an earlier add of unknown outcome may have made is there; adopting it",
+				map[string]any{"image_id": imageID, "member_id": memberID},
+			)
 			return m, nil
 		case err == nil:
 			return nil, fmt.Errorf("%w (GET /v1/images/%s/members lists project %s)", ErrAlreadyMember, imageID, memberID)
@@ -155,7 +164,11 @@ func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canSha
 			return nil, fmt.Errorf("%w (Glance created it at %s, before this resource first tried to add it): %w",
 				ErrAlreadyMember, existing.CreatedAt.UTC().Format(time.RFC3339), err)
 		}
-		tflog.Info(ctx, "an add whose answer was lost made the member; adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
+		tflog.Info(
+			ctx,
+			"an add whose answer was lost made the member; adopting it",
+			map[string]any{"image_id": imageID, "member_id": memberID},
+		)
 		return existing, nil
 	}
 	return m, t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
@@ -214,7 +227,11 @@ func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) err
 	ctx, t := track(ctx)
 	err := c.api.removeMember(ctx, imageID, memberID)
 	if IsNotFound(err) && t.answerLost.Load() {
-		tflog.Info(ctx, "a retried remove answered 404: an earlier try removed the member", map[string]any{"image_id": imageID, "member_id": memberID})
+		tflog.Info(
+			ctx,
+			"a retried remove answered 404: an earlier try removed the member",
+			map[string]any{"image_id": imageID, "member_id": memberID},
+		)
 		return nil
 	}
 	return t.unknownOutcome(c.explainRefusal(ctx, imageID, err))

@@ -40,7 +40,9 @@ type v1Members struct {
 // at the unversioned root's v1/.
 func newV1Members(pc *gophercloud.ProviderClient, endpoint string) v1Members {
 	root := UnversionedEndpoint(endpoint)
-	return v1Members{sc: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: root, ResourceBase: root + "v1/", Type: "image"}}
+	return v1Members{
+		sc: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: root, ResourceBase: root + "v1/", Type: "image"},
+	}
 }
 
 // v1Refusal is the text of v1's 404 to a caller who may not share the image.
@@ -63,7 +65,12 @@ func (v v1Members) list(ctx context.Context, imageID string) ([]V1Member, error)
 	var body struct {
 		Members []V1Member `json:"members"`
 	}
-	_, err := v.sc.Get(ctx, v.sc.ServiceURL("images", seg(imageID), "members"), &body, &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}})
+	_, err := v.sc.Get(
+		ctx,
+		v.sc.ServiceURL("images", seg(imageID), "members"),
+		&body,
+		&gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}},
+	)
 	return body.Members, v1Error(err)
 }
 
@@ -71,14 +78,24 @@ func (v v1Members) list(ctx context.Context, imageID string) ([]V1Member, error)
 // one that exists. Idempotent: v1 never answers 409.
 func (v v1Members) put(ctx context.Context, imageID, memberID string, canShare bool) error {
 	body := map[string]any{"member": map[string]any{"can_share": canShare}}
-	_, err := v.sc.Put(ctx, v.sc.ServiceURL("images", seg(imageID), "members", seg(memberID)), body, nil, &gophercloud.RequestOpts{OkCodes: []int{http.StatusNoContent}})
+	_, err := v.sc.Put(
+		ctx,
+		v.sc.ServiceURL("images", seg(imageID), "members", seg(memberID)),
+		body,
+		nil,
+		&gophercloud.RequestOpts{OkCodes: []int{http.StatusNoContent}},
+	)
 	return v1Error(err)
 }
 
 // remove is DELETE /v1/images/{id}/members/{member} (204); a member that is
 // not there answers 404.
 func (v v1Members) remove(ctx context.Context, imageID, memberID string) error {
-	_, err := v.sc.Delete(ctx, v.sc.ServiceURL("images", seg(imageID), "members", seg(memberID)), &gophercloud.RequestOpts{OkCodes: []int{http.StatusNoContent}})
+	_, err := v.sc.Delete(
+		ctx,
+		v.sc.ServiceURL("images", seg(imageID), "members", seg(memberID)),
+		&gophercloud.RequestOpts{OkCodes: []int{http.StatusNoContent}},
+	)
 	return v1Error(err)
 }
 
@@ -91,7 +108,13 @@ func (v v1Members) replace(ctx context.Context, imageID string, memberIDs []stri
 		entries[i] = map[string]string{"member_id": id}
 	}
 	body := map[string]any{"memberships": entries}
-	_, err := v.sc.Put(ctx, v.sc.ServiceURL("images", seg(imageID), "members"), body, nil, &gophercloud.RequestOpts{OkCodes: []int{http.StatusNoContent}})
+	_, err := v.sc.Put(
+		ctx,
+		v.sc.ServiceURL("images", seg(imageID), "members"),
+		body,
+		nil,
+		&gophercloud.RequestOpts{OkCodes: []int{http.StatusNoContent}},
+	)
 	return v1Error(err)
 }
 
@@ -100,13 +123,22 @@ func (v v1Members) sharedWith(ctx context.Context, projectID string) ([]V1Shared
 	var body struct {
 		SharedImages []V1SharedImage `json:"shared_images"`
 	}
-	_, err := v.sc.Get(ctx, v.sc.ServiceURL("shared-images", seg(projectID)), &body, &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}})
+	_, err := v.sc.Get(
+		ctx,
+		v.sc.ServiceURL("shared-images", seg(projectID)),
+		&body,
+		&gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}},
+	)
 	return body.SharedImages, v1Error(err)
 }
 
 // head is HEAD /v1/images/{id}: v1 tells an image's metadata in x-image-meta-* headers.
 func (v v1Members) head(ctx context.Context, imageID string) (*Image, error) {
-	resp, err := v.sc.Head(ctx, v.sc.ServiceURL("images", seg(imageID)), &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}})
+	resp, err := v.sc.Head(
+		ctx,
+		v.sc.ServiceURL("images", seg(imageID)),
+		&gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}},
+	)
 	if err != nil {
 		return nil, v1Error(err)
 	}
@@ -161,7 +193,8 @@ func (v v1Members) removeMember(ctx context.Context, imageID, memberID string) e
 }
 
 func (v v1Members) setStatus(context.Context, string, string, string) (*Member, error) {
-	return nil, &UnsupportedError{API: ImageAPIv1, What: "member status (a membership is in effect as soon as the owner adds it)"}
+	return nil, &UnsupportedError{API: ImageAPIv1, What: "member status (a membership is in effect as soon as the owner " +
+		"adds it)"}
 }
 
 func (v v1Members) setCanShare(ctx context.Context, imageID, memberID string, canShare bool) error {
@@ -186,7 +219,12 @@ const headsInFlight = 4
 // sharedImages is shared-images, then one HEAD per image for its name and owner (v1 lists
 // only IDs). An image the project can no longer see (HEAD 404) is left out, as are images
 // the project owns. v1 has no status: statuses is ignored.
-func (v v1Members) sharedImages(ctx context.Context, projectID string, _ []string, owner string) ([]SharedImage, error) {
+func (v v1Members) sharedImages(
+	ctx context.Context,
+	projectID string,
+	_ []string,
+	owner string,
+) ([]SharedImage, error) {
 	shared, err := v.sharedWith(ctx, projectID)
 	if err != nil {
 		return nil, err

@@ -65,7 +65,8 @@ func TestAccV1Members_calls(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect("replaced: p2 keeps its can_share", V1Member{"p1", false}, V1Member{"p2", true})
-	if shared, err := owner.sharedWith(ctx, "p2"); err != nil || len(shared) != 1 || shared[0] != (V1SharedImage{img, true}) {
+	if shared, err := owner.sharedWith(ctx, "p2"); err != nil || len(shared) != 1 ||
+		shared[0] != (V1SharedImage{img, true}) {
 		t.Errorf("shared-images of p2: %v, %v", shared, err)
 	}
 
@@ -83,8 +84,13 @@ func TestAccV1Members_calls(t *testing.T) {
 	}
 	s.SetMember(img, env.ConsumerProject, false)
 	// v1's 404 that says "No permission" is the refusal it means: 403, never "not found".
-	if err := member.put(ctx, img, "p3", false); Status(err) != http.StatusForbidden || IsNotFound(err) || !strings.Contains(Message(err), "No permission to share that image") {
-		t.Errorf("a member without can_share sharing: %d %q, want it reported as 403 with v1's words", Status(err), Message(err))
+	if err := member.put(ctx, img, "p3", false); Status(err) != http.StatusForbidden || IsNotFound(err) ||
+		!strings.Contains(Message(err), "No permission to share that image") {
+		t.Errorf(
+			"a member without can_share sharing: %d %q, want it reported as 403 with v1's words",
+			Status(err),
+			Message(err),
+		)
 	}
 
 	s.Quota = 2

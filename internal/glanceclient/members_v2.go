@@ -19,7 +19,14 @@ type v2Members struct {
 }
 
 func fromV2(m *members.Member) *Member {
-	return &Member{ImageID: m.ImageID, MemberID: m.MemberID, Status: m.Status, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Schema: m.Schema}
+	return &Member{
+		ImageID:   m.ImageID,
+		MemberID:  m.MemberID,
+		Status:    m.Status,
+		CreatedAt: m.CreatedAt,
+		UpdatedAt: m.UpdatedAt,
+		Schema:    m.Schema,
+	}
 }
 
 // addMember is POST /v2/images/{id}/members; 409 when the project is a member already.
@@ -98,10 +105,19 @@ func (v v2Members) getImage(ctx context.Context, imageID string) (*Image, error)
 // status through the member_status filter, so this is one paginated list per status. Glance
 // also lists the caller's own shared images here; they are not shared *with* the caller and
 // are left out.
-func (v v2Members) sharedImages(ctx context.Context, projectID string, statuses []string, owner string) ([]SharedImage, error) {
+func (v v2Members) sharedImages(
+	ctx context.Context,
+	projectID string,
+	statuses []string,
+	owner string,
+) ([]SharedImage, error) {
 	var out []SharedImage
 	for _, status := range statuses {
-		opts := images.ListOpts{Visibility: images.ImageVisibilityShared, MemberStatus: images.ImageMemberStatus(status), Owner: owner}
+		opts := images.ListOpts{
+			Visibility:   images.ImageVisibilityShared,
+			MemberStatus: images.ImageMemberStatus(status),
+			Owner:        owner,
+		}
 		pages, err := images.List(v.sc, opts).AllPages(ctx)
 		if err != nil {
 			return nil, err
@@ -145,7 +161,15 @@ func (q imageListQuery) ToImageListQuery() (string, error) {
 // findImages is GET /v2/images with the query's filters: for Newest, sorted newest first
 // and only the first page of one; otherwise every page.
 func (v v2Members) findImages(ctx context.Context, q ImageQuery) ([]Image, error) {
-	opts := imageListQuery{ListOpts: images.ListOpts{Name: q.Name, Owner: q.Owner, Visibility: images.ImageVisibility(q.Visibility), Tags: q.Tags}, properties: q.Properties}
+	opts := imageListQuery{
+		ListOpts: images.ListOpts{
+			Name:       q.Name,
+			Owner:      q.Owner,
+			Visibility: images.ImageVisibility(q.Visibility),
+			Tags:       q.Tags,
+		},
+		properties: q.Properties,
+	}
 	pager := images.List(v.sc, opts)
 	if !q.Newest {
 		pages, err := pager.AllPages(ctx)

@@ -35,12 +35,17 @@ func (e *RegionError) Error() string {
 	if len(e.Available) > 0 {
 		regions = strings.Join(e.Available, ", ")
 	}
-	return fmt.Sprintf("The service catalog has no image service in region %q for interface %q; its image regions are: %s.", e.Region, e.Availability, regions)
+	return fmt.Sprintf("The service catalog has no image service in region %q for interface %q; its image regions are: "+
+		"%s.", e.Region, e.Availability, regions)
 }
 
 // catalogImageEndpoint is the catalog's image endpoint for region ("" for the first, as
 // gophercloud picks it) and interface, with its region: as given, or the first's name.
-func catalogImageEndpoint(pc *gophercloud.ProviderClient, region string, av gophercloud.Availability) (url, inRegion string, err error) {
+func catalogImageEndpoint(
+	pc *gophercloud.ProviderClient,
+	region string,
+	av gophercloud.Availability,
+) (url, inRegion string, err error) {
 	result, ok := pc.GetAuthResult().(interface {
 		ExtractServiceCatalog() (*tokens.ServiceCatalog, error)
 	})
@@ -86,7 +91,9 @@ func (c *Client) ForRegion(ctx context.Context, region string) (*Client, error) 
 	}
 	r := c.regions
 	if r.fixed {
-		return nil, &ConfigError{Attr: AttrRegion, Msg: fmt.Sprintf("the provider's image_endpoint (%s) fixes the image service, so a resource cannot choose another region. Remove image_endpoint from the provider to use the catalog's regions, or region from the resource.", c.Endpoint)}
+		return nil, &ConfigError{Attr: AttrRegion, Msg: fmt.Sprintf("the provider's image_endpoint (%s) fixes the image "+
+			"service, so a resource cannot choose another region. Remove image_endpoint from the provider to use the "+
+			"catalog's regions, or region from the resource.", c.Endpoint)}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -58,7 +58,13 @@ func (e *RetriesExhaustedError) Error() string {
 
 func (e *RetriesExhaustedError) Unwrap() error { return e.Err }
 
-func (p *retryPolicy) retry(ctx context.Context, method, url string, _ *gophercloud.RequestOpts, err error, failCount uint) error {
+func (p *retryPolicy) retry(
+	ctx context.Context,
+	method, url string,
+	_ *gophercloud.RequestOpts,
+	err error,
+	failCount uint,
+) error {
 	if ctx.Err() != nil || !transient(err) {
 		return err // cancelled, timed out, or an answer that another try would not change
 	}
@@ -74,7 +80,8 @@ func (p *retryPolicy) retry(ctx context.Context, method, url string, _ *gophercl
 		return &RetriesExhaustedError{Attempts: attempts, Deadline: true, Err: err}
 	}
 	tflog.Warn(ctx, "retrying request after a transient failure", map[string]any{
-		"method": method, "url": url, "attempt": attempts, "max_retries": p.max, "wait_ms": wait.Milliseconds(), "error": err.Error(),
+		"method": method, "url": url, "attempt": attempts, "max_retries": p.max,
+		"wait_ms": wait.Milliseconds(), "error": err.Error(),
 	})
 	if err := p.sleep(ctx, wait); err != nil {
 		return &RetriesExhaustedError{Attempts: attempts, Deadline: true, Err: err}
@@ -257,7 +264,9 @@ func (tt *trackingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if errors.As(err, &unreadable) {
 		t.last.Store(unreadable)
 	} else if resp != nil {
-		t.last.Store(&UnreadableAnswerError{Method: req.Method, URL: req.URL.Redacted(), Status: resp.StatusCode, Head: answerHead(resp)})
+		t.last.Store(&UnreadableAnswerError{
+			Method: req.Method, URL: req.URL.Redacted(), Status: resp.StatusCode, Head: answerHead(resp),
+		})
 	}
 	lost := err != nil
 	if resp != nil {

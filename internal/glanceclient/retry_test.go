@@ -46,7 +46,8 @@ func lost(w http.ResponseWriter) {
 	}
 }
 
-const memberJSON = `{"member_id": "p1", "image_id": "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", "status": "pending", "created_at": "2026-11-27T00:00:00Z", "updated_at": "2026-11-27T00:00:00Z", "schema": "/v2/schemas/member"}`
+const memberJSON = `{"member_id": "p1", "image_id": "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", "status": "pending", ` +
+	`"created_at": "2026-11-27T00:00:00Z", "updated_at": "2026-11-27T00:00:00Z", "schema": "/v2/schemas/member"}`
 
 // createdAt is member p1 as Glance answers a GET of it, created at t (Glance's clock), with
 // Glance's clock at skew from ours in the answer's Date header.
@@ -105,17 +106,52 @@ func TestAddMember_retries(t *testing.T) {
 		wantReqs string
 		wantErr  int // HTTP status of the error; -1 means success
 	}{
-		{"answer lost, retry finds the member: adopted", []answer{lost, status(409, `{"message": "duplicated"}`), createdAt(time.Now(), 0)}, "POST POST GET", -1},
-		{"503, then 409: adopted (the 503 may have come after the work)", []answer{status(503, ""), status(409, ""), createdAt(time.Now(), 0)}, "POST POST GET", -1},
-		{"answer lost, retry finds a member made before the add: someone else's", []answer{lost, status(409, ""), createdAt(time.Now().Add(-time.Minute), 0)}, "POST POST GET", 409},
+		{
+			"answer lost, retry finds the member: adopted",
+			[]answer{lost, status(409, `{"message": "duplicated"}`), createdAt(time.Now(), 0)},
+			"POST POST GET",
+			-1,
+		},
+		{
+			"503, then 409: adopted (the 503 may have come after the work)",
+			[]answer{status(503, ""), status(409, ""), createdAt(time.Now(), 0)},
+			"POST POST GET",
+			-1,
+		},
+		{
+			"answer lost, retry finds a member made before the add: someone else's",
+			[]answer{lost, status(409, ""), createdAt(time.Now().Add(-time.Minute), 0)},
+			"POST POST GET",
+			409,
+		},
 		{"409 on the first try: the caller's error", []answer{status(409, `{"message": "duplicated"}`)}, "POST", 409},
-		{"429 then 200: no read-back", []answer{withHeader("Retry-After", "2", status(429, "")), status(200, memberJSON)}, "POST POST", -1},
-		{"429, then 409: not adopted, 429 means it was refused", []answer{status(429, ""), status(409, "")}, "POST POST", 409},
-		{"502, 504, 503 then 200", []answer{status(502, ""), status(504, ""), status(503, ""), status(200, memberJSON)}, "POST POST POST POST", -1},
+		{
+			"429 then 200: no read-back",
+			[]answer{withHeader("Retry-After", "2", status(429, "")), status(200, memberJSON)},
+			"POST POST",
+			-1,
+		},
+		{
+			"429, then 409: not adopted, 429 means it was refused",
+			[]answer{status(429, ""), status(409, "")},
+			"POST POST",
+			409,
+		},
+		{
+			"502, 504, 503 then 200",
+			[]answer{status(502, ""), status(504, ""), status(503, ""), status(200, memberJSON)},
+			"POST POST POST POST",
+			-1,
+		},
 		{"500 is not retried", []answer{status(500, "")}, "POST", 500},
 		{"403 is not retried (the image is read to explain it)", []answer{status(403, ""), status(404, "")}, "POST GET", 403},
 		{"413 is not retried", []answer{status(413, "")}, "POST", 413},
-		{"max_retries (3) reached", []answer{status(503, ""), status(503, ""), status(503, ""), status(503, "")}, "POST POST POST POST", 503},
+		{
+			"max_retries (3) reached",
+			[]answer{status(503, ""), status(503, ""), status(503, ""), status(503, "")},
+			"POST POST POST POST",
+			503,
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,7 +203,13 @@ func TestRetry_stopsAtTheDeadline(t *testing.T) {
 
 func TestRetry_honoursRetryAfterAndBacksOff(t *testing.T) {
 	t.Parallel()
-	c, s := newScripted(t, withHeader("Retry-After", "7", status(429, "")), status(503, ""), status(503, ""), status(200, memberJSON))
+	c, s := newScripted(
+		t,
+		withHeader("Retry-After", "7", status(429, "")),
+		status(503, ""),
+		status(503, ""),
+		status(200, memberJSON),
+	)
 	if _, err := c.GetMember(context.Background(), img, "p1"); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +217,8 @@ func TestRetry_honoursRetryAfterAndBacksOff(t *testing.T) {
 		t.Fatalf("waits %v: want Retry-After's 7s first, then two backoffs", s.waits)
 	}
 	// base 500ms: the 2nd wait is in [500ms, 1s], the 3rd in [1s, 2s].
-	if s.waits[1] < 500*time.Millisecond || s.waits[1] > time.Second || s.waits[2] < time.Second || s.waits[2] > 2*time.Second {
+	if s.waits[1] < 500*time.Millisecond || s.waits[1] > time.Second || s.waits[2] < time.Second ||
+		s.waits[2] > 2*time.Second {
 		t.Errorf("backoff waits %v outside [0.5s,1s] and [1s,2s]", s.waits[1:])
 	}
 }
@@ -224,7 +267,8 @@ func TestTransient(t *testing.T) {
 		cases = append(cases, struct {
 			err       error
 			transient bool
-		}{&url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "read", Err: os.NewSyscallError("read", errno)}}, true})
+		}{&url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "read", Err: os.NewSyscallError("read", errno)}},
+			true})
 	}
 	for _, tc := range cases {
 		if got := transient(tc.err); got != tc.transient {
@@ -246,7 +290,12 @@ func TestOutcomeUnknown(t *testing.T) {
 	}{
 		{"answer lost, retries spent", []answer{lost, lost, lost, lost}, 0, true},
 		{"503 three times, then 503", []answer{status(503, ""), status(503, ""), status(503, ""), status(503, "")}, 0, true},
-		{"429 four times: refused, never done", []answer{status(429, ""), status(429, ""), status(429, ""), status(429, "")}, 0, false},
+		{
+			"429 four times: refused, never done",
+			[]answer{status(429, ""), status(429, ""), status(429, ""), status(429, "")},
+			0,
+			false,
+		},
 		{"500: Glance answered", []answer{status(500, "")}, 0, false},
 		{"403: Glance answered", []answer{status(403, ""), status(404, "")}, 0, false},
 		{"cancelled while Glance holds the answer", []answer{hold}, 300 * time.Millisecond, true},
@@ -289,7 +338,11 @@ func TestOutcomeUnknown(t *testing.T) {
 func TestReauth_retriesKeystone(t *testing.T) {
 	t.Parallel()
 	const authURL = "http://127.0.0.1:5000/v3"
-	refused := &url.Error{Op: "Post", URL: authURL + "/auth/tokens", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}
+	refused := &url.Error{
+		Op:  "Post",
+		URL: authURL + "/auth/tokens",
+		Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED},
+	}
 	policy := func() (*retryPolicy, *[]time.Duration) {
 		p := newRetryPolicy(3)
 		var waits []time.Duration
@@ -310,7 +363,12 @@ func TestReauth_retriesKeystone(t *testing.T) {
 	p, waits := policy()
 	login, n := script(refused, gophercloud.ErrUnexpectedResponseCode{Actual: 503})
 	if err := p.reauth(authURL, login)(context.Background()); err != nil || *n != 3 || len(*waits) != 2 {
-		t.Errorf("Keystone away twice, then back: err %v after %d logins and waits %v; want success on the third", err, *n, *waits)
+		t.Errorf(
+			"Keystone away twice, then back: err %v after %d logins and waits %v; want success on the third",
+			err,
+			*n,
+			*waits,
+		)
 	}
 
 	p, _ = policy()
@@ -318,7 +376,8 @@ func TestReauth_retriesKeystone(t *testing.T) {
 	err := p.reauth(authURL, login)(context.Background())
 	var ke *KeystoneError
 	var ex *RetriesExhaustedError
-	if !errors.As(err, &ke) || !errors.As(err, &ex) || *n != 4 || !strings.Contains(err.Error(), "Keystone ("+authURL+")") {
+	if !errors.As(err, &ke) || !errors.As(err, &ex) || *n != 4 ||
+		!strings.Contains(err.Error(), "Keystone ("+authURL+")") {
 		t.Errorf("Keystone away for good: %v after %d logins; want a KeystoneError naming %s after 4", err, *n, authURL)
 	}
 
@@ -374,7 +433,8 @@ func TestAddMember_earlierAdd(t *testing.T) {
 	t.Run("no earlier add: a 409 is someone else's, without a read", func(t *testing.T) {
 		t.Parallel()
 		c, s := newScripted(t, status(409, ""))
-		if _, err := c.AddMember(context.Background(), img, "p1", false, time.Time{}); !errors.Is(err, ErrAlreadyMember) || s.requests() != "POST" {
+		if _, err := c.AddMember(context.Background(), img, "p1", false, time.Time{}); !errors.Is(err, ErrAlreadyMember) ||
+			s.requests() != "POST" {
 			t.Errorf("%v after %q", err, s.requests())
 		}
 	})

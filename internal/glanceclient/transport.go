@@ -77,7 +77,11 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	fields := map[string]any{"method": req.Method, "url": req.URL.String(), "duration_ms": time.Since(start).Milliseconds()}
+	fields := map[string]any{
+		"method":      req.Method,
+		"url":         req.URL.String(),
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
 	if err != nil {
 		fields["error"] = err.Error()
 		tflog.SubsystemDebug(ctx, LogSubsystem, "request failed", fields)
@@ -122,7 +126,8 @@ type WrongAPIError struct {
 }
 
 func (e *WrongAPIError) Error() string {
-	return fmt.Sprintf("%s %s was answered with the image service's versions document (HTTP 300): the service does not serve this Image API version", e.Method, e.URL)
+	return fmt.Sprintf("%s %s was answered with the image service's versions document (HTTP 300): the service does not "+
+		"serve this Image API version", e.Method, e.URL)
 }
 
 // versionsGuard turns a 300 to any request but a version document's (getVersions marks those
@@ -154,7 +159,14 @@ type UnreadableAnswerError struct {
 }
 
 func (e *UnreadableAnswerError) Error() string {
-	return fmt.Sprintf("the service answered %s %s with HTTP %d, but the answer cannot be read (%v); it begins: %q", e.Method, e.URL, e.Status, e.Err, e.Head)
+	return fmt.Sprintf(
+		"the service answered %s %s with HTTP %d, but the answer cannot be read (%v); it begins: %q",
+		e.Method,
+		e.URL,
+		e.Status,
+		e.Err,
+		e.Head,
+	)
 }
 
 // headBytes is how much of an unreadable answer its error quotes.
@@ -202,7 +214,13 @@ func (rt *readTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body := &readBody{Reader: bytes.NewReader(data), data: data}
 	if len(bytes.TrimSpace(data)) > 0 && !json.Valid(data) {
-		return nil, &UnreadableAnswerError{Method: req.Method, URL: req.URL.Redacted(), Status: resp.StatusCode, Head: string(body.head()), Err: errors.New("it is not JSON")}
+		return nil, &UnreadableAnswerError{
+			Method: req.Method,
+			URL:    req.URL.Redacted(),
+			Status: resp.StatusCode,
+			Head:   string(body.head()),
+			Err:    errors.New("it is not JSON"),
+		}
 	}
 	resp.Body = body
 	return resp, nil

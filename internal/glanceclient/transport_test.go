@@ -30,7 +30,12 @@ func TestLoggingTransportMasksSecrets(t *testing.T) {
 	ctx := tflogtest.RootLogger(context.Background(), &out)
 	client := &http.Client{Transport: &loggingTransport{next: http.DefaultTransport, secrets: []string{password, token}}}
 	for _, p := range []string{"/v3/auth/tokens", "/v2/images/i/members"} {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+p, strings.NewReader(`{"auth": {"password": "`+password+`"}}`))
+		req, _ := http.NewRequestWithContext(
+			ctx,
+			http.MethodPost,
+			srv.URL+p,
+			strings.NewReader(`{"auth": {"password": "`+password+`"}}`),
+		)
 		req.Header.Set("X-Auth-Token", token)
 		resp, err := client.Do(req)
 		if err != nil {
@@ -53,7 +58,9 @@ func TestLoggingTransportMasksSecrets(t *testing.T) {
 // pass the request on: no log line, and the request body is never read for one.
 func TestLoggingTransportIdleWhenDebugOff(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	srv := httptest.NewServer(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }),
+	)
 	t.Cleanup(srv.Close)
 	var out bytes.Buffer
 	traced := tflogtest.RootLogger(context.Background(), &out) // the provider's log at TRACE

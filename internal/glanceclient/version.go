@@ -31,7 +31,8 @@ func UnversionedEndpoint(endpoint string) string {
 
 // DetectImageAPI reads the version document of the image service at endpoint (GET
 // {root}/versions, which Glance serves without a token, or GET {root} when that is 404) and
-// returns the version to speak: v2 when it is listed, else v1. Versions marked EXPERIMENTAL do not count, deprecated ones do
+// returns the version to speak: v2 when it is listed, else v1. Versions marked EXPERIMENTAL do not count, deprecated
+// ones do
 // (as keystoneauth counts them): a Queens Glance lists v1 as DEPRECATED. An endpoint that
 // cannot be read, or lists neither, is an error that names it and what it listed.
 //
@@ -51,10 +52,12 @@ func DetectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoin
 		resp, err = getVersions(ctx, pc, root)
 	}
 	if status := Status(err); status != 0 && status < 500 {
-		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set image_endpoint to the image service's URL (http://host:9292 or with /v2, /v1)", url, status)
+		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set "+
+			"image_endpoint to the image service's URL (http://host:9292 or with /v2, /v1)", url, status)
 	}
 	if err != nil {
-		return "", fmt.Errorf("cannot read the image service's versions at %s: %s. Check image_endpoint, or the catalog's image endpoint, and the network", url, Message(err))
+		return "", fmt.Errorf("cannot read the image service's versions at %s: %s. Check image_endpoint, or the catalog's "+
+			"image endpoint, and the network", url, Message(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -68,7 +71,8 @@ func DetectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoin
 		} `json:"versions"`
 	}
 	if json.Unmarshal(body, &doc) != nil {
-		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set image_endpoint to the image service's URL (http://host:9292 or with /v2, /v1)", url, resp.StatusCode)
+		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set "+
+			"image_endpoint to the image service's URL (http://host:9292 or with /v2, /v1)", url, resp.StatusCode)
 	}
 	var listed []string
 	has := map[string]bool{}
@@ -92,7 +96,8 @@ func DetectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoin
 	if len(listed) == 0 {
 		listed = []string{"no versions"}
 	}
-	return "", fmt.Errorf("the image service at %s lists %s; the provider speaks Image API v2 and v1. Point image_endpoint at a Glance that serves one of them", url, strings.Join(listed, ", "))
+	return "", fmt.Errorf("the image service at %s lists %s; the provider speaks Image API v2 and v1. Point "+
+		"image_endpoint at a Glance that serves one of them", url, strings.Join(listed, ", "))
 }
 
 // getVersions is GET of a version document, without a token; marked, so that versionsGuard

@@ -59,7 +59,11 @@ func TestDetectImageAPI_documents(t *testing.T) {
 		versions []string
 		want     string // the version, or a part of the error
 	}{
-		{"both, as Mitaka to Queens listed them", []string{"v2.6 CURRENT", "v2.5 SUPPORTED", "v1.1 DEPRECATED", "v1.0 DEPRECATED"}, "2"},
+		{
+			"both, as Mitaka to Queens listed them",
+			[]string{"v2.6 CURRENT", "v2.5 SUPPORTED", "v1.1 DEPRECATED", "v1.0 DEPRECATED"},
+			"2",
+		},
 		{"v1 only", []string{"v1.1 CURRENT", "v1.0 SUPPORTED"}, "1"},
 		{"an experimental v2 does not count", []string{"v2.0 EXPERIMENTAL", "v1.1 SUPPORTED"}, "1"},
 		{"neither", []string{"v3.0 CURRENT"}, "lists v3.0 (CURRENT); the provider speaks Image API v2 and v1"},
@@ -112,7 +116,9 @@ func TestDetectImageAPI_notAnImageService(t *testing.T) {
 		t.Errorf("got %v; want an error naming the URL and its answer", err)
 	}
 	srv.Close()
-	if _, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL); err == nil || !strings.Contains(err.Error(), "cannot read the image service's versions at "+srv.URL) {
+	if _, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL); err == nil ||
+		!strings.Contains(err.Error(), "cannot read the "+
+			"image service's versions at "+srv.URL) {
 		t.Errorf("got %v; want an error naming the unreachable URL", err)
 	}
 }

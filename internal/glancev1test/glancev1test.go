@@ -57,7 +57,12 @@ type tokenInfo struct {
 // Start runs a stand-in whose tokens are validated by the Keystone at keystoneURL (its v3
 // URL); it stops when the test ends.
 func Start(t testing.TB, keystoneURL string) *Server {
-	s := &Server{Quota: 128, keystone: strings.TrimSuffix(keystoneURL, "/"), images: map[string]*image{}, tokens: map[string]tokenInfo{}}
+	s := &Server{
+		Quota:    128,
+		keystone: strings.TrimSuffix(keystoneURL, "/"),
+		images:   map[string]*image{},
+		tokens:   map[string]tokenInfo{},
+	}
 	srv := httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
@@ -69,7 +74,13 @@ func (s *Server) AddImage(owner, visibility string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := newUUID()
-	s.images[id] = &image{name: "image-" + id[:8], owner: owner, visibility: visibility, created: time.Now().UTC(), members: map[string]*memberRow{}}
+	s.images[id] = &image{
+		name:       "image-" + id[:8],
+		owner:      owner,
+		visibility: visibility,
+		created:    time.Now().UTC(),
+		members:    map[string]*memberRow{},
+	}
 	return id
 }
 
@@ -274,7 +285,8 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, caller tokenInf
 	}
 	m, isMap := body.(map[string]any)
 	if !isMap && body != nil { // Glance calls .get on the body: a bare list is its 500
-		s.fail(w, r, http.StatusInternalServerError, "The server has either erred or is incapable of performing the requested operation.", "")
+		s.fail(w, r, http.StatusInternalServerError, "The server has either erred or is incapable of performing the "+
+			"requested operation.", "")
 		return
 	}
 	entries, _ := m["memberships"].([]any)
@@ -283,7 +295,8 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, caller tokenInf
 		m, _ := e.(map[string]any)
 		id, _ := m["member_id"].(string)
 		if id == "" {
-			s.fail(w, r, http.StatusBadRequest, registry(http.StatusBadRequest, "Invalid membership association: 'member_id'\n\n   "), "")
+			s.fail(w, r, http.StatusBadRequest, registry(http.StatusBadRequest, "Invalid membership association: "+
+				"'member_id'\n\n   "), "")
 			return
 		}
 		want[id] = canShareOf(m)
@@ -337,7 +350,8 @@ func (s *Server) sharedImages(w http.ResponseWriter, caller tokenInfo, memberID 
 	sort.Strings(ids)
 	for _, id := range ids {
 		img := s.images[id]
-		if row, ok := img.members[memberID]; ok && !row.deleted && (caller.admin || caller.project == img.owner || caller.project == memberID) {
+		if row, ok := img.members[memberID]; ok && !row.deleted &&
+			(caller.admin || caller.project == img.owner || caller.project == memberID) {
 			out = append(out, map[string]any{"image_id": id, "can_share": row.canShare})
 		}
 	}
@@ -352,7 +366,8 @@ func (s *Server) visibleImage(caller tokenInfo, imageID string) (*image, bool) {
 		return nil, false
 	}
 	row, member := img.members[caller.project]
-	if caller.admin || img.owner == caller.project || img.visibility == "public" || (member && !row.deleted && img.visibility == "shared") {
+	if caller.admin || img.owner == caller.project || img.visibility == "public" ||
+		(member && !row.deleted && img.visibility == "shared") {
 		return img, true
 	}
 	return nil, false
@@ -362,7 +377,13 @@ func (s *Server) visibleImage(caller tokenInfo, imageID string) (*image, bool) {
 func (s *Server) findImage(w http.ResponseWriter, r *http.Request, caller tokenInfo, imageID string) (*image, bool) {
 	img, ok := s.visibleImage(caller, imageID)
 	if !ok {
-		s.fail(w, r, http.StatusNotFound, "The resource could not be found.", fmt.Sprintf("Image with identifier %s not found", imageID))
+		s.fail(
+			w,
+			r,
+			http.StatusNotFound,
+			"The resource could not be found.",
+			fmt.Sprintf("Image with identifier %s not found", imageID),
+		)
 	}
 	return img, ok
 }
@@ -372,7 +393,8 @@ func (s *Server) overQuota(w http.ResponseWriter, r *http.Request, attempted int
 	if s.Quota < 0 || attempted <= s.Quota {
 		return false
 	}
-	s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d", attempted, s.Quota), "")
+	s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The limit has been exceeded on the number of allowed "+
+		"image members for this image. Attempted: %d, Maximum: %d", attempted, s.Quota), "")
 	return true
 }
 
@@ -410,7 +432,8 @@ func (s *Server) sharable(w http.ResponseWriter, r *http.Request, caller tokenIn
 	if caller.admin || img.owner == caller.project || (member && !row.deleted && row.canShare) {
 		return img, true
 	}
-	s.fail(w, r, http.StatusNotFound, registry(http.StatusForbidden, "Access was denied to this resource.\n\n No permission to share that image  "), "")
+	s.fail(w, r, http.StatusNotFound, registry(http.StatusForbidden, "Access was denied to this resource.\n\n No "+
+		"permission to share that image  "), "")
 	return nil, false
 }
 
@@ -521,11 +544,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, explan
 	accept := r.Header.Get("Accept")
 	switch {
 	case strings.Contains(accept, "application/json"):
-		writeJSON(w, status, map[string]string{"message": explanation + "<br /><br />\n" + detail + "\n\n", "code": code, "title": title})
+		writeJSON(
+			w,
+			status,
+			map[string]string{"message": explanation + "<br /><br />\n" + detail + "\n\n", "code": code, "title": title},
+		)
 	case strings.Contains(accept, "*/*"):
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		w.WriteHeader(status)
-		fmt.Fprintf(w, "<html>\n <head>\n  <title>%s</title>\n </head>\n <body>\n  <h1>%s</h1>\n  %s<br /><br />\n%s\n\n\n </body>\n</html>", code, code, explanation, detail)
+		fmt.Fprintf(w, "<html>\n <head>\n  <title>%s</title>\n </head>\n <body>\n  <h1>%s</h1>\n  %s<br /><br />\n%s\n\n\n "+
+			"</body>\n</html>", code, code, explanation, detail)
 	default:
 		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
 		w.WriteHeader(status)

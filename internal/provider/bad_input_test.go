@@ -47,7 +47,8 @@ func badInputs(env acctest.Env) []badInput {
 	}
 	member := func(imageID, memberID string) string { return memberBlock("test", imageID, memberID) }
 	acceptance := func(imageID, memberID string) string {
-		return fmt.Sprintf("\nresource \"glance_image_member_acceptance\" \"test\" {\n  image_id  = %q\n  member_id = %q\n}\n", imageID, memberID)
+		return fmt.Sprintf("\nresource \"glance_image_member_acceptance\" \"test\" {\n  image_id  = %q\n  member_id = "+
+			"%q\n}\n", imageID, memberID)
 	}
 	toConsumer := func(imageID string) string { return owner(imageID, env.ConsumerProject) }
 	shareWithConsumer := func(t *testing.T, imageID string) { acctest.AddMember(t, imageID, env.ConsumerProject) }
@@ -57,9 +58,15 @@ func badInputs(env acctest.Env) []badInput {
 		{name: "Upper-case image_id", imageID: "ABCDEF00" + missing[8:], config: toConsumer, planOnly: true,
 			says: "must be an image ID: a lower-case UUID"},
 		{name: "Unknown image", imageID: missing, config: toConsumer,
-			says: "was not found, or is not visible to project", alsoSays: `Image ` + missing + `, member ` + env.ConsumerProject + `: image ` + missing},
-		{name: "Image not visible to the caller", owner: "consumer2", visibility: images.ImageVisibilityShared, config: toConsumer,
-			says: "was not found, or is not visible to project"},
+			says:     "was not found, or is not visible to project",
+			alsoSays: `Image ` + missing + `, member ` + env.ConsumerProject + `: image ` + missing},
+		{
+			name:       "Image not visible to the caller",
+			owner:      "consumer2",
+			visibility: images.ImageVisibilityShared,
+			config:     toConsumer,
+			says:       "was not found, or is not visible to project",
+		},
 		{name: "Private image", owner: "producer", visibility: images.ImageVisibilityPrivate, config: toConsumer,
 			says: "has visibility 'private'; only images with visibility 'shared' can have members"},
 		{name: "Community image", owner: "producer", visibility: images.ImageVisibilityCommunity, config: toConsumer,
@@ -68,24 +75,51 @@ func badInputs(env acctest.Env) []badInput {
 			config: func(id string) string { return owner(id, "") }, says: "string length must be between 1 and 255"},
 		{name: "member_id containing '/'", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
 			config: func(id string) string { return owner(id, "a/b") }, says: "must be a project ID, which never contains '/'"},
-		{name: "member_id with a character no project ID has", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
-			config: func(id string) string { return owner(id, "victim?x=1") }, says: "must be a project ID, which never contains '?'"},
+		{
+			name:       "member_id with a character no project ID has",
+			owner:      "producer",
+			visibility: images.ImageVisibilityShared,
+			planOnly:   true,
+			config:     func(id string) string { return owner(id, "victim?x=1") },
+			says: "must be a project ID, which never " +
+				"contains '?'",
+		},
 		{name: "member_id of 256 characters", owner: "producer", visibility: images.ImageVisibilityShared, planOnly: true,
-			config: func(id string) string { return owner(id, strings.Repeat("a", 256)) }, says: "string length must be between 1 and 255"},
-		{name: "Already a member", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer, config: toConsumer,
-			says: "is already a member of image", alsoSays: `import it: terraform import glance_image_member.<name> [0-9a-f-]+/` + env.ConsumerProject},
+			config: func(id string) string { return owner(id, strings.Repeat("a", 256)) }, says: "string length must be " +
+				"between 1 and 255"},
+		{
+			name:       "Already a member",
+			owner:      "producer",
+			visibility: images.ImageVisibilityShared,
+			before:     shareWithConsumer,
+			config:     toConsumer,
+			says:       "is already a member of image",
+			alsoSays:   `import it: terraform import glance_image_member.<name> [0-9a-f-]+/` + env.ConsumerProject,
+		},
 		{name: "Member quota reached", owner: "producer", visibility: images.ImageVisibilityShared, config: toConsumer,
 			before: func(t *testing.T, id string) { acctest.Fill(t, id, env.MemberQuota) },
 			says:   "has reached Glance's limit on members per image", alsoSays: `Attempted: \d+, Maximum: \d+`},
 		{name: "Accepting an image not shared yet", owner: "producer", visibility: images.ImageVisibilityShared,
 			config: func(id string) string { return as("consumer", acceptance(id, env.ConsumerProject)) },
 			says:   "The image's owner must first add project"},
-		{name: "Owner trying to accept", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
-			config: func(id string) string { return as("producer", acceptance(id, env.ConsumerProject)) },
-			says:   "only the member project can accept or reject an image it was offered", alsoSays: `acts as project ` + env.ProducerProject + `, not ` + env.ConsumerProject},
-		{name: "Member project trying to add a member", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
-			config: func(id string) string { return as("consumer", member(id, env.Consumer2Project)) },
-			says:   "only the owner can add members", alsoSays: `owned by project ` + env.ProducerProject + `, but the provider acts as project ` + env.ConsumerProject},
+		{
+			name:       "Owner trying to accept",
+			owner:      "producer",
+			visibility: images.ImageVisibilityShared,
+			before:     shareWithConsumer,
+			config:     func(id string) string { return as("producer", acceptance(id, env.ConsumerProject)) },
+			says:       "only the member project can accept or reject an image it was offered",
+			alsoSays:   `acts as project ` + env.ProducerProject + `, not ` + env.ConsumerProject,
+		},
+		{
+			name:       "Member project trying to add a member",
+			owner:      "producer",
+			visibility: images.ImageVisibilityShared,
+			before:     shareWithConsumer,
+			config:     func(id string) string { return as("consumer", member(id, env.Consumer2Project)) },
+			says:       "only the owner can add members",
+			alsoSays:   `owned by project ` + env.ProducerProject + `, but the provider acts as project ` + env.ConsumerProject,
+		},
 		{name: "Wrong password", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
 			config: func(id string) string {
 				return fmt.Sprintf(`
@@ -99,22 +133,41 @@ provider "glance" {
 `, env.AuthURL) + member(id, env.Consumer2Project)
 			},
 			says: "rejected the credentials", alsoSays: `user "producer", project "producer"`},
-		{name: "Unknown cloud in clouds.yaml", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
-			config: func(id string) string { return as("no-such-cloud", member(id, env.Consumer2Project)) },
-			says:   "Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE)", alsoSays: `Cannot use cloud "no-such-cloud"`},
+		{
+			name:       "Unknown cloud in clouds.yaml",
+			owner:      "producer",
+			visibility: images.ImageVisibilityShared,
+			before:     shareWithConsumer,
+			config:     func(id string) string { return as("no-such-cloud", member(id, env.Consumer2Project)) },
+			says:       "Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE)",
+			alsoSays:   `Cannot use cloud "no-such-cloud"`,
+		},
 		{name: "Two ways to log in", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
 			config: func(id string) string {
-				return "provider \"glance\" {\n  cloud = \"producer\"\n  token = \"some-token\"\n}\n" + member(id, env.Consumer2Project)
+				return "provider \"glance\" {\n  cloud = \"producer\"\n  token = \"some-token\"\n}\n" + member(
+					id,
+					env.Consumer2Project,
+				)
 			},
-			says: "More than one way to authenticate is configured", alsoSays: `password \(from clouds.yaml cloud producer\), token \(from provider attribute token\)`},
+			says:     "More than one way to authenticate is configured",
+			alsoSays: `password \(from clouds.yaml cloud producer\), token \(from provider attribute token\)`},
 		{name: "Unreachable auth_url", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
 			config: func(id string) string {
-				return "provider \"glance\" {\n  auth_url = \"http://127.0.0.1:1/v3\"\n  token    = \"x\"\n}\n" + member(id, env.Consumer2Project)
+				return "provider \"glance\" {\n  auth_url = \"http://127.0.0.1:1/v3\"\n  token    = \"x\"\n}\n" + member(
+					id,
+					env.Consumer2Project,
+				)
 			},
 			says: "Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here"},
-		{name: "Import ID without '/'", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer, config: toConsumer,
-			importID: func(id string) string { return id },
-			says:     "The import ID must have the form [<region>/]<image_id>/<member_id>"},
+		{
+			name:       "Import ID without '/'",
+			owner:      "producer",
+			visibility: images.ImageVisibilityShared,
+			before:     shareWithConsumer,
+			config:     toConsumer,
+			importID:   func(id string) string { return id },
+			says:       "The import ID must have the form [<region>/]<image_id>/<member_id>",
+		},
 	}
 }
 
@@ -149,11 +202,18 @@ func TestAccBadInput(t *testing.T) {
 			if also := spaced(tc.alsoSays); also != "" { // both, in either order
 				says = "(?:" + says + ".*" + also + "|" + also + ".*" + says + ")"
 			}
-			step := tfresource.TestStep{Config: tc.config(imageID), PlanOnly: tc.planOnly, ExpectError: regexp.MustCompile(`(?s)` + says)}
+			step := tfresource.TestStep{
+				Config:      tc.config(imageID),
+				PlanOnly:    tc.planOnly,
+				ExpectError: regexp.MustCompile(`(?s)` + says),
+			}
 			if tc.importID != nil {
 				step.ResourceName, step.ImportState, step.ImportStateId = memberAddr, true, tc.importID(imageID)
 			}
-			tfresource.ParallelTest(t, tfresource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: []tfresource.TestStep{step}})
+			tfresource.ParallelTest(
+				t,
+				tfresource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: []tfresource.TestStep{step}},
+			)
 			if after := members(); !slices.Equal(after, before) {
 				t.Errorf("Glance's members changed: %v, were %v", after, before)
 			}
@@ -177,16 +237,28 @@ func quoted(t *testing.T, err, words string) string {
 // elsewhere are the errors and warnings proven by their own tests (an interruption, a lost
 // answer, Keystone away, validation), with the words the page must quote, taken from the code.
 func elsewhere(t *testing.T) []struct{ name, says string } {
-	reauth := memberError(glanceclient.NewStatic("http://127.0.0.1:1", "t", "p", glanceclient.ImageAPIv2), opRead, exampleImageID, "p",
-		&gophercloud.ErrUnableToReauthenticate{ErrOriginal: errors.New("401"), ErrReauth: &glanceclient.KeystoneError{URL: "http://keystone:5000/v3", Err: errors.New("connection refused")}})
+	reauth := memberError(
+		glanceclient.NewStatic("http://127.0.0.1:1", "t", "p", glanceclient.ImageAPIv2),
+		opRead,
+		exampleImageID,
+		"p",
+		&gophercloud.ErrUnableToReauthenticate{
+			ErrOriginal: errors.New("401"),
+			ErrReauth:   &glanceclient.KeystoneError{URL: "http://keystone:5000/v3", Err: errors.New("connection refused")},
+		},
+	)
 	const keystone = "Glance asked for a new token (HTTP 401), and logging in again at Keystone"
 	if !strings.Contains(reauth.Detail(), keystone) {
 		t.Fatalf("memberError no longer says %q: %s", keystone, reauth.Detail())
 	}
 	return []struct{ name, says string }{
 		{"Interrupted run", noAnswerCause(context.Canceled, "create")},
-		{"Redirect to another host refused", quoted(t, (&glanceclient.RedirectRefusedError{}).Error(), "another host; the provider refused to follow it, because the request carries credentials")},
-		{"Answer that cannot be read", quoted(t, (&glanceclient.UnreadableAnswerError{}).Error(), "but the answer cannot be read")},
+		{"Redirect to another host refused", quoted(t, (&glanceclient.RedirectRefusedError{}).Error(), "another host; the "+
+			"provider refused to follow it, because the request carries credentials")},
+		{
+			"Answer that cannot be read",
+			quoted(t, (&glanceclient.UnreadableAnswerError{}).Error(), "but the answer cannot be read"),
+		},
 		{"Lost answer on add", strings.SplitAfter(afterLostAnswer[opAdd], "marked tainted")[0]},
 		{"Lost answer on a list's add", afterLostAnswer[opListAdd]},
 		{"Timeout", strings.SplitAfter(noAnswerCause(context.DeadlineExceeded, "create"), "before Glance answered.")[0]},
@@ -198,14 +270,28 @@ func elsewhere(t *testing.T) []struct{ name, says string } {
 		{"Answering on a v1 cloud", first(acceptanceNeedsV2(exampleImageID, "p", "http://glance:9292/"))},
 		{"Status filter on a v1 cloud", summaryOf(statusFilterNeedsV2("status", "accepted", "http://glance:9292/"))},
 		{"Not allowed to share, on v1", strings.TrimSuffix(v1Refusal, ": ")},
-		{"image_api_version the service does not serve", strings.SplitAfter(strings.SplitAfter(wrongAPICause(glanceclient.NewStatic("http://glance:9292", "t", "p", glanceclient.ImageAPIv2)), "glance:9292/ ")[1], "(HTTP 300)")[0]},
+		{
+			"image_api_version the service does not serve",
+			strings.SplitAfter(strings.SplitAfter(
+				wrongAPICause(glanceclient.NewStatic("http://glance:9292", "t", "p", glanceclient.ImageAPIv2)),
+				"glance:9292/ ")[1], "(HTTP 300)")[0],
+		},
 		{"No image versions document", "Cannot tell which Image API the image service speaks"},
 		// data.glance_image (image_data_source_test.go)
 		{"No image matches", imageSearchCount(glanceclient.ImageQuery{Name: "x"}, nil).Summary()},
-		{"Several images match", imageSearchCount(glanceclient.ImageQuery{Name: "x"}, make([]glanceclient.Image, 2)).Summary()},
-		{"Resource stays in its region", regionKept(exampleImageID, "p", "RegionOne", "RegionTwo").Summary()[:len("Resource stays in its region")]},
+		{
+			"Several images match",
+			imageSearchCount(glanceclient.ImageQuery{Name: "x"}, make([]glanceclient.Image, 2)).Summary(),
+		},
+		{
+			"Resource stays in its region",
+			regionKept(exampleImageID, "p", "RegionOne", "RegionTwo").Summary()[:len("Resource stays in its region")],
+		},
 		{"Changing region replaces the resource", regionMoved(exampleImageID, "p", "RegionOne", "RegionTwo").Summary()},
-		{"Destroying the answer leaves the membership pending", strings.TrimSuffix(answerOnDestroy(exampleImageID, "p", "accepted", "pending").Summary(), " pending")},
+		{
+			"Destroying the answer leaves the membership pending",
+			strings.TrimSuffix(answerOnDestroy(exampleImageID, "p", "accepted", "pending").Summary(), " pending"),
+		},
 	}
 }
 

@@ -38,8 +38,10 @@ type sharingWay struct {
 }
 
 var (
-	peerWay = sharingWay{name: "openstack_images_image_access_v2", config: func(proxyURL, imageID string, projects []string) string {
-		return requiredProviders("openstack") + fmt.Sprintf(`
+	peerWay = sharingWay{
+		name: "openstack_images_image_access_v2",
+		config: func(proxyURL, imageID string, projects []string) string {
+			return requiredProviders("openstack") + fmt.Sprintf(`
 provider "openstack" {
   cloud              = "producer"
   endpoint_overrides = { image = "%s/v2/" }
@@ -51,7 +53,8 @@ resource "openstack_images_image_access_v2" "m" {
   member_id = each.value
 }
 `, proxyURL, quoteAll(projects), imageID)
-	}}
+		},
+	}
 	memberWay = sharingWay{name: "glance_image_member", config: func(proxyURL, imageID string, projects []string) string {
 		return providerVia("producer", proxyURL) + fmt.Sprintf(`
 resource "glance_image_member" "m" {
@@ -73,14 +76,17 @@ resource "terraform_data" "m" {
 }
 `, quoteAll(projects))
 	}}
-	membersWay = sharingWay{name: "glance_image_members", config: func(proxyURL, imageID string, projects []string) string {
-		return providerVia("producer", proxyURL) + fmt.Sprintf(`
+	membersWay = sharingWay{
+		name: "glance_image_members",
+		config: func(proxyURL, imageID string, projects []string) string {
+			return providerVia("producer", proxyURL) + fmt.Sprintf(`
 resource "glance_image_members" "all" {
   image_id   = %q
   member_ids = [%s]
 }
 `, imageID, quoteAll(projects))
-	}}
+		},
+	}
 )
 
 // The same two resources on Image API v1: glance_image_member with v1's DELETE, and
@@ -138,7 +144,14 @@ func (c stepCost) detections() int {
 // new image, through a counting proxy, checks Glance after each, and returns each step's
 // cost. env are extra environment variables of the terraform commands; cpuLog, when not "",
 // is the file the provider wrappers of cpuMirror append their CPU times to.
-func shareAndUnshare(t testing.TB, env acctest.Env, way sharingWay, n int, cpuLog string, tfEnv ...string) map[string]stepCost {
+func shareAndUnshare(
+	t testing.TB,
+	env acctest.Env,
+	way sharingWay,
+	n int,
+	cpuLog string,
+	tfEnv ...string,
+) map[string]stepCost {
 	t.Helper()
 	target, imageID := env.ImageURL, ""
 	members := func() int { return len(acctest.MemberIDs(t, imageID)) }
@@ -195,11 +208,11 @@ func TestAccCost_requests(t *testing.T) {
 		// writes are each step's exact requests other than GET; atMost bounds all of them.
 		writes, atMost map[string]int
 	}{
-		{memberWay, map[string]int{"apply": n, "plan": 0, "destroy": n}, map[string]int{"apply": n + 2, "plan": 2, "destroy": n + 2}},
-		{membersWay, map[string]int{"apply": n, "plan": 0, "destroy": n}, map[string]int{"apply": n + 2, "plan": 2, "destroy": n + 2}},
+		{memberWay, steps(n, 0, n), steps(n+2, 2, n+2)},
+		{membersWay, steps(n, 0, n), steps(n+2, 2, n+2)},
 		// v1 looks at the member list before each add (its PUT never says "already a member")
-		{memberV1Way, map[string]int{"apply": n, "plan": 0, "destroy": n}, map[string]int{"apply": 2 * n, "plan": 2, "destroy": n + 2}},
-		{membersV1Way, map[string]int{"apply": 1, "plan": 0, "destroy": 1}, map[string]int{"apply": 3, "plan": 2, "destroy": 3}},
+		{memberV1Way, steps(n, 0, n), steps(2*n, 2, n+2)},
+		{membersV1Way, steps(1, 0, 1), steps(3, 2, 3)},
 	} {
 		t.Run(tc.way.name, func(t *testing.T) {
 			t.Parallel()
@@ -209,10 +222,24 @@ func TestAccCost_requests(t *testing.T) {
 				t.Logf("%s of %d: %d requests (%d GET, %d PUT, %d POST, %d DELETE), and %d version detections", step.name, n,
 					c.count(""), c.count("GET"), c.count("PUT"), c.count("POST"), c.count("DELETE"), c.detections())
 				if writes := c.count("") - c.count("GET"); writes != tc.writes[step.name] {
-					t.Errorf("%s of %d memberships: %d writes, want %d:%s", step.name, n, writes, tc.writes[step.name], acctest.Lines(c.requests))
+					t.Errorf(
+						"%s of %d memberships: %d writes, want %d:%s",
+						step.name,
+						n,
+						writes,
+						tc.writes[step.name],
+						acctest.Lines(c.requests),
+					)
 				}
 				if got := c.count(""); got > tc.atMost[step.name] {
-					t.Errorf("%s of %d memberships: %d requests, want at most %d:%s", step.name, n, got, tc.atMost[step.name], acctest.Lines(c.requests))
+					t.Errorf(
+						"%s of %d memberships: %d requests, want at most %d:%s",
+						step.name,
+						n,
+						got,
+						tc.atMost[step.name],
+						acctest.Lines(c.requests),
+					)
 				}
 				if d := c.detections(); d > 3 {
 					t.Errorf("%s: %d version detections, want at most one per provider process (3)", step.name, d)
@@ -274,7 +301,8 @@ func BenchmarkSharing(b *testing.B) {
 	ways := []sharingWay{peerWay, memberWay, membersWay, memberV1Way, membersV1Way, floorWay}
 	runs := benchRuns(b)
 	var report strings.Builder
-	fmt.Fprintf(&report, "| N | resource | apply: requests, wall, CPU | no-op plan: requests, wall, CPU | destroy: requests, wall, CPU |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&report, "| N | resource | apply: requests, wall, CPU | no-op plan: requests, wall, CPU | destroy: "+
+		"requests, wall, CPU |\n|---|---|---|---|---|\n")
 	for _, n := range benchSizes(b) {
 		measured := map[string][]map[string]stepCost{}
 		for range runs {
@@ -297,7 +325,8 @@ func BenchmarkSharing(b *testing.B) {
 			fmt.Fprintf(&report, "| | ratio to the openstack provider |%s\n", costCells(ours, peer))
 		}
 	}
-	b.Logf("sharing one image with N projects; Terraform %s, -parallelism=10, %d CPUs, median of %d runs; wall time of the terraform command, CPU time (user + system) of the provider processes it started:\n\n%s",
+	b.Logf("sharing one image with N projects; Terraform %s, -parallelism=10, %d CPUs, median of %d runs; wall time of "+
+		"the terraform command, CPU time (user + system) of the provider processes it started:\n\n%s",
 		terraformVersion(b), runtime.NumCPU(), runs, report.String())
 }
 
@@ -368,9 +397,10 @@ func cpuMirror(b *testing.B) (cliConfig, cpuLog string) {
 	cpuMirrorOnce.Do(func() {
 		dir := b.TempDir()
 		src := mirrorDir
+		platform := runtime.GOOS + "_" + runtime.GOARCH
 		for _, bin := range []string{
-			filepath.Join("glancetf", "glance", mirrorVersion, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v"+mirrorVersion),
-			filepath.Join("terraform-provider-openstack", "openstack", "3.4.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-openstack"),
+			filepath.Join("glancetf", "glance", mirrorVersion, platform, "terraform-provider-glance_v"+mirrorVersion),
+			filepath.Join("terraform-provider-openstack", "openstack", "3.4.0", platform, "terraform-provider-openstack"),
 		} {
 			provider := filepath.Join(src, "registry.terraform.io", bin)
 			wrapper := filepath.Join(dir, "registry.terraform.io", bin)
@@ -427,4 +457,9 @@ func mustRead(t testing.TB, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// steps are a count for each Terraform command of a run: apply, the no-op plan, destroy.
+func steps(apply, plan, destroy int) map[string]int {
+	return map[string]int{"apply": apply, "plan": plan, "destroy": destroy}
 }

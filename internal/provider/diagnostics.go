@@ -54,7 +54,8 @@ var opSummary = map[memberOp]string{
 // resource converges on the next apply by itself, and says how.
 var afterLostAnswer = map[memberOp]string{
 	opAdd: "The request reached Glance but its answer was lost, so the membership may or may not exist. " +
-		"Terraform keeps this resource in state, marked tainted: the next apply reads Glance and adds the membership if it is missing, or replaces it (removes and adds it again) if it exists. Nothing to import or clean up by hand.",
+		"Terraform keeps this resource in state, marked tainted: the next apply reads Glance and adds the membership if it " +
+		"is missing, or replaces it (removes and adds it again) if it exists. Nothing to import or clean up by hand.",
 	opListAdd: "The request reached Glance but its answer was lost, so the membership may or may not exist. " +
 		"The next apply lists the image's members and adds only what is still missing.",
 	opRemove: "The request reached Glance but its answer was lost, so the membership may or may not be gone. " +
@@ -73,9 +74,13 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	subject := subjectOf(imageID, memberID)
 	var exhausted *glanceclient.RetriesExhaustedError
 	if errors.As(err, &exhausted) {
-		subject += fmt.Sprintf("the request failed %d times in a row, each time with a failure worth retrying; ", exhausted.Attempts)
+		subject += fmt.Sprintf(
+			"the request failed %d times in a row, each time with a failure worth retrying; ",
+			exhausted.Attempts,
+		)
 		if exhausted.Deadline {
-			subject += "the operation's timeout ended the retries (raise it in the resource's timeouts block if the cloud is often this slow). "
+			subject += "the operation's timeout ended the retries (raise it in the resource's timeouts block if the cloud is " +
+				"often this slow). "
 		} else {
 			subject += "max_retries ended the retries (raise max_retries or OS_MAX_RETRIES if the cloud is often this busy). "
 		}
@@ -88,12 +93,17 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	var reauth *gophercloud.ErrUnableToReauthenticate
 	if errors.As(err, &reauth) {
 		return diag.NewErrorDiagnostic(opSummary[op], subject+fmt.Sprintf(
-			"Glance asked for a new token (HTTP 401), and %s. Check that Keystone is up and reachable at auth_url (%s), then run again; the provider already retried for as long as the operation's timeout and max_retries allow.",
+			"Glance asked for a new token (HTTP 401), and %s. Check that Keystone is up and reachable at auth_url (%s), then "+
+				"run again; the provider already retried for as long as the operation's timeout and max_retries allow.",
 			reauth.ErrReauth, client.AuthURL)+next)
 	}
 	var unsupported *glanceclient.UnsupportedError
 	if errors.As(err, &unsupported) {
-		return diag.NewErrorDiagnostic(opSummary[op], subject+unsupported.Error()+" (image service at "+client.Endpoint+"). Change the configuration as the plan-time error for this resource says; Glance was not asked.")
+		return diag.NewErrorDiagnostic(
+			opSummary[op],
+			subject+unsupported.Error()+" (image service at "+client.Endpoint+"). Change the "+
+				"configuration as the plan-time error for this resource says; Glance was not asked.",
+		)
 	}
 	var wrongAPI *glanceclient.WrongAPIError
 	if errors.As(err, &wrongAPI) {
@@ -107,29 +117,41 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	switch status := glanceclient.Status(err); {
 	case alreadyMember:
 		cause = fmt.Sprintf("project %s is already a member of image %s, added outside this resource. "+
-			"To manage that membership here, import it: terraform import glance_image_member.<name> %s (or an import block with id = \"%s\"), or remove this resource.",
+			"To manage that membership here, import it: terraform import glance_image_member.<name> %s (or an import block "+
+			"with id = \"%s\"), or remove this resource.",
 			memberID, imageID, memberImportID(imageID, memberID), memberImportID(imageID, memberID))
 	case status == http.StatusForbidden:
 		switch {
 		case op == opStatus && client.ProjectID == memberID:
-			cause = fmt.Sprintf("the provider acts as project %s, the member, but its user lacks the member role there: a reader sees the images shared with the project but cannot answer. Give the user the member role on project %s, or use credentials that have it.", memberID, memberID)
+			cause = fmt.Sprintf("the provider acts as project %s, the member, but its user lacks the member role there: a "+
+				"reader sees the images shared with the project but cannot answer. Give the user the member role on project %s, "+
+				"or use credentials that have it.", memberID, memberID)
 		case op == opStatus:
-			cause = fmt.Sprintf("only the member project can accept or reject an image it was offered, and the provider acts as project %s, not %s (the image's owner cannot answer for its members). Configure this provider with credentials scoped to project %s.", client.ProjectID, memberID, memberID)
+			cause = fmt.Sprintf("only the member project can accept or reject an image it was offered, and the provider acts "+
+				"as project %s, not %s (the image's owner cannot answer for its members). Configure this provider with "+
+				"credentials scoped to project %s.", client.ProjectID, memberID, memberID)
 		default:
 			cause = forbiddenCause(client, op, imageID, err)
 		}
 	case status == http.StatusNotFound:
 		if op == opStatus {
-			cause = fmt.Sprintf("image %s is not shared with project %s (or does not exist). The image's owner must first add project %s as a member (glance_image_member, with the owner's credentials); then apply again.", imageID, memberID, memberID)
+			cause = fmt.Sprintf("image %s is not shared with project %s (or does not exist). The image's owner must first add "+
+				"project %s as a member (glance_image_member, with the owner's credentials); then apply again.",
+				imageID, memberID, memberID)
 			break
 		}
-		cause = fmt.Sprintf("image %s was not found, or is not visible to project %s. Check image_id, and that the provider's credentials are those of the image's owner.", imageID, client.ProjectID)
+		cause = fmt.Sprintf("image %s was not found, or is not visible to project %s. Check image_id, and that the "+
+			"provider's credentials are those of the image's owner.", imageID, client.ProjectID)
 	case status == http.StatusRequestEntityTooLarge:
-		cause = fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a member it no longer needs, or ask the cloud operator to raise image_member_quota.", imageID)
+		cause = fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a "+
+			"member it no longer needs, or ask the cloud operator to raise image_member_quota.", imageID)
 	case status == http.StatusUnauthorized:
-		cause = "Glance did not accept the provider's token. Check the provider credentials; if they were changed during the run, run again."
+		cause = "Glance did not accept the provider's token. Check the provider credentials; if they were changed during " +
+			"the run, run again."
 		if client.FixedToken {
-			cause = "Glance did not accept the token given in token (OS_TOKEN): it has expired or was revoked, and a given token cannot be renewed. Give a fresh token, or configure a password or application credential so the provider can log in again by itself."
+			cause = "Glance did not accept the token given in token (OS_TOKEN): it has expired or was revoked, and a given " +
+				"token cannot be renewed. Give a fresh token, or configure a password or application credential so the provider " +
+				"can log in again by itself."
 		}
 	default:
 		cause = fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.", status)
@@ -139,7 +161,9 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 
 // wrongAPICause explains an image call answered with the service's versions document.
 func wrongAPICause(client *glanceclient.Client) string {
-	return fmt.Sprintf("the image service at %s does not serve Image API v%s: it answered with its versions document (HTTP 300). Unset image_api_version (OS_IMAGE_API_VERSION) so the provider reads which version it serves, or set it to one the service lists.", client.Endpoint, client.ImageAPI)
+	return fmt.Sprintf("the image service at %s does not serve Image API v%s: it answered with its versions document "+
+		"(HTTP 300). Unset image_api_version (OS_IMAGE_API_VERSION) so the provider reads which version it serves, or set "+
+		"it to one the service lists.", client.Endpoint, client.ImageAPI)
 }
 
 // timeoutFor names the timeouts block entries that bound each operation, for the advice when
@@ -159,24 +183,37 @@ func noAnswerCause(err error, timeout string) string {
 	case errors.Is(err, context.Canceled):
 		return "the run was interrupted (Ctrl-C, or Terraform was told to stop) before Glance answered."
 	case errors.As(err, &unreadable):
-		return upperFirst(unreadable.Error()) + ". Check that image_endpoint, or the catalog's image endpoint, is the image service itself and not a proxy or a web page in front of it; if it is, the service is failing: run again later."
+		return upperFirst(unreadable.Error()) + ". Check that image_endpoint, or the catalog's image endpoint, is the " +
+			"image service itself and not a proxy or a web page in front of it; if it is, the service is failing: run again " +
+			"later."
 	case errors.Is(err, context.DeadlineExceeded):
 		first, _, _ := strings.Cut(timeout, " ")
-		return fmt.Sprintf("the operation's timeout passed before Glance answered. Raise it in the timeouts block (%s; for example timeouts { %s = \"20m\" }) if the cloud is this slow.", timeout, first)
+		return fmt.Sprintf("the operation's timeout passed before Glance answered. Raise it in the timeouts block (%s; for "+
+			"example timeouts { %s = \"20m\" }) if the cloud is this slow.", timeout, first)
 	case errors.As(err, &redirect):
-		return upperFirst(redirect.Error()) + ". Set image_endpoint (or the catalog's image endpoint) to the image service's own URL."
+		return upperFirst(redirect.Error()) + ". Set image_endpoint (or the catalog's image endpoint) to the image " +
+			"service's own URL."
 	}
 	if attr, fix := glanceclient.TLSProblem(err); attr != "" {
 		return fmt.Sprintf("TLS with Glance failed (%s). %s", err, fix)
 	}
-	return fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the network.", err)
+	return fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the "+
+		"network.", err)
 }
 
 // v1Refusal opens the explanation of Image API v1's 404 "No permission to share that image".
 const v1Refusal = "Glance (Image API v1) answered 404 \"No permission to share that image\", v1's way of refusing: "
 
 // changeVerb is what an operation does to members, for "only the owner can … members".
-var changeVerb = map[memberOp]string{opAdd: "add", opListAdd: "add", opRemove: "remove", opListRemove: "remove", opRead: "read", opList: "list", opCanShare: "change"}
+var changeVerb = map[memberOp]string{
+	opAdd:        "add",
+	opListAdd:    "add",
+	opRemove:     "remove",
+	opListRemove: "remove",
+	opRead:       "read",
+	opList:       "list",
+	opCanShare:   "change",
+}
 
 // forbiddenCause explains Glance's refusal by the reason the client found (RefusedError).
 func forbiddenCause(client *glanceclient.Client, op memberOp, imageID string, err error) string {
@@ -189,41 +226,78 @@ func forbiddenCause(client *glanceclient.Client, op memberOp, imageID string, er
 	errors.As(err, &refused)
 	switch refused.Reason {
 	case glanceclient.RefusalImageNotVisible:
-		return fmt.Sprintf("%simage %s is not visible to project %s, which the provider acts as; only the image's owner can change its members. Use credentials scoped to the owner's project.", v1, imageID, client.ProjectID)
+		return fmt.Sprintf("%simage %s is not visible to project %s, which the provider acts as; only the image's owner "+
+			"can change its members. Use credentials scoped to the owner's project.", v1, imageID, client.ProjectID)
 	case glanceclient.RefusalNotShared:
-		return fmt.Sprintf("image %s has visibility '%s'; only images with visibility 'shared' can have members. Set its visibility to shared (openstack image set --shared %s) and apply again.", imageID, refused.Image.Visibility, imageID)
+		return fmt.Sprintf("image %s has visibility '%s'; only images with visibility 'shared' can have members. Set its "+
+			"visibility to shared (openstack image set --shared %s) and apply again.",
+			imageID, refused.Image.Visibility, imageID)
 	case glanceclient.RefusalNotOwner:
-		return fmt.Sprintf("%simage %s is owned by project %s, but the provider acts as project %s; %s can %s members. Use credentials scoped to project %s.", v1, imageID, refused.Image.Owner, client.ProjectID, who, changeVerb[op], refused.Image.Owner)
+		return fmt.Sprintf("%simage %s is owned by project %s, but the provider acts as project %s; %s can %s members. Use "+
+			"credentials scoped to project %s.",
+			v1, imageID, refused.Image.Owner, client.ProjectID, who, changeVerb[op], refused.Image.Owner)
 	case glanceclient.RefusalMissingRole:
-		return fmt.Sprintf("%sGlance refused the change to image %s although it is owned by this project: the provider's user probably lacks the member role on project %s.", v1, imageID, client.ProjectID)
+		return fmt.Sprintf(
+			"%sGlance refused the change to image %s although it is owned by this project: the provider's user probably lacks "+
+				"the member role on project %s.",
+			v1,
+			imageID,
+			client.ProjectID,
+		)
 	}
-	return fmt.Sprintf("%sGlance refused the change and image %s could not be read to find out why (%s). Only the image's owner, with the member role, can change its members.", v1, imageID, glanceclient.Message(refused.LookupErr))
+	return fmt.Sprintf(
+		"%sGlance refused the change and image %s could not be read to find out why (%s). Only the image's owner, with the "+
+			"member role, can change its members.",
+		v1,
+		imageID,
+		glanceclient.Message(refused.LookupErr),
+	)
 }
 
 // canShareNeedsV1 is the plan-time error for can_share = true on an image service that
 // speaks v2.
 func canShareNeedsV1(imageID, memberID, endpoint string) (path.Path, string, string) {
 	return path.Root("can_share"), "can_share needs Image API v1",
-		fmt.Sprintf("Image %s, member %s: can_share = true lets a member share the image further, which only Glance's Image API v1 has. "+
-			"The image service at %s speaks v2, where only the image's owner changes its members. Remove can_share (or set it to false); "+
-			"to share the image with more projects, add a glance_image_member for each, with the owner's credentials.", imageID, memberID, endpoint)
+		fmt.Sprintf(
+			"Image %s, member %s: can_share = true lets a member share the image further, which only Glance's Image API v1 "+
+				"has. "+
+				"The image service at %s speaks v2, where only the image's owner changes its members. Remove can_share (or set "+
+				"it to false); "+
+				"to share the image with more projects, add a glance_image_member for each, with the owner's credentials.",
+			imageID,
+			memberID,
+			endpoint,
+		)
 }
 
 // acceptanceNeedsV2 is the plan-time error for glance_image_member_acceptance on an image
 // service that speaks only v1.
 func acceptanceNeedsV2(imageID, memberID, endpoint string) (string, string) {
 	return "glance_image_member_acceptance needs Image API v2",
-		fmt.Sprintf("Image %s, member %s: the image service at %s speaks only Glance's Image API v1, which has no member answers (accept, reject): "+
-			"on v1 a membership is in effect as soon as the owner adds it, and the member project can use the image at once. "+
-			"Remove this resource; the owner's glance_image_member (or glance_image_members) is all v1 needs.", imageID, memberID, endpoint)
+		fmt.Sprintf(
+			"Image %s, member %s: the image service at %s speaks only Glance's Image API v1, which has no member answers "+
+				"(accept, reject): "+
+				"on v1 a membership is in effect as soon as the owner adds it, and the member project can use the image at once. "+
+				"Remove this resource; the owner's glance_image_member (or glance_image_members) is all v1 needs.",
+			imageID,
+			memberID,
+			endpoint,
+		)
 }
 
 // statusFilterNeedsV2 is the error for a data source filtering by member status on an image
 // service that speaks only v1.
 func statusFilterNeedsV2(attr, value, endpoint string) (path.Path, string, string) {
 	return path.Root(attr), "Member status filter needs Image API v2",
-		fmt.Sprintf("%s = %q: the image service at %s speaks only Glance's Image API v1, which has no member status (a membership is in effect as soon as the owner adds it). "+
-			"Remove %s to list every membership.", attr, value, endpoint, attr)
+		fmt.Sprintf(
+			"%s = %q: the image service at %s speaks only Glance's Image API v1, which has no member status (a membership is "+
+				"in effect as soon as the owner adds it). "+
+				"Remove %s to list every membership.",
+			attr,
+			value,
+			endpoint,
+			attr,
+		)
 }
 
 // subjectOf opens a diagnostic's detail with what it is about: "Image X, member Y: ",
@@ -241,9 +315,16 @@ func subjectOf(imageID, memberID string) string {
 // unexpectedProviderData is the error for provider data of another type than the client: a
 // bug of this provider (or of a framework it is built on), never the user's.
 func unexpectedProviderData(data any) diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Unexpected provider data",
-		fmt.Sprintf("The glance provider handed its resources a %T where its image service client belongs, so nothing can be read or changed. "+
-			"This is a bug in terraform-provider-glance: please report it with the provider's version and the output of terraform version.", data))
+	return diag.NewErrorDiagnostic(
+		"Unexpected provider data",
+		fmt.Sprintf(
+			"The glance provider handed its resources a %T where its image service client belongs, so nothing can be read or "+
+				"changed. "+
+				"This is a bug in terraform-provider-glance: please report it with the provider's version and the output of "+
+				"terraform version.",
+			data,
+		),
+	)
 }
 
 // unconfiguredClient is the diagnostic for a resource used before the provider has a client.
@@ -252,8 +333,11 @@ func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
 	if subject != "" {
 		subject += "nothing was changed, because "
 	}
-	return diag.NewErrorDiagnostic("Provider not configured",
-		subject+"the glance provider has no client: its configuration was not known or failed. Fix the provider block errors reported above and run again.")
+	return diag.NewErrorDiagnostic(
+		"Provider not configured",
+		subject+"the glance provider has no client: its configuration was not known or failed. Fix the provider block "+
+			"errors reported above and run again.",
+	)
 }
 
 // notShared says the read of an image's members was refused because the image is not shared
@@ -273,10 +357,20 @@ func imageNotShared(imageID, memberID string, err error) diag.Diagnostic {
 	if memberID == "" {
 		what, subject, end = "member list", fmt.Sprintf("Image %s: its", imageID), "."
 	}
-	return diag.NewWarningDiagnostic("Image is not shared: "+what+" kept in state",
-		fmt.Sprintf("%s visibility is now '%s', so Glance hides its members, but it keeps them and restores them when the image is shared again. "+
-			"Terraform keeps the %s in state unchanged. To share the image again, set its visibility back to shared (openstack image set --shared %s)%s",
-			subject, visibility, what, imageID, end))
+	return diag.NewWarningDiagnostic(
+		"Image is not shared: "+what+" kept in state",
+		fmt.Sprintf(
+			"%s visibility is now '%s', so Glance hides its members, but it keeps them and restores them when the image is "+
+				"shared again. "+
+				"Terraform keeps the %s in state unchanged. To share the image again, set its visibility back to shared "+
+				"(openstack image set --shared %s)%s",
+			subject,
+			visibility,
+			what,
+			imageID,
+			end,
+		),
+	)
 }
 
 // sharedImagesError explains a failed list of the images shared with the provider's project.
@@ -290,7 +384,10 @@ func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
 		if errors.As(err, &wrongAPI) {
 			cause = upperFirst(wrongAPICause(client))
 		}
-		return diag.NewErrorDiagnostic("Error listing shared images", "Project "+projectID+": Glance could not list the images shared with it: "+cause)
+		return diag.NewErrorDiagnostic(
+			"Error listing shared images",
+			"Project "+projectID+": Glance could not list the images shared with it: "+cause,
+		)
 	case http.StatusBadRequest:
 		cause = "Glance refused the filters; check owner (a project ID)."
 	case http.StatusUnauthorized, http.StatusForbidden:
@@ -298,8 +395,11 @@ func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
 	default:
 		cause = "Run again; if it persists, the message below is Glance's own."
 	}
-	return diag.NewErrorDiagnostic("Error listing shared images",
-		"Project "+projectID+": Glance could not list the images shared with it. "+cause+"\n\nGlance said: "+glanceclient.Message(err))
+	return diag.NewErrorDiagnostic(
+		"Error listing shared images",
+		"Project "+projectID+": Glance could not list the images shared with it. "+cause+
+			"\n\nGlance said: "+glanceclient.Message(err),
+	)
 }
 
 // invalidImportID explains an import ID that is not of the resource's form; err says which
@@ -317,19 +417,37 @@ func invalidImportID(form string, err error) diag.Diagnostic {
 // membersRemovedOnCreate warns at plan time that creating glance_image_members removes the
 // image's members that member_ids leaves out.
 func membersRemovedOnCreate(imageID string, removed []string) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Creating glance_image_members removes members",
-		fmt.Sprintf("Image %s has %d member(s) that member_ids leaves out: %s. glance_image_members owns the whole list, so the apply removes them (and their answers). "+
-			"To keep them, add their IDs to member_ids; to keep managing them elsewhere, use glance_image_member for each project instead.",
-			imageID, len(removed), strings.Join(removed, ", ")))
+	return diag.NewWarningDiagnostic(
+		"Creating glance_image_members removes members",
+		fmt.Sprintf(
+			"Image %s has %d member(s) that member_ids leaves out: %s. glance_image_members owns the whole list, so the apply "+
+				"removes them (and their answers). "+
+				"To keep them, add their IDs to member_ids; to keep managing them elsewhere, use glance_image_member for each "+
+				"project instead.",
+			imageID,
+			len(removed),
+			strings.Join(removed, ", "),
+		),
+	)
 }
 
 // answerOnDestroy warns at plan time which answer destroying glance_image_member_acceptance
 // leaves behind.
 func answerOnDestroy(imageID, memberID, status, onDestroy string) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Destroying the answer leaves the membership "+onDestroy,
-		fmt.Sprintf("Image %s, member %s: a member project cannot end a membership (only the image's owner can), so destroying glance_image_member_acceptance sets its answer from '%s' to '%s' (status_on_destroy). "+
-			"The image stays shared with project %s. To leave another answer, set status_on_destroy and apply before destroying; to end the membership, destroy the owner's glance_image_member.",
-			imageID, memberID, status, onDestroy, memberID))
+	return diag.NewWarningDiagnostic(
+		"Destroying the answer leaves the membership "+onDestroy,
+		fmt.Sprintf(
+			"Image %s, member %s: a member project cannot end a membership (only the image's owner can), so destroying "+
+				"glance_image_member_acceptance sets its answer from '%s' to '%s' (status_on_destroy). "+
+				"The image stays shared with project %s. To leave another answer, set status_on_destroy and apply before "+
+				"destroying; to end the membership, destroy the owner's glance_image_member.",
+			imageID,
+			memberID,
+			status,
+			onDestroy,
+			memberID,
+		),
+	)
 }
 
 // upperFirst is a cause written to follow "Image X: " made to open a sentence.
@@ -353,18 +471,31 @@ func joinWords(parts []string) string {
 func imageSearchCount(q glanceclient.ImageQuery, found []glanceclient.Image) diag.Diagnostic {
 	filters := describeQuery(q)
 	if len(found) == 0 {
-		return diag.NewErrorDiagnostic("No image matches",
-			fmt.Sprintf("No image visible to the provider's project has %s. Check each filter (names and properties are exact and case-sensitive; every tag given must be on the image), "+
-				"and that the image is owned by, public to, or shared with (and accepted by) the provider's project.", filters))
+		return diag.NewErrorDiagnostic(
+			"No image matches",
+			fmt.Sprintf(
+				"No image visible to the provider's project has %s. Check each filter (names and properties are exact and "+
+					"case-sensitive; every tag given must be on the image), "+
+					"and that the image is owned by, public to, or shared with (and accepted by) the provider's project.",
+				filters,
+			),
+		)
 	}
 	slices.SortFunc(found, func(a, b glanceclient.Image) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	var first []string
 	for _, img := range found[:min(len(found), 5)] {
 		first = append(first, fmt.Sprintf("%s (%q, created %s)", img.ID, img.Name, img.CreatedAt.UTC().Format(time.RFC3339)))
 	}
-	return diag.NewErrorDiagnostic("Several images match",
-		fmt.Sprintf("%d images have %s; newest first: %s. Add filters (a name, a tag, an owner, a property) until one image matches, or set most_recent = true to take the newest.",
-			len(found), filters, strings.Join(first, ", ")))
+	return diag.NewErrorDiagnostic(
+		"Several images match",
+		fmt.Sprintf(
+			"%d images have %s; newest first: %s. Add filters (a name, a tag, an owner, a property) until one image matches, "+
+				"or set most_recent = true to take the newest.",
+			len(found),
+			filters,
+			strings.Join(first, ", "),
+		),
+	)
 }
 
 // imageSearchError explains a failed glance_image search.
@@ -376,13 +507,28 @@ func imageSearchError(client *glanceclient.Client, q glanceclient.ImageQuery, er
 	case errors.As(err, &wrongAPI):
 		return diag.NewErrorDiagnostic("Error searching images", subject+wrongAPICause(client))
 	case errors.As(err, &unsupported):
-		return diag.NewErrorDiagnostic("Error searching images", subject+"the image service at "+client.Endpoint+" speaks only Glance's Image API v1, where the provider does not search images. Give the image's ID instead.")
+		return diag.NewErrorDiagnostic(
+			"Error searching images",
+			subject+"the image service at "+client.Endpoint+" speaks only Glance's Image API v1, where the provider does not "+
+				"search images. Give the image's ID instead.",
+		)
 	case glanceclient.Status(err) == http.StatusBadRequest:
-		return diag.NewErrorDiagnostic("Error searching images", subject+"Glance refused the filters; check visibility and owner (a project ID).\n\nGlance said: "+glanceclient.Message(err))
+		return diag.NewErrorDiagnostic(
+			"Error searching images",
+			subject+"Glance refused the filters; check visibility and owner (a project ID).\n\nGlance said: "+
+				glanceclient.Message(err),
+		)
 	case glanceclient.Status(err) == 0:
 		return diag.NewErrorDiagnostic("Error searching images", subject+noAnswerCause(err, "read"))
 	}
-	return diag.NewErrorDiagnostic("Error searching images", subject+fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.\n\nGlance said: %s", glanceclient.Status(err), glanceclient.Message(err)))
+	return diag.NewErrorDiagnostic(
+		"Error searching images",
+		subject+fmt.Sprintf(
+			"Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.\n\nGlance said: %s",
+			glanceclient.Status(err),
+			glanceclient.Message(err),
+		),
+	)
 }
 
 // regionError explains a region whose image service cannot be used: the catalog lacks it
@@ -394,26 +540,58 @@ func regionError(imageID, memberID, region string, err error) diag.Diagnostic {
 		return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Unknown region",
 			subject+regionErr.Error()+" Set region to one of them, or leave it unset for the provider's region.")
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Region cannot be used", fmt.Sprintf("%sregion %q: %s", subject, region, err))
+	return diag.NewAttributeErrorDiagnostic(
+		path.Root("region"),
+		"Region cannot be used",
+		fmt.Sprintf("%sregion %q: %s", subject, region, err),
+	)
 }
 
 // regionKept warns at plan time that a resource stays in the region its state records,
 // although the provider's region is now another.
 func regionKept(imageID, memberID, inState, provider string) diag.Diagnostic {
-	return diag.NewAttributeWarningDiagnostic(path.Root("region"), "Resource stays in its region "+inState,
-		fmt.Sprintf("%sthis resource was created in region %s (recorded in state), and the provider's region is now %s (its region attribute, OS_REGION_NAME or clouds.yaml). "+
-			"The provider keeps managing it in %s: nothing is replaced or moved. "+
-			"To say so and silence this warning, set region = %q in the resource. "+
-			"To move it to %s instead, set region = %q: the apply then removes it in %s and adds it in %s, which resets the member's answer (accepted or rejected) to pending.",
-			subjectOf(imageID, memberID), inState, provider, inState, inState, provider, provider, inState, provider))
+	return diag.NewAttributeWarningDiagnostic(
+		path.Root("region"),
+		"Resource stays in its region "+inState,
+		fmt.Sprintf(
+			"%sthis resource was created in region %s (recorded in state), and the provider's region is now %s (its region "+
+				"attribute, OS_REGION_NAME or clouds.yaml). "+
+				"The provider keeps managing it in %s: nothing is replaced or moved. "+
+				"To say so and silence this warning, set region = %q in the resource. "+
+				"To move it to %s instead, set region = %q: the apply then removes it in %s and adds it in %s, which resets the "+
+				"member's answer (accepted or rejected) to pending.",
+			subjectOf(imageID, memberID),
+			inState,
+			provider,
+			inState,
+			inState,
+			provider,
+			provider,
+			inState,
+			provider,
+		),
+	)
 }
 
 // regionMoved warns at plan time that a resource's configured region differs from the one its
 // state records, so the apply replaces it there.
 func regionMoved(imageID, memberID, from, to string) diag.Diagnostic {
-	return diag.NewAttributeWarningDiagnostic(path.Root("region"), "Changing region replaces the resource",
-		fmt.Sprintf("%sregion changes from %s to %s: the apply removes this resource in %s and creates it in %s (the image must exist there with the same ID). "+
-			"The member project's answer (accepted or rejected) does not move: in %s the membership starts again as pending. "+
-			"To keep it in %s, set region = %q or remove region from the resource.",
-			subjectOf(imageID, memberID), from, to, from, to, to, from, from))
+	return diag.NewAttributeWarningDiagnostic(
+		path.Root("region"),
+		"Changing region replaces the resource",
+		fmt.Sprintf(
+			"%sregion changes from %s to %s: the apply removes this resource in %s and creates it in %s (the image must exist "+
+				"there with the same ID). "+
+				"The member project's answer (accepted or rejected) does not move: in %s the membership starts again as pending. "+
+				"To keep it in %s, set region = %q or remove region from the resource.",
+			subjectOf(imageID, memberID),
+			from,
+			to,
+			from,
+			to,
+			to,
+			from,
+			from,
+		),
+	)
 }

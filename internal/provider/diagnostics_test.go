@@ -33,7 +33,12 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 	broken := serve(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write([]byte(`{"message": "The server has either erred or is incapable of performing the requested operation.<br /><br />", "code": "500 Internal Server Error"}`))
+		_, _ = w.Write(
+			[]byte(
+				`{"message": "The server has either erred or is incapable of performing the requested operation.` +
+					`<br /><br />", "code": "500 Internal Server Error"}`,
+			),
+		)
 	})
 	expired := serve(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
@@ -73,17 +78,88 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 		interrupt bool
 		says, not []string
 	}{
-		{"server error", broken, read, opRead, false, []string{"Error reading image member", "Image " + img + ", member " + member, "HTTP 500", "Glance said: The server has either erred"}, nil},
-		{"no answer on add: nothing sent", closed, add, opAdd, false, []string{"Error adding image member", "no answer from Glance", "Check image_endpoint"}, []string{unsure, "import"}},
-		{"no answer on remove: nothing sent", closed, remove, opRemove, false, []string{"Error removing image member", "no answer from Glance"}, []string{unsure}},
-		{"answer lost on add", lost, add, opAdd, false, []string{"reached Glance but its answer was lost", "membership may or may not exist", "marked tainted", "Nothing to import"}, []string{"import it"}},
-		{"answer lost on a list's add", lost, add, opListAdd, false, []string{"may or may not exist", "lists the image's members and adds only what is still missing"}, []string{"import", "tainted"}},
-		{"answer lost on remove", lost, remove, opRemove, false, []string{"may or may not be gone", "removes it if it is still there"}, nil},
-		{"answer lost on a status", lost, answer, opStatus, false, []string{"may or may not have been recorded", "sets it again"}, nil},
-		{"interrupted while Glance works", slow, add, opAdd, true, []string{"the run was interrupted (Ctrl-C", unsure, "tainted"}, []string{"no answer from Glance", "import it"}},
+		{
+			"server error",
+			broken,
+			read,
+			opRead,
+			false,
+			[]string{"Error reading image member", "Image " + img + ", member " + member, "HTTP 500", "Glance said: The " +
+				"server has either erred"},
+			nil,
+		},
+		{
+			"no answer on add: nothing sent",
+			closed,
+			add,
+			opAdd,
+			false,
+			[]string{"Error adding image member", "no answer from Glance", "Check image_endpoint"},
+			[]string{unsure, "import"},
+		},
+		{
+			"no answer on remove: nothing sent",
+			closed,
+			remove,
+			opRemove,
+			false,
+			[]string{"Error removing image member", "no answer from Glance"},
+			[]string{unsure},
+		},
+		{
+			"answer lost on add",
+			lost,
+			add,
+			opAdd,
+			false,
+			[]string{
+				"reached Glance but its answer was lost",
+				"membership may or may not exist",
+				"marked tainted",
+				"Nothing to import",
+			},
+			[]string{"import it"},
+		},
+		{"answer lost on a list's add", lost, add, opListAdd, false, []string{"may or may not exist", "lists the image's " +
+			"members and adds only what is still missing"}, []string{"import", "tainted"}},
+		{
+			"answer lost on remove",
+			lost,
+			remove,
+			opRemove,
+			false,
+			[]string{"may or may not be gone", "removes it if it is still there"},
+			nil,
+		},
+		{
+			"answer lost on a status",
+			lost,
+			answer,
+			opStatus,
+			false,
+			[]string{"may or may not have been recorded", "sets it again"},
+			nil,
+		},
+		{
+			"interrupted while Glance works",
+			slow,
+			add,
+			opAdd,
+			true,
+			[]string{"the run was interrupted (Ctrl-C", unsure, "tainted"},
+			[]string{"no answer from Glance", "import it"},
+		},
 		// A real Glance gives this once a given token expires mid-run; the unit test spares
 		// waiting for it. (Re-authentication with a password is TestAccProvider_reauthentication.)
-		{"given token expired", expired, read, opRead, false, []string{"token given in token (OS_TOKEN)", "cannot be renewed", "password or application credential"}, nil},
+		{
+			"given token expired",
+			expired,
+			read,
+			opRead,
+			false,
+			[]string{"token given in token (OS_TOKEN)", "cannot be renewed", "password or application credential"},
+			nil,
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,7 +206,9 @@ func TestUnconfiguredClient(t *testing.T) {
 		t.Fatal("a resource without a client must not go on")
 	}
 	d := resp.Diagnostics.Errors()[0].Detail()
-	for _, want := range []string{"Image " + exampleImageID + ", member proj: nothing was changed", "Fix the provider block errors"} {
+	for _, want := range []string{
+		"Image " + exampleImageID + ", member proj: nothing was changed", "Fix the provider block errors",
+	} {
 		if !strings.Contains(d, want) {
 			t.Errorf("diagnostic %q does not mention %q", d, want)
 		}
@@ -144,11 +222,20 @@ func TestMemberError_everyBranch(t *testing.T) {
 	t.Parallel()
 	const img, member, caller = exampleImageID, "proj", "caller"
 	glance := func(status int, message string) error {
-		return gophercloud.ErrUnexpectedResponseCode{Method: "POST", URL: "http://glance:9292/v2/images/" + img + "/members", Actual: status,
-			Body: []byte(`{"message": "` + message + `<br /><br />\n\n\n", "code": "x"}`)}
+		return gophercloud.ErrUnexpectedResponseCode{
+			Method: "POST",
+			URL:    "http://glance:9292/v2/images/" + img + "/members",
+			Actual: status,
+			Body:   []byte(`{"message": "` + message + `<br /><br />\n\n\n", "code": "x"}`),
+		}
 	}
 	refused := func(reason glanceclient.Refusal, image *glanceclient.Image) error {
-		return &glanceclient.RefusedError{Reason: reason, Image: image, LookupErr: glance(500, "image read failed"), Err: glance(403, "Forbidden")}
+		return &glanceclient.RefusedError{
+			Reason:    reason,
+			Image:     image,
+			LookupErr: glance(500, "image read failed"),
+			Err:       glance(403, "Forbidden"),
+		}
 	}
 	v2 := glanceclient.NewStatic("http://glance:9292", "token", caller, glanceclient.ImageAPIv2)
 	v1 := glanceclient.NewStatic("http://glance:9292", "token", caller, glanceclient.ImageAPIv1)
@@ -163,27 +250,61 @@ func TestMemberError_everyBranch(t *testing.T) {
 		says   []string
 	}{
 		{"refused: image not visible", v2, opAdd, member, refused(glanceclient.RefusalImageNotVisible, nil),
-			[]string{"Error adding image member", "is not visible to project caller", "Use credentials scoped to the owner's project"}},
-		{"refused: not shared", v2, opAdd, member, refused(glanceclient.RefusalNotShared, &glanceclient.Image{Visibility: "private"}),
-			[]string{"has visibility 'private'", "openstack image set --shared " + img}},
-		{"refused: another owner", v2, opRemove, member, refused(glanceclient.RefusalNotOwner, &glanceclient.Image{Owner: "other"}),
-			[]string{"Error removing image member", "is owned by project other, but the provider acts as project caller; only the owner can remove members", "scoped to project other"}},
-		{"refused on v1: another owner", v1, opCanShare, member, refused(glanceclient.RefusalNotOwner, &glanceclient.Image{Owner: "other"}),
-			[]string{v1Refusal, "or a member the owner gave can_share, can change members"}},
-		{"refused: missing role", v2, opList, "", refused(glanceclient.RefusalMissingRole, &glanceclient.Image{Owner: caller}),
-			[]string{"Error listing image members", "Image " + img + ": ", "lacks the member role on project caller"}},
+			[]string{"Error adding image member", "is not visible to project caller", "Use credentials scoped to the owner's " +
+				"project"}},
+		{
+			"refused: not shared",
+			v2,
+			opAdd,
+			member,
+			refused(glanceclient.RefusalNotShared, &glanceclient.Image{Visibility: "private"}),
+			[]string{"has visibility 'private'", "openstack image set --shared " + img},
+		},
+		{
+			"refused: another owner",
+			v2,
+			opRemove,
+			member,
+			refused(glanceclient.RefusalNotOwner, &glanceclient.Image{Owner: "other"}),
+			[]string{"Error removing image member", "is owned by project other, but the provider acts as project caller; only " +
+				"the owner can remove members", "scoped to project other"},
+		},
+		{
+			"refused on v1: another owner",
+			v1,
+			opCanShare,
+			member,
+			refused(glanceclient.RefusalNotOwner, &glanceclient.Image{Owner: "other"}),
+			[]string{v1Refusal, "or a member the owner gave can_share, can change members"},
+		},
+		{
+			"refused: missing role",
+			v2,
+			opList,
+			"",
+			refused(glanceclient.RefusalMissingRole, &glanceclient.Image{Owner: caller}),
+			[]string{"Error listing image members", "Image " + img + ": ", "lacks the member role on project caller"},
+		},
 		{"refused: image unreadable", v2, opAdd, member, refused(glanceclient.RefusalUnexplained, nil),
 			[]string{"could not be read to find out why (image read failed)"}},
 		{"answer refused: the member's reader", v2, opStatus, caller, glance(403, "Forbidden"),
-			[]string{"Error setting image member status", "lacks the member role there", "Give the user the member role on project caller"}},
+			[]string{"Error setting image member status", "lacks the member role there", "Give the user the member role on " +
+				"project caller"}},
 		{"answer refused: not the member", v2, opStatus, member, glance(403, "Forbidden"),
 			[]string{"only the member project can accept or reject", "acts as project caller, not proj"}},
 		{"answer: not shared with it", v2, opStatus, member, glance(404, "not found"),
 			[]string{"is not shared with project proj", "must first add project proj as a member"}},
 		{"image not found", v2, opRead, member, glance(404, "not found"),
 			[]string{"Error reading image member", "was not found, or is not visible to project caller", "Check image_id"}},
-		{"already a member", v2, opAdd, member, fmt.Errorf("%w: %w", glanceclient.ErrAlreadyMember, glance(409, "duplicated")),
-			[]string{"is already a member of image " + img + ", added outside this resource", "terraform import glance_image_member.<name> " + img + "/proj"}},
+		{
+			"already a member",
+			v2,
+			opAdd,
+			member,
+			fmt.Errorf("%w: %w", glanceclient.ErrAlreadyMember, glance(409, "duplicated")),
+			[]string{"is already a member of image " + img + ", added outside this resource", "terraform import " +
+				"glance_image_member.<name> " + img + "/proj"},
+		},
 		{"quota", v2, opListAdd, member, glance(413, "limit exceeded"),
 			[]string{"reached Glance's limit on members per image", "image_member_quota", "Glance said: limit exceeded"}},
 		{"given token refused", v2, opRead, member, glance(401, "unauthorized"),
@@ -194,24 +315,81 @@ func TestMemberError_everyBranch(t *testing.T) {
 			[]string{"Glance answered HTTP 400", "Glance said: bad request"}},
 		{"unsupported", v2, opCanShare, member, &glanceclient.UnsupportedError{API: "2", What: "can_share"},
 			[]string{"speaks Image API v2, which has no can_share", "Glance was not asked"}},
-		{"wrong API", v2, opList, "", &glanceclient.WrongAPIError{Method: "GET", URL: "http://glance:9292/v2/images/x/members"},
-			[]string{"does not serve Image API v2", "Unset image_api_version"}},
-		{"Keystone away", renewable, opRead, member, &gophercloud.ErrUnableToReauthenticate{ErrOriginal: glance(401, "x"), ErrReauth: &glanceclient.KeystoneError{URL: "http://keystone:5000/v3", Err: errors.New("connection refused")}},
-			[]string{"Glance asked for a new token (HTTP 401), and logging in again at Keystone (http://keystone:5000/v3) failed"}},
-		{"retries spent: max_retries", v2, opAdd, member, &glanceclient.RetriesExhaustedError{Attempts: 6, Err: glance(503, "unavailable")},
-			[]string{"failed 6 times in a row", "raise max_retries or OS_MAX_RETRIES"}},
-		{"retries spent: the timeout", v2, opRemove, member, &glanceclient.RetriesExhaustedError{Attempts: 3, Deadline: true, Err: glance(503, "unavailable")},
-			[]string{"the operation's timeout ended the retries"}},
+		{
+			"wrong API",
+			v2,
+			opList,
+			"",
+			&glanceclient.WrongAPIError{Method: "GET", URL: "http://glance:9292/v2/images/x/members"},
+			[]string{"does not serve Image API v2", "Unset image_api_version"},
+		},
+		{
+			"Keystone away",
+			renewable,
+			opRead,
+			member,
+			&gophercloud.ErrUnableToReauthenticate{
+				ErrOriginal: glance(401, "x"),
+				ErrReauth:   &glanceclient.KeystoneError{URL: "http://keystone:5000/v3", Err: errors.New("connection refused")},
+			},
+			[]string{"Glance asked for a new token (HTTP 401), and logging in again at Keystone (http://keystone:5000/v3) " +
+				"failed"},
+		},
+		{
+			"retries spent: max_retries",
+			v2,
+			opAdd,
+			member,
+			&glanceclient.RetriesExhaustedError{Attempts: 6, Err: glance(503, "unavailable")},
+			[]string{"failed 6 times in a row", "raise max_retries or OS_MAX_RETRIES"},
+		},
+		{
+			"retries spent: the timeout",
+			v2,
+			opRemove,
+			member,
+			&glanceclient.RetriesExhaustedError{Attempts: 3, Deadline: true, Err: glance(503, "unavailable")},
+			[]string{"the operation's timeout ended the retries"},
+		},
 		{"lost answer on remove", v2, opRemove, member, &glanceclient.OutcomeUnknownError{Err: context.DeadlineExceeded},
 			[]string{"timeouts { delete = \"20m\" }", "may or may not be gone"}},
 		{"timeout on a refresh", v2, opRead, member, context.DeadlineExceeded,
 			[]string{"Raise it in the timeouts block (read; for example timeouts { read = \"20m\" })"}},
 		{"interrupted", v2, opAdd, member, context.Canceled,
 			[]string{"the run was interrupted (Ctrl-C"}},
-		{"redirect refused", v2, opAdd, member, &url.Error{Op: "Post", URL: "http://glance:9292/x", Err: &glanceclient.RedirectRefusedError{Status: 307, Method: "POST", From: "http://glance:9292/x", To: "http://evil:80/x"}},
-			[]string{"HTTP 307 from POST http://glance:9292/x redirects to http://evil:80/x, another host; the provider refused", "Set image_endpoint"}},
-		{"unreadable answer", v2, opRead, member, &glanceclient.UnreadableAnswerError{Method: "GET", URL: "http://glance:9292/v2/images/x/members", Status: 200, Head: "<html>", Err: errors.New("it is not JSON")},
-			[]string{"The service answered GET http://glance:9292/v2/images/x/members with HTTP 200, but the answer cannot be read (it is not JSON); it begins: \"<html>\""}},
+		{
+			"redirect refused",
+			v2,
+			opAdd,
+			member,
+			&url.Error{
+				Op:  "Post",
+				URL: "http://glance:9292/x",
+				Err: &glanceclient.RedirectRefusedError{
+					Status: 307,
+					Method: "POST",
+					From:   "http://glance:9292/x",
+					To:     "http://evil:80/x",
+				},
+			},
+			[]string{"HTTP 307 from POST http://glance:9292/x redirects to http://evil:80/x, another host; the provider " +
+				"refused", "Set image_endpoint"},
+		},
+		{
+			"unreadable answer",
+			v2,
+			opRead,
+			member,
+			&glanceclient.UnreadableAnswerError{
+				Method: "GET",
+				URL:    "http://glance:9292/v2/images/x/members",
+				Status: 200,
+				Head:   "<html>",
+				Err:    errors.New("it is not JSON"),
+			},
+			[]string{"The service answered GET http://glance:9292/v2/images/x/members with HTTP 200, but the answer cannot be " +
+				"read (it is not JSON); it begins: \"<html>\""},
+		},
 		{"TLS", v2, opAdd, member, x509.UnknownAuthorityError{},
 			[]string{"TLS with Glance failed", "Set cacert_file"}},
 		{"no answer", v2, opAdd, member, errors.New("connection refused"),

@@ -39,11 +39,16 @@ provider "glance" {
 // faultRun applies, checks the service and the plan, destroys and checks the service again,
 // with the proxy breaking 20%% of requests throughout, and logs what it cost.
 func faultRun(t *testing.T, svc imageService, seed uint64, imageID, resources string, want []string) {
-	proxy := proxytest.New(t, svc.url, proxytest.Options{FaultRate: faultRate, Seed: seed, Latency: 300 * time.Millisecond})
+	proxy := proxytest.New(
+		t,
+		svc.url,
+		proxytest.Options{FaultRate: faultRate, Seed: seed, Latency: 300 * time.Millisecond},
+	)
 	w := newWorkdir(t, faultProvider(proxy)+resources, "TF_LOG_PROVIDER=INFO")
 	report := func(step, out string) {
 		s := proxy.Stats()
-		t.Logf("%-8s %4d Glance requests, faults injected: %3d (503: %d, reset after forwarding: %d, latency: %d); retries: %d; adopted after a lost answer: %d; removes found done: %d",
+		t.Logf("%-8s %4d Glance requests, faults injected: %3d (503: %d, reset after forwarding: %d, latency: %d); "+
+			"retries: %d; adopted after a lost answer: %d; removes found done: %d",
 			step, s.Requests, s.Faults[proxytest.Unavailable]+s.Faults[proxytest.ResetAfterForward]+s.Faults[proxytest.Latency],
 			s.Faults[proxytest.Unavailable], s.Faults[proxytest.ResetAfterForward], s.Faults[proxytest.Latency],
 			strings.Count(out, "retrying request after a transient failure"),
@@ -53,7 +58,13 @@ func faultRun(t *testing.T, svc imageService, seed uint64, imageID, resources st
 
 	report("apply", w.must("apply", "-auto-approve", "-input=false", "-parallelism=20"))
 	if got := slices.Sorted(maps.Keys(svc.members(t, imageID))); !slices.Equal(got, sorted(want)) {
-		t.Fatalf("after apply Glance has %d members, want exactly the %d configured:\n got %v\nwant %v", len(got), len(want), got, sorted(want))
+		t.Fatalf(
+			"after apply Glance has %d members, want exactly the %d configured:\n got %v\nwant %v",
+			len(got),
+			len(want),
+			got,
+			sorted(want),
+		)
 	}
 	report("plan", w.expectEmptyPlan())
 	report("destroy", w.must("destroy", "-auto-approve", "-input=false", "-parallelism=20"))

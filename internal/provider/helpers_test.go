@@ -78,7 +78,13 @@ func memberBlock(name, imageID, memberID string, extra ...string) string {
 	for _, e := range extra {
 		body += "\n  " + strings.ReplaceAll(e, "\n", "\n  ")
 	}
-	return fmt.Sprintf("\nresource \"glance_image_member\" %q {\n  image_id  = %q\n  member_id = %q%s\n}\n", name, imageID, memberID, body)
+	return fmt.Sprintf(
+		"\nresource \"glance_image_member\" %q {\n  image_id  = %q\n  member_id = %q%s\n}\n",
+		name,
+		imageID,
+		memberID,
+		body,
+	)
 }
 
 // memberAddr is the address of memberBlock("test", …).
@@ -185,7 +191,11 @@ func memberState(t *testing.T, imageID, memberID string) tfsdk.State {
 	t.Helper()
 	ctx := context.Background()
 	state := emptyState(&imageMemberResource{})
-	m := imageMemberFromAPI(&glanceclient.Member{ImageID: imageID, MemberID: memberID, Status: "pending", Schema: "/v2/schemas/member"}, devcloud.RegionOne, timeouts.Value{})
+	m := imageMemberFromAPI(
+		&glanceclient.Member{ImageID: imageID, MemberID: memberID, Status: "pending", Schema: "/v2/schemas/member"},
+		devcloud.RegionOne,
+		timeouts.Value{},
+	)
 	if d := state.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts); d.HasError() { // null, of the schema's type
 		t.Fatal(d)
 	}

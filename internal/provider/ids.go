@@ -52,7 +52,8 @@ func memberIDProblem(id string) string {
 		case r < 0x20 || r == 0x7f:
 			return fmt.Sprintf("never contains a control character (U+%04X)", r)
 		case r > 0x7e:
-			return fmt.Sprintf("never contains %q (U+%04X): project IDs are ASCII, and Glance cannot find a member with other characters again by its URL", r, r)
+			return fmt.Sprintf("never contains %q (U+%04X): project IDs are ASCII, and Glance cannot find a member with other "+
+				"characters again by its URL", r, r)
 		}
 	}
 	return ""
@@ -72,7 +73,13 @@ func (memberIDChars) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	if problem := memberIDProblem(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, "must be a project ID, which "+problem, fmt.Sprintf("%q", req.ConfigValue.ValueString())))
+		resp.Diagnostics.Append(
+			validatordiag.InvalidAttributeValueDiagnostic(
+				req.Path,
+				"must be a project ID, which "+problem,
+				fmt.Sprintf("%q", req.ConfigValue.ValueString()),
+			),
+		)
 	}
 }
 

@@ -34,7 +34,8 @@ func TestParseMemberID(t *testing.T) {
 			continue
 		}
 		d := invalidImportID(memberImportForm, err).Detail()
-		if !strings.Contains(d, want) || !strings.Contains(d, "The import ID must have the form [<region>/]<image_id>/<member_id>, for example "+img+"/") {
+		if !strings.Contains(d, want) || !strings.Contains(d, "The import ID must have the form "+
+			"[<region>/]<image_id>/<member_id>, for example "+img+"/") {
 			t.Errorf("parseMemberID(%q): %q, want one that says %q and shows the form", id, d, want)
 		}
 	}

@@ -74,7 +74,15 @@ func (s imageService) checkMember(t *testing.T, imageID, memberID string, canSha
 	return func(*terraform.State) error {
 		got, ok := s.members(t, imageID)[memberID]
 		if !ok || got != canShare {
-			return fmt.Errorf("%s: image %s member %s: present %v, can_share %v; want present with can_share %v", s.name(), imageID, memberID, ok, got, canShare)
+			return fmt.Errorf(
+				"%s: image %s member %s: present %v, can_share %v; want present with can_share %v",
+				s.name(),
+				imageID,
+				memberID,
+				ok,
+				got,
+				canShare,
+			)
 		}
 		return nil
 	}
@@ -121,7 +129,11 @@ func TestAccImageAPIs_imageMember(t *testing.T) {
 							svc.checkMember(t, imageID, env.ConsumerProject, false),
 						),
 						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
+							statecheck.ExpectKnownValue(
+								memberAddr,
+								tfjsonpath.New("id"),
+								knownvalue.StringExact(imageID+"/"+env.ConsumerProject),
+							),
 							statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), svc.statusOf()),
 							statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("can_share"), knownvalue.Bool(false)),
 						},
@@ -136,7 +148,9 @@ func TestAccImageAPIs_imageMember(t *testing.T) {
 						PreConfig: func() { svc.remove(t, imageID, env.ConsumerProject) },
 						Config:    config,
 						ConfigPlanChecks: tfresource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate)},
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
+							},
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
 						Check: svc.checkMember(t, imageID, env.ConsumerProject, false),
@@ -146,7 +160,12 @@ func TestAccImageAPIs_imageMember(t *testing.T) {
 						PreConfig: proxy.Reset,
 						Config:    provider,
 						Check: tfresource.ComposeTestCheckFunc(
-							expectRequests(proxy, "destroy of one member", svc.listRequest(imageID), "DELETE "+svc.memberPath(imageID, env.ConsumerProject)),
+							expectRequests(
+								proxy,
+								"destroy of one member",
+								svc.listRequest(imageID),
+								"DELETE "+svc.memberPath(imageID, env.ConsumerProject),
+							),
 							svc.checkGone(t, imageID, env.ConsumerProject),
 						),
 						ConfigPlanChecks: emptyPlanAfterApply,
@@ -168,24 +187,37 @@ func TestAccImageAPIs_refusals(t *testing.T) {
 			imageID := svc.newImage(t)
 			svc.add(t, imageID, env.ConsumerProject, false)
 			missing := "00000000-0000-4000-8000-000000000000"
-			refusedBy := `.*` + spaced(`owned by project `+env.ProducerProject+`, but the provider acts as project `+env.ConsumerProject)
+			refusedBy := `.*` + spaced(
+				`owned by project `+env.ProducerProject+`, but the provider acts as project `+env.ConsumerProject,
+			)
 			if svc.api == glanceclient.ImageAPIv1 {
-				refusedBy = `.*` + spaced(`answered 404 "No permission to share that image", v1's way of refusing`) + refusedBy + `.*` + spaced(`or a member the owner gave can_share`)
+				refusedBy = `.*` + spaced(`answered 404 "No permission to share that image", v1's way of refusing`) +
+					refusedBy + `.*` + spaced(`or a member the owner gave can_share`)
 			}
 			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []tfresource.TestStep{
 					{
-						Config:      providerVia(devcloud.Producer, svc.url) + memberBlock("test", missing, env.Consumer2Project),
-						ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`Image `+missing+`, member `+env.Consumer2Project+`: image `+missing+` was not found`)),
+						Config: providerVia(devcloud.Producer, svc.url) + memberBlock("test", missing, env.Consumer2Project),
+						ExpectError: regexp.MustCompile(
+							`(?s)Error adding image member.*` + spaced(
+								`Image `+missing+`, member `+env.Consumer2Project+`: image `+missing+` was not found`,
+							),
+						),
 					},
 					{
-						Config:      providerVia(devcloud.Producer, svc.url) + memberBlock("test", imageID, env.ConsumerProject),
-						ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`project `+env.ConsumerProject+` is already a member of image `+imageID) + `.*import`),
+						Config: providerVia(devcloud.Producer, svc.url) + memberBlock("test", imageID, env.ConsumerProject),
+						ExpectError: regexp.MustCompile(
+							`(?s)Error adding image member.*` + spaced(
+								`project `+env.ConsumerProject+` is already a member of image `+imageID,
+							) + `.*import`,
+						),
 					},
 					{
-						Config:      providerVia(devcloud.Consumer, svc.url) + memberBlock("test", imageID, env.Consumer2Project),
-						ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`Image `+imageID+`, member `+env.Consumer2Project+`:`) + refusedBy),
+						Config: providerVia(devcloud.Consumer, svc.url) + memberBlock("test", imageID, env.Consumer2Project),
+						ExpectError: regexp.MustCompile(
+							`(?s)Error adding image member.*` + spaced(`Image `+imageID+`, member `+env.Consumer2Project+`:`) + refusedBy,
+						),
 					},
 				},
 			})
@@ -205,7 +237,8 @@ func TestAccImageAPIs_imageMembers(t *testing.T) {
 			imageID, proxy, provider := svc.start(t)
 			many := []string{"p-01", "p-02", "p-03", "p-04", "p-05", "p-06"}
 			config := func(ids []string) string {
-				return provider + fmt.Sprintf("\nresource \"glance_image_members\" \"all\" {\n  image_id   = %q\n  member_ids = [%s]\n}\n", imageID, quoteAll(ids))
+				return provider + fmt.Sprintf("\nresource \"glance_image_members\" \"all\" {\n  image_id   = %q\n  member_ids = "+
+					"[%s]\n}\n", imageID, quoteAll(ids))
 			}
 			applied := func(ids []string, writes int) func(*terraform.State) error {
 				return func(*terraform.State) error {
@@ -242,11 +275,13 @@ func TestAccImageAPIs_imageMembers(t *testing.T) {
 				},
 				Steps: []tfresource.TestStep{
 					{
-						PreConfig:         proxy.Reset,
-						Config:            config(many),
-						Check:             applied(many, len(many)),
-						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("glance_image_members.all", tfjsonpath.New("member_status"), status)},
-						ConfigPlanChecks:  emptyPlanAfterApply,
+						PreConfig: proxy.Reset,
+						Config:    config(many),
+						Check:     applied(many, len(many)),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue("glance_image_members.all", tfjsonpath.New("member_status"), status),
+						},
+						ConfigPlanChecks: emptyPlanAfterApply,
 					},
 					{ // two removed, one added outside Terraform: all undone on apply
 						PreConfig: func() {
@@ -293,8 +328,16 @@ func TestAccImageAPI_detection(t *testing.T) {
 			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []tfresource.TestStep{{
-					Config: fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n%s}\n", devcloud.Producer, proxy.URL+tc.suffix, version) +
-						fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID),
+					Config: fmt.Sprintf(
+						"provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n%s}\n",
+						devcloud.Producer,
+						proxy.URL+tc.suffix,
+						version,
+					) +
+						fmt.Sprintf(
+							"data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n",
+							imageID,
+						),
 					Check: func(*terraform.State) error {
 						got := proxy.Requests()
 						detections := 0
@@ -324,20 +367,44 @@ func TestAccImageAPI_wrongVersion(t *testing.T) {
 	v1 := glancev1test.Start(t, env.AuthURL)
 	imageID := v1.AddImage(env.ProducerProject, "shared")
 	config := func(version string) string {
-		return fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n  image_api_version = %q\n}\n", devcloud.Producer, v1.URL, version) +
-			fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID)
+		return fmt.Sprintf(
+			"provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n  image_api_version = %q\n}\n",
+			devcloud.Producer,
+			v1.URL,
+			version,
+		) +
+			fmt.Sprintf(
+				"data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n",
+				imageID,
+			)
 	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []tfresource.TestStep{
 			{
-				Config:      config("2"),
-				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`does not serve Image API v2: it answered with its versions document (HTTP 300). Unset image_api_version`))),
+				Config: config("2"),
+				ExpectError: regexp.MustCompile(
+					`(?s)` + spaced(
+						regexp.QuoteMeta(
+							`does not serve Image API v2: it answered with its versions document (HTTP 300). Unset image_api_version`,
+						),
+					),
+				),
 			},
 			{ // Keystone is no image service: it has no image versions document
-				Config: fmt.Sprintf("provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n}\n", devcloud.Producer, env.AuthURL) +
-					fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID),
-				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`Cannot tell which Image API the image service speaks:`)) + `.*` + spaced(`without a versions document`)),
+				Config: fmt.Sprintf(
+					"provider \"glance\" {\n  cloud = %q\n  image_endpoint = %q\n}\n",
+					devcloud.Producer,
+					env.AuthURL,
+				) +
+					fmt.Sprintf(
+						"data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n",
+						imageID,
+					),
+				ExpectError: regexp.MustCompile(
+					`(?s)` + spaced(regexp.QuoteMeta(`Cannot tell which Image API the image service speaks:`)) +
+						`.*` + spaced(`without a versions document`),
+				),
 			},
 			{
 				Config:      config("3"),
@@ -392,15 +459,23 @@ data "glance_shared_images" "inbox" {
 }
 `, imageID),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.glance_image_members.all", tfjsonpath.New("members"), knownvalue.ListExact(members)),
-					statecheck.ExpectKnownValue("data.glance_shared_images.inbox", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"id": knownvalue.StringExact(imageID), "name": knownvalue.StringExact(v1.Name(imageID)),
-							"owner": knownvalue.StringExact(env.ProducerProject), "member_status": knownvalue.Null(),
-							"can_share": knownvalue.Bool(true), "visibility": knownvalue.StringExact("shared"),
-							"created_at": knownvalue.StringRegexp(rfc3339),
+					statecheck.ExpectKnownValue(
+						"data.glance_image_members.all",
+						tfjsonpath.New("members"),
+						knownvalue.ListExact(members),
+					),
+					statecheck.ExpectKnownValue(
+						"data.glance_shared_images.inbox",
+						tfjsonpath.New("images"),
+						knownvalue.ListExact([]knownvalue.Check{
+							knownvalue.ObjectPartial(map[string]knownvalue.Check{
+								"id": knownvalue.StringExact(imageID), "name": knownvalue.StringExact(v1.Name(imageID)),
+								"owner": knownvalue.StringExact(env.ProducerProject), "member_status": knownvalue.Null(),
+								"can_share": knownvalue.Bool(true), "visibility": knownvalue.StringExact("shared"),
+								"created_at": knownvalue.StringRegexp(rfc3339),
+							}),
 						}),
-					})),
+					),
 				},
 			},
 			{
@@ -410,7 +485,11 @@ data "glance_image_members" "accepted" {
   status   = "accepted"
 }
 `, imageID),
-				ExpectError: regexp.MustCompile(`(?s)Member status filter needs Image API v2.*` + spaced(`speaks only Glance's Image API v1, which has no member status`)),
+				ExpectError: regexp.MustCompile(
+					`(?s)Member status filter needs Image API v2.*` + spaced(
+						`speaks only Glance's Image API v1, which has no member status`,
+					),
+				),
 			},
 			{
 				Config: providers + fmt.Sprintf(`
@@ -419,7 +498,11 @@ resource "glance_image_member_acceptance" "answer" {
   image_id = %q
 }
 `, imageID),
-				ExpectError: regexp.MustCompile(`(?s)glance_image_member_acceptance needs Image API v2.*` + spaced(`on v1 a membership is in effect as soon as the owner adds it`)),
+				ExpectError: regexp.MustCompile(
+					`(?s)glance_image_member_acceptance needs Image API v2.*` + spaced(
+						`on v1 a membership is in effect as soon as the owner adds it`,
+					),
+				),
 			},
 		},
 	})
@@ -489,7 +572,11 @@ func checkAfterApply(check func() error) statecheck.StateCheck { return stateChe
 
 type stateCheckFunc func() error
 
-func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+func (f stateCheckFunc) CheckState(
+	_ context.Context,
+	_ statecheck.CheckStateRequest,
+	resp *statecheck.CheckStateResponse,
+) {
 	resp.Error = f()
 }
 
@@ -504,8 +591,10 @@ func TestAccImageAPIv1_quota(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []tfresource.TestStep{{
 			Config: providerVia(devcloud.Producer, v1.URL) + memberBlock("test", imageID, env.Consumer2Project),
-			ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`image `+imageID+` has reached Glance's limit on members per image`) +
-				`.*Attempted:\s+2,\s+Maximum:\s+1`),
+			ExpectError: regexp.MustCompile(
+				`(?s)Error adding image member.*` + spaced(`image `+imageID+` has reached Glance's limit on members per image`) +
+					`.*Attempted:\s+2,\s+Maximum:\s+1`,
+			),
 		}},
 	})
 	if got := v1.Members(imageID); !maps.Equal(got, map[string]bool{env.ConsumerProject: false}) {

@@ -37,16 +37,22 @@ type imageDataSource struct {
 // imageVisibilities are Glance's image visibilities.
 var imageVisibilities = []string{"public", "private", "shared", "community"}
 
-func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *imageDataSource) Metadata(
+	_ context.Context,
+	req datasource.MetadataRequest,
+	resp *datasource.MetadataResponse,
+) {
 	resp.TypeName = req.ProviderTypeName + "_image"
 }
 
 func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-		MarkdownDescription: "One image, found by name, tags, owner, visibility or properties: Glance filters, and every filter given must match. " +
+		MarkdownDescription: "One image, found by name, tags, owner, visibility or properties: Glance filters, and every " +
+			"filter given must match. " +
 			"None matching is an error, and so are several unless `most_recent` is set, which takes the newest. " +
-			"Images the provider's project can see are searched: its own, public and community ones, and those shared with it. Image API v2 only." + dataTimeoutsNote,
+			"Images the provider's project can see are searched: its own, public and community ones, and those shared with " +
+			"it. Image API v2 only." + dataTimeoutsNote,
 		Attributes: map[string]schema.Attribute{
 			"region": dataRegionAttribute(),
 			"name": schema.StringAttribute{
@@ -55,12 +61,14 @@ func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			},
 			"owner": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "ID of the project that owns the image. Set, it filters; otherwise it is the found image's owner.",
+				MarkdownDescription: "ID of the project that owns the image. Set, it filters; otherwise it is the found image's " +
+					"owner.",
 			},
 			"visibility": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "`public`, `private`, `shared` or `community`. Set, it filters; otherwise it is the found image's visibility.",
-				Validators:          []validator.String{stringvalidator.OneOf(imageVisibilities...)},
+				MarkdownDescription: "`public`, `private`, `shared` or `community`. Set, it filters; otherwise it is the found " +
+					"image's visibility.",
+				Validators: []validator.String{stringvalidator.OneOf(imageVisibilities...)},
 			},
 			"tags": schema.SetAttribute{
 				Optional: true, ElementType: types.StringType,
@@ -68,25 +76,40 @@ func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			},
 			"properties": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Image properties the image must have, each with exactly this value, for example `{ os_distro = \"ubuntu\" }` (it may have more: see `properties_all`).",
+				MarkdownDescription: "Image properties the image must have, each with exactly this value, for example `{ " +
+					"os_distro = \"ubuntu\" }` (it may have more: see `properties_all`).",
 			},
 			"most_recent": schema.BoolAttribute{
-				Optional:            true,
-				MarkdownDescription: "When several images match, take the one created last, instead of failing. One Glance request, whatever the number of matches.",
+				Optional: true,
+				MarkdownDescription: "When several images match, take the one created last, instead of failing. One Glance " +
+					"request, whatever the number of matches.",
 			},
 			"id":               computedString("The image's ID: the `image_id` of the sharing resources."),
 			"status":           computedString("The image's status, such as `active`."),
 			"disk_format":      computedString("The disk format, such as `qcow2` or `raw`."),
 			"container_format": computedString("The container format, such as `bare`."),
-			"size_bytes":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The image size in bytes (0 until data is uploaded)."},
-			"min_disk_gb":      schema.Int64Attribute{Computed: true, MarkdownDescription: "The disk size a server booted from the image needs, in GB."},
-			"min_ram_mb":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The memory a server booted from the image needs, in MB."},
-			"protected":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image is protected from deletion."},
-			"checksum":         computedString("The MD5 checksum of the image data."),
-			"tags_all":         schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Every tag of the image, sorted."},
-			"properties_all":   schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Every image property with a text value (`os_distro`, `hw_*`, …)."},
-			"created_at":       computedString("When the image was created (RFC 3339)."),
-			"updated_at":       computedString("When the image last changed (RFC 3339)."),
+			"size_bytes": schema.Int64Attribute{Computed: true, MarkdownDescription: "The image size in bytes (0 until " +
+				"data is uploaded)."},
+			"min_disk_gb": schema.Int64Attribute{Computed: true, MarkdownDescription: "The disk size a server booted " +
+				"from the image needs, in GB."},
+			"min_ram_mb": schema.Int64Attribute{Computed: true, MarkdownDescription: "The memory a server booted from " +
+				"the image needs, in MB."},
+			"protected": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image is protected " +
+				"from deletion."},
+			"checksum": computedString("The MD5 checksum of the image data."),
+			"tags_all": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Every tag of the image, sorted.",
+			},
+			"properties_all": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Every image " +
+					"property with a text value (`os_distro`, `hw_*`, …).",
+			},
+			"created_at": computedString("When the image was created (RFC 3339)."),
+			"updated_at": computedString("When the image last changed (RFC 3339)."),
 		},
 	}
 }
@@ -95,7 +118,11 @@ func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 // configuration means.
 func (d *imageDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{datasourcevalidator.AtLeastOneOf(
-		path.MatchRoot("name"), path.MatchRoot("owner"), path.MatchRoot("visibility"), path.MatchRoot("tags"), path.MatchRoot("properties"),
+		path.MatchRoot("name"),
+		path.MatchRoot("owner"),
+		path.MatchRoot("visibility"),
+		path.MatchRoot("tags"),
+		path.MatchRoot("properties"),
 	)}
 }
 
@@ -163,7 +190,12 @@ func (m *imageDataModel) regionName() string { return m.Region.ValueString() }
 
 // imageFromAPI is the one mapping from Glance's image to state; the filters are the
 // configuration's, carried over.
-func imageFromAPI(ctx context.Context, config imageDataModel, img *glanceclient.Image, diags *diag.Diagnostics) imageDataModel {
+func imageFromAPI(
+	ctx context.Context,
+	config imageDataModel,
+	img *glanceclient.Image,
+	diags *diag.Diagnostics,
+) imageDataModel {
 	tags := slices.Sorted(slices.Values(img.Tags))
 	if tags == nil {
 		tags = []string{}

@@ -45,7 +45,8 @@ func newTaggedImages(t *testing.T, n int, tag, name string, props map[string]str
 			}
 			ids[i] = img.ID
 			t.Cleanup(func() {
-				if err := images.Delete(context.Background(), c, img.ID).ExtractErr(); err != nil && !gophercloud.ResponseCodeIs(err, 404) {
+				if err := images.Delete(context.Background(), c, img.ID).ExtractErr(); err != nil &&
+					!gophercloud.ResponseCodeIs(err, 404) {
 					t.Errorf("delete image %s: %v", img.ID, err)
 				}
 			})
@@ -59,7 +60,8 @@ func newTaggedImages(t *testing.T, n int, tag, name string, props map[string]str
 }
 
 // data.glance_image against the real Glance: 31 images with one tag span 16 of the local
-// Glance's pages (limit_param_default = 2), so "several" counts across pages; most_recent finds the newest in one request;
+// Glance's pages (limit_param_default = 2), so "several" counts across pages; most_recent finds the newest in one
+// request;
 // name, tags, properties, owner and visibility filter as Glance does; none is an error.
 func TestAccImageDataSource(t *testing.T) {
 	env := acctest.PreCheck(t)
@@ -84,9 +86,11 @@ func TestAccImageDataSource(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)At least one of these attributes must be configured`),
 			},
 			{ // 31 match, over 16 pages: counted, newest first
-				PreConfig:   proxy.Reset,
-				Config:      lookup(fmt.Sprintf("  tags = [%q]", tag)),
-				ExpectError: regexp.MustCompile(`(?s)Several images match.*31\s+images\s+have\s+tags.*newest\s+first:\s+` + newest + `.*most_recent\s+=\s+true`),
+				PreConfig: proxy.Reset,
+				Config:    lookup(fmt.Sprintf("  tags = [%q]", tag)),
+				ExpectError: regexp.MustCompile(
+					`(?s)Several images match.*31\s+images\s+have\s+tags.*newest\s+first:\s+` + newest + `.*most_recent\s+=\s+true`,
+				),
 			},
 			{
 				PreConfig: func() {
@@ -96,12 +100,21 @@ func TestAccImageDataSource(t *testing.T) {
 					proxy.Reset()
 				},
 				Config: lookup(fmt.Sprintf("  tags        = [%q, \"acc\"]\n  most_recent = true", tag)),
-				ConfigStateChecks: append(found(newest),
+				ConfigStateChecks: append(
+					found(newest),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(tag+"-newest-00")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("owner"), knownvalue.StringExact(env.ProducerProject)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("visibility"), knownvalue.StringExact("shared")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags_all"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("acc"), knownvalue.StringExact(tag)})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("properties_all").AtMapKey("os_distro"), knownvalue.StringExact("acc-linux")),
+					statecheck.ExpectKnownValue(
+						addr,
+						tfjsonpath.New("tags_all"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("acc"), knownvalue.StringExact(tag)}),
+					),
+					statecheck.ExpectKnownValue(
+						addr,
+						tfjsonpath.New("properties_all").AtMapKey("os_distro"),
+						knownvalue.StringExact("acc-linux"),
+					),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339)),
 				),
 				// most_recent is one request per read, whatever the number of matches
@@ -115,13 +128,17 @@ func TestAccImageDataSource(t *testing.T) {
 				},
 			},
 			{Config: lookup(fmt.Sprintf("  name = %q", tag+"-older-07")), ConfigStateChecks: found(older[7])},
-			{Config: lookup(fmt.Sprintf("  tags       = [%q]\n  properties = { os_distro = \"acc-linux\" }", tag)), ConfigStateChecks: found(newest)},
+			{
+				Config:            lookup(fmt.Sprintf("  tags       = [%q]\n  properties = { os_distro = \"acc-linux\" }", tag)),
+				ConfigStateChecks: found(newest),
+			},
 			{
 				Config:      lookup(fmt.Sprintf("  tags       = [%q]\n  visibility = \"public\"", tag)),
 				ExpectError: regexp.MustCompile(`(?s)No image matches.*visibility\s+public\s+and\s+tags`),
 			},
 			{ // last: a valid configuration, for the test's final destroy
-				Config:            lookup(fmt.Sprintf("  owner       = %q\n  visibility  = \"shared\"\n  tags        = [%q]\n  most_recent = true", env.ProducerProject, tag)),
+				Config: lookup(fmt.Sprintf("  owner       = %q\n  visibility  = \"shared\"\n  tags        = [%q]\n  "+
+					"most_recent = true", env.ProducerProject, tag)),
 				ConfigStateChecks: found(newest),
 			},
 		},

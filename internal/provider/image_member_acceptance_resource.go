@@ -37,17 +37,29 @@ type imageMemberAcceptanceResource struct {
 	configuredClient
 }
 
-func (r *imageMemberAcceptanceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *imageMemberAcceptanceResource) Metadata(
+	_ context.Context,
+	req resource.MetadataRequest,
+	resp *resource.MetadataResponse,
+) {
 	resp.TypeName = req.ProviderTypeName + "_image_member_acceptance"
 }
 
-func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *imageMemberAcceptanceResource) Schema(
+	ctx context.Context,
+	_ resource.SchemaRequest,
+	resp *resource.SchemaResponse,
+) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The member project's answer to an image shared with it: accept it (the default), reject it, or leave it pending. " +
-			"Configure this resource's provider with the member project's credentials; the image's owner adds the member first with `glance_image_member`. " +
-			"A member project cannot delete a membership, so destroying this resource sets the status to `status_on_destroy`.\n\n" +
-			"Image API v2 only: Glance's v1 has no answers (a membership is in effect as soon as the owner adds it), so on a cloud that serves only v1 this resource is an error at plan time.",
+		MarkdownDescription: "The member project's answer to an image shared with it: accept it (the default), reject it, " +
+			"or leave it pending. " +
+			"Configure this resource's provider with the member project's credentials; the image's owner adds the member " +
+			"first with `glance_image_member`. " +
+			"A member project cannot delete a membership, so destroying this resource sets the status to " +
+			"`status_on_destroy`.\n\n" +
+			"Image API v2 only: Glance's v1 has no answers (a membership is in effect as soon as the owner adds it), so on a " +
+			"cloud that serves only v1 this resource is an error at plan time.",
 		Attributes: map[string]schema.Attribute{
 			"region": regionAttribute(),
 			"id": schema.StringAttribute{
@@ -62,11 +74,12 @@ func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.S
 				Validators:          []validator.String{imageIDValidator()},
 			},
 			"member_id": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "The member project. Defaults to the project the provider's token is scoped to, which is the only project that may answer. Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
-				Validators:          memberIDValidators(),
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The member project. Defaults to the project the provider's token is scoped to, which is " +
+					"the only project that may answer. Changing it replaces the resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
+				Validators:    memberIDValidators(),
 			},
 			"status": schema.StringAttribute{
 				Optional:            true,
@@ -76,11 +89,12 @@ func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.S
 				Validators:          []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
 			},
 			"status_on_destroy": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString("pending"),
-				MarkdownDescription: "The status destroy leaves behind (`pending` by default, or `rejected`/`accepted`): a member project cannot delete the membership, only its owner can.",
-				Validators:          []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString("pending"),
+				MarkdownDescription: "The status destroy leaves behind (`pending` by default, or `rejected`/`accepted`): a " +
+					"member project cannot delete the membership, only its owner can.",
+				Validators: []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
 			},
 			"created_at": schema.StringAttribute{
 				Computed:            true,
@@ -102,12 +116,23 @@ func (r *imageMemberAcceptanceResource) Schema(ctx context.Context, _ resource.S
 // shows who answers instead of "known after apply"; on destroy it says which answer the
 // membership is left with, since a member project cannot end it; on an image service that
 // speaks only v1, which has no answers, it is the error that says so.
-func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *imageMemberAcceptanceResource) ModifyPlan(
+	ctx context.Context,
+	req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse,
+) {
 	if req.Plan.Raw.IsNull() {
 		var state imageMemberAcceptanceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !resp.Diagnostics.HasError() && !state.StatusOnDestroy.Equal(state.Status) {
-			resp.Diagnostics.Append(answerOnDestroy(state.ImageID.ValueString(), state.MemberID.ValueString(), state.Status.ValueString(), state.StatusOnDestroy.ValueString()))
+			resp.Diagnostics.Append(
+				answerOnDestroy(
+					state.ImageID.ValueString(),
+					state.MemberID.ValueString(),
+					state.Status.ValueString(),
+					state.StatusOnDestroy.ValueString(),
+				),
+			)
 		}
 		return
 	}
@@ -128,7 +153,11 @@ func (r *imageMemberAcceptanceResource) ModifyPlan(ctx context.Context, req reso
 	}
 }
 
-func (r *imageMemberAcceptanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+func (r *imageMemberAcceptanceResource) Create(
+	ctx context.Context,
+	req resource.CreateRequest,
+	resp *resource.CreateResponse,
+) {
 	var plan imageMemberAcceptanceModel
 	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
@@ -138,7 +167,11 @@ func (r *imageMemberAcceptanceResource) Create(ctx context.Context, req resource
 	r.setStatus(ctx, client, plan, &resp.State, &resp.Diagnostics)
 }
 
-func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+func (r *imageMemberAcceptanceResource) Read(
+	ctx context.Context,
+	req resource.ReadRequest,
+	resp *resource.ReadResponse,
+) {
 	var state imageMemberAcceptanceModel
 	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
@@ -148,7 +181,11 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
 	m, err := client.GetMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
-		tflog.Warn(ctx, "image no longer shared with this project; removing from state", map[string]any{"image_id": imageID, "member_id": memberID})
+		tflog.Warn(
+			ctx,
+			"image no longer shared with this project; removing from state",
+			map[string]any{"image_id": imageID, "member_id": memberID},
+		)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -156,12 +193,17 @@ func (r *imageMemberAcceptanceResource) Read(ctx context.Context, req resource.R
 		resp.Diagnostics.Append(memberError(client, opRead, imageID, memberID, err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, acceptanceFromAPI(m, client.Region, state.StatusOnDestroy, state.Timeouts))...)
+	resp.Diagnostics.Append(
+		resp.State.Set(ctx, acceptanceFromAPI(m, client.Region, state.StatusOnDestroy, state.Timeouts))...)
 }
 
 // Update is the same single PUT as Create when the answer changes; a change of
 // status_on_destroy alone is ours to record and costs no request.
-func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+func (r *imageMemberAcceptanceResource) Update(
+	ctx context.Context,
+	req resource.UpdateRequest,
+	resp *resource.UpdateResponse,
+) {
 	var plan, state imageMemberAcceptanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
@@ -177,7 +219,11 @@ func (r *imageMemberAcceptanceResource) Update(ctx context.Context, req resource
 	r.setStatus(ctx, client, plan, &resp.State, &resp.Diagnostics)
 }
 
-func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+func (r *imageMemberAcceptanceResource) Delete(
+	ctx context.Context,
+	req resource.DeleteRequest,
+	resp *resource.DeleteResponse,
+) {
 	var state imageMemberAcceptanceModel
 	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
@@ -194,7 +240,11 @@ func (r *imageMemberAcceptanceResource) Delete(ctx context.Context, req resource
 	}
 }
 
-func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *imageMemberAcceptanceResource) ImportState(
+	ctx context.Context,
+	req resource.ImportStateRequest,
+	resp *resource.ImportStateResponse,
+) {
 	region, id := splitRegion(req.ID, 1)
 	if before, _, ok := strings.Cut(id, "/"); ok && region == "" && !uuidPattern.MatchString(before) {
 		region, id = splitRegion(id, 0) // <region>/<image_id>: the image alone, in a region
@@ -216,14 +266,24 @@ func (r *imageMemberAcceptanceResource) ImportState(ctx context.Context, req res
 }
 
 // setStatus PUTs the planned status and writes state from Glance's answer: one request.
-func (r *imageMemberAcceptanceResource) setStatus(ctx context.Context, client *glanceclient.Client, plan imageMemberAcceptanceModel, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *imageMemberAcceptanceResource) setStatus(
+	ctx context.Context,
+	client *glanceclient.Client,
+	plan imageMemberAcceptanceModel,
+	state *tfsdk.State,
+	diags *diag.Diagnostics,
+) {
 	imageID, memberID := plan.ImageID.ValueString(), r.memberID(plan)
 	m, err := client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
 	if err != nil {
 		diags.Append(memberError(client, opStatus, imageID, memberID, err))
 		return
 	}
-	tflog.Info(ctx, "set image member status", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
+	tflog.Info(
+		ctx,
+		"set image member status",
+		map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status},
+	)
 	diags.Append(state.Set(ctx, acceptanceFromAPI(m, client.Region, plan.StatusOnDestroy, plan.Timeouts))...)
 }
 
@@ -259,7 +319,12 @@ func (m *imageMemberAcceptanceModel) regionName() string { return m.Region.Value
 
 // acceptanceFromAPI is the one mapping from Glance's member to state; status_on_destroy and
 // the timeouts block are ours alone, carried over.
-func acceptanceFromAPI(m *glanceclient.Member, region string, statusOnDestroy types.String, t timeouts.Value) imageMemberAcceptanceModel {
+func acceptanceFromAPI(
+	m *glanceclient.Member,
+	region string,
+	statusOnDestroy types.String,
+	t timeouts.Value,
+) imageMemberAcceptanceModel {
 	if statusOnDestroy.IsNull() || statusOnDestroy.IsUnknown() {
 		statusOnDestroy = types.StringValue("pending")
 	}

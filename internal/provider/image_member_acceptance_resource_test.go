@@ -65,15 +65,31 @@ func TestAccImageMemberAcceptance_lifecycle(t *testing.T) {
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
 					// member_id is known at plan time: the consumer's own project.
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
+						plancheck.ExpectKnownValue(
+							acceptanceAddr,
+							tfjsonpath.New("member_id"),
+							knownvalue.StringExact(env.ConsumerProject),
+						),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
-					statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
-					statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
-					statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("status_on_destroy"), knownvalue.StringExact("pending")),
+					statecheck.ExpectKnownValue(
+						acceptanceAddr,
+						tfjsonpath.New("member_id"),
+						knownvalue.StringExact(env.ConsumerProject),
+					),
+					statecheck.ExpectKnownValue(
+						acceptanceAddr,
+						tfjsonpath.New("id"),
+						knownvalue.StringExact(imageID+"/"+env.ConsumerProject),
+					),
+					statecheck.ExpectKnownValue(
+						acceptanceAddr,
+						tfjsonpath.New("status_on_destroy"),
+						knownvalue.StringExact("pending"),
+					),
 				},
 				Check: checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
 			},
@@ -88,7 +104,9 @@ func TestAccImageMemberAcceptance_lifecycle(t *testing.T) {
 			{
 				Config: rejected,
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acceptanceAddr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(acceptanceAddr, plancheck.ResourceActionUpdate),
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: checkAPIStatus(t, imageID, env.ConsumerProject, "rejected"),
@@ -109,11 +127,15 @@ func TestImageMemberAcceptance_statusOnDestroyAloneCostsNothing(t *testing.T) {
 	ctx := context.Background()
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	r := &imageMemberAcceptanceResource{configuredClient{client: glanceclient.NewStatic(closed.URL, "token", "p1", glanceclient.ImageAPIv2)}}
+	r := &imageMemberAcceptanceResource{
+		configuredClient{client: glanceclient.NewStatic(closed.URL, "token", "p1", glanceclient.ImageAPIv2)},
+	}
 	prior := imageMemberAcceptanceModel{
-		ID: types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77/p1"), ImageID: types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"),
-		MemberID: types.StringValue("p1"), Status: types.StringValue("accepted"), StatusOnDestroy: types.StringValue("pending"),
-		CreatedAt: types.StringValue("2026-01-01T00:00:00Z"), UpdatedAt: types.StringValue("2026-01-01T00:00:00Z"),
+		ID:       types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77/p1"),
+		ImageID:  types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77"),
+		MemberID: types.StringValue("p1"), Status: types.StringValue("accepted"),
+		StatusOnDestroy: types.StringValue("pending"),
+		CreatedAt:       types.StringValue("2026-01-01T00:00:00Z"), UpdatedAt: types.StringValue("2026-01-01T00:00:00Z"),
 	}
 	state, plan := emptyState(r), emptyState(r)
 	state.GetAttribute(ctx, path.Root("timeouts"), &prior.Timeouts) // null, of the schema's type
@@ -129,7 +151,8 @@ func TestImageMemberAcceptance_statusOnDestroyAloneCostsNothing(t *testing.T) {
 	}
 	var after imageMemberAcceptanceModel
 	resp.State.Get(ctx, &after)
-	if after.StatusOnDestroy.ValueString() != "rejected" || after.Status != prior.Status || after.UpdatedAt != prior.UpdatedAt {
+	if after.StatusOnDestroy.ValueString() != "rejected" || after.Status != prior.Status ||
+		after.UpdatedAt != prior.UpdatedAt {
 		t.Errorf("state %+v, want %+v", after, planned)
 	}
 }
@@ -144,7 +167,12 @@ func TestImageMemberAcceptance_destroyPlanWarns(t *testing.T) {
 		warns             bool
 	}{{"accepted", "pending", true}, {"accepted", "rejected", true}, {"pending", "pending", false}} {
 		state := emptyState(r)
-		m := acceptanceFromAPI(&glanceclient.Member{ImageID: exampleImageID, MemberID: "p1", Status: tc.status}, "", types.StringValue(tc.onDestroy), timeouts.Value{})
+		m := acceptanceFromAPI(
+			&glanceclient.Member{ImageID: exampleImageID, MemberID: "p1", Status: tc.status},
+			"",
+			types.StringValue(tc.onDestroy),
+			timeouts.Value{},
+		)
 		state.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts) // null, of the schema's type
 		if d := state.Set(ctx, m); d.HasError() {
 			t.Fatal(d)
@@ -159,7 +187,9 @@ func TestImageMemberAcceptance_destroyPlanWarns(t *testing.T) {
 		}
 		if tc.warns {
 			d := warnings[0].Detail()
-			for _, want := range []string{exampleImageID, "member p1", "from '" + tc.status + "' to '" + tc.onDestroy + "'", "status_on_destroy"} {
+			for _, want := range []string{
+				exampleImageID, "member p1", "from '" + tc.status + "' to '" + tc.onDestroy + "'", "status_on_destroy",
+			} {
 				if !strings.Contains(d, want) {
 					t.Errorf("warning %q does not say %q", d, want)
 				}

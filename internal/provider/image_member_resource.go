@@ -36,7 +36,11 @@ type imageMemberResource struct {
 	configuredClient
 }
 
-func (r *imageMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *imageMemberResource) Metadata(
+	_ context.Context,
+	req resource.MetadataRequest,
+	resp *resource.MetadataResponse,
+) {
 	resp.TypeName = req.ProviderTypeName + "_image_member"
 }
 
@@ -44,10 +48,13 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Shares an image with another project: the image's owner adds the project as a member. " +
-			"The member project then accepts or rejects it; `status` shows its answer. Destroying the resource removes the membership. " +
+			"The member project then accepts or rejects it; `status` shows its answer. Destroying the resource removes the " +
+			"membership. " +
 			"The image must have visibility `shared`, and the provider's credentials must be those of the image's owner.\n\n" +
-			"On a cloud that still serves only Glance's Image API v1, the same resource adds the member with v1's `PUT` and removes it with " +
-			"`DELETE /v1/images/{image_id}/members/{member_id}`; `can_share` works there, and `status`, `created_at`, `updated_at` and `schema` are null (v1 has none).",
+			"On a cloud that still serves only Glance's Image API v1, the same resource adds the member with v1's `PUT` and " +
+			"removes it with " +
+			"`DELETE /v1/images/{image_id}/members/{member_id}`; `can_share` works there, and `status`, `created_at`, " +
+			"`updated_at` and `schema` are null (v1 has none).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -71,12 +78,15 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
-				MarkdownDescription: "Image API v1 only: whether the member project may share the image further (add, change and remove memberships). " +
-					"Changed in place with one request. Default `false`; on an image service that speaks v2, `true` is an error at plan time.",
+				MarkdownDescription: "Image API v1 only: whether the member project may share the image further (add, change and " +
+					"remove memberships). " +
+					"Changed in place with one request. Default `false`; on an image service that speaks v2, `true` is an error at " +
+					"plan time.",
 			},
 			"status": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The member project's answer: `pending` until it accepts (`accepted`) or rejects (`rejected`). Refreshed on every read. Null on Image API v1, which has no answers.",
+				Computed: true,
+				MarkdownDescription: "The member project's answer: `pending` until it accepts (`accepted`) or rejects " +
+					"(`rejected`). Refreshed on every read. Null on Image API v1, which has no answers.",
 			},
 			"created_at": schema.StringAttribute{
 				Computed:            true,
@@ -153,12 +163,24 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	case errors.Is(err, glanceclient.ErrMemberNotListed) && !earlierAdd(ctx, req.Private).IsZero():
 		// An add whose answer was lost may still land: keep this (tainted) object, so that
 		// the apply replacing it knows of that add (Delete hands it to the Create).
-		tflog.Info(ctx, "the add whose answer was lost has made no member yet; keeping the membership in state", map[string]any{"image_id": imageID, "member_id": memberID})
+		tflog.Info(
+			ctx,
+			"the add whose answer was lost has made no member yet; keeping the membership in state",
+			map[string]any{"image_id": imageID, "member_id": memberID},
+		)
 	case errors.Is(err, glanceclient.ErrMemberNotListed):
-		tflog.Warn(ctx, "image member removed outside Terraform; removing it from state", map[string]any{"image_id": imageID, "member_id": memberID})
+		tflog.Warn(
+			ctx,
+			"image member removed outside Terraform; removing it from state",
+			map[string]any{"image_id": imageID, "member_id": memberID},
+		)
 		resp.State.RemoveResource(ctx)
 	case glanceclient.IsNotFound(err):
-		tflog.Warn(ctx, "image is gone; removing the membership from state", map[string]any{"image_id": imageID, "member_id": memberID})
+		tflog.Warn(
+			ctx,
+			"image is gone; removing the membership from state",
+			map[string]any{"image_id": imageID, "member_id": memberID},
+		)
 		resp.State.RemoveResource(ctx)
 	case notShared(err):
 		// Glance refuses to list the members of an image that is no longer shared, but keeps
@@ -171,7 +193,11 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 
 // ModifyPlan settles the region, and refuses can_share = true at plan time when that
 // region's image service speaks v2, which has no such thing.
-func (r *imageMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *imageMemberResource) ModifyPlan(
+	ctx context.Context,
+	req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse,
+) {
 	client := r.planRegion(ctx, req, resp)
 	if client == nil || client.HasCanShare() {
 		return
@@ -200,7 +226,11 @@ func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateReq
 			resp.Diagnostics.Append(memberError(client, opCanShare, imageID, memberID, err))
 			return
 		}
-		tflog.Info(ctx, "set can_share", map[string]any{"image_id": imageID, "member_id": memberID, "can_share": plan.CanShare.ValueBool()})
+		tflog.Info(
+			ctx,
+			"set can_share",
+			map[string]any{"image_id": imageID, "member_id": memberID, "can_share": plan.CanShare.ValueBool()},
+		)
 		state.CanShare = plan.CanShare
 	}
 	state.Timeouts = plan.Timeouts
@@ -230,7 +260,11 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 	tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": memberID})
 }
 
-func (r *imageMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *imageMemberResource) ImportState(
+	ctx context.Context,
+	req resource.ImportStateRequest,
+	resp *resource.ImportStateResponse,
+) {
 	region, id := splitRegion(req.ID, 1)
 	imageID, memberID, err := parseMemberID(id)
 	if err != nil {
@@ -262,7 +296,8 @@ type imageMemberModel struct {
 func unconfirmedMember(plan imageMemberModel) imageMemberModel {
 	imageID, memberID := plan.target()
 	plan.ID = types.StringValue(memberImportID(imageID, memberID))
-	plan.Status, plan.CreatedAt, plan.UpdatedAt, plan.Schema = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+	plan.Status, plan.CreatedAt = types.StringNull(), types.StringNull()
+	plan.UpdatedAt, plan.Schema = types.StringNull(), types.StringNull()
 	return plan
 }
 

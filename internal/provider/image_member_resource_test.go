@@ -40,7 +40,11 @@ func TestAccImageMember_basic(t *testing.T) {
 		Steps: []tfresource.TestStep{{
 			Config: imageMemberConfig(imageID, env.ConsumerProject),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
+				statecheck.ExpectKnownValue(
+					memberAddr,
+					tfjsonpath.New("id"),
+					knownvalue.StringExact(imageID+"/"+env.ConsumerProject),
+				),
 				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("image_id"), knownvalue.StringExact(imageID)),
 				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
 				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
@@ -71,7 +75,12 @@ func TestAccImageMember_createIsOneRequest(t *testing.T) {
 				got := memberCalls(proxy) // the version detection aside: once per process
 				want := []string{"POST /v2/images/" + imageID + "/members"}
 				if !slices.Equal(got, want) {
-					return fmt.Errorf("apply of one member made %d Glance requests:%s\nwant exactly:%s", len(got), acctest.Lines(got), acctest.Lines(want))
+					return fmt.Errorf(
+						"apply of one member made %d Glance requests:%s\nwant exactly:%s",
+						len(got),
+						acctest.Lines(got),
+						acctest.Lines(want),
+					)
 				}
 				t.Logf("apply of one member: %d Glance request(s):%s", len(got), acctest.Lines(got))
 				for _, ua := range proxy.UserAgents() {
@@ -103,7 +112,11 @@ func TestAccImageMember_import(t *testing.T) {
 				ImportStateKind: tfresource.ImportBlockWithID,
 				ImportPlanChecks: tfresource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
-					plancheck.ExpectKnownValue(memberAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID+"/"+env.ConsumerProject)),
+					plancheck.ExpectKnownValue(
+						memberAddr,
+						tfjsonpath.New("id"),
+						knownvalue.StringExact(imageID+"/"+env.ConsumerProject),
+					),
 				}},
 			},
 			{
@@ -137,7 +150,9 @@ func TestAccImageMember_disappears(t *testing.T) {
 			{
 				Config: config,
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
@@ -169,9 +184,13 @@ func TestAccImageMember_imageMadePrivate(t *testing.T) {
 				),
 			},
 			{ // Glance refuses to remove a member of a non-shared image: say why
-				Config:      config,
-				Destroy:     true,
-				ExpectError: regexp.MustCompile(`(?s)Error removing image member.*` + spaced(`has visibility 'private'; only images with visibility 'shared' can have members`)),
+				Config:  config,
+				Destroy: true,
+				ExpectError: regexp.MustCompile(
+					`(?s)Error removing image member.*` + spaced(
+						`has visibility 'private'; only images with visibility 'shared' can have members`,
+					),
+				),
 			},
 			{ // shared again: Glance shows the member again, nothing to do
 				PreConfig: func() { acctest.SetVisibility(t, imageID, images.ImageVisibilityShared) },
@@ -198,7 +217,9 @@ func TestAccImageMember_imageDeleted(t *testing.T) {
 				Config:    config,
 				PlanOnly:  true,
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
+					},
 				},
 				ExpectNonEmptyPlan: true,
 			},
@@ -232,7 +253,9 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 		t.Fatalf("want one warning, got %v", resp.Diagnostics)
 	}
 	detail := warnings[0].Detail()
-	for _, want := range []string{imageID, env.ConsumerProject, "visibility is now 'private'", "openstack image set --shared"} {
+	for _, want := range []string{
+		imageID, env.ConsumerProject, "visibility is now 'private'", "openstack image set --shared",
+	} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("warning %q does not mention %q", detail, want)
 		}
@@ -250,17 +273,36 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 func TestAccImageMember_timeouts(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	slow := proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.Latency}, Latency: 3 * time.Second})
+	slow := proxytest.New(
+		t,
+		env.ImageURL,
+		proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.Latency}, Latency: 3 * time.Second},
+	)
 	config := func(create string) string {
-		return providerVia("producer", slow.URL) + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("timeouts {\n  create = %q\n}", create))
+		return providerVia(
+			"producer",
+			slow.URL,
+		) + memberBlock(
+			"test",
+			imageID,
+			env.ConsumerProject,
+			fmt.Sprintf("timeouts {\n  create = %q\n}", create),
+		)
 	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
 		Steps: []tfresource.TestStep{
 			{ // every answer takes 3 s; create may take 1 s
-				Config:      config("1s"),
-				ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(regexp.QuoteMeta(`the operation's timeout passed before Glance answered. Raise it in the timeouts block (create; for example timeouts { create = "20m" })`))),
+				Config: config("1s"),
+				ExpectError: regexp.MustCompile(
+					`(?s)Error adding image member.*` + spaced(
+						regexp.QuoteMeta(
+							`the operation's timeout passed before Glance answered. `+
+								`Raise it in the timeouts block (create; for example timeouts { create = "20m" })`,
+						),
+					),
+				),
 			},
 			{ // the timed-out add may still reach Glance (the proxy forwards it late): converges all the same
 				PreConfig:        func() { slow.SetFaultRate(0) },
@@ -271,11 +313,17 @@ func TestAccImageMember_timeouts(t *testing.T) {
 				PreConfig: slow.Reset,
 				Config:    config("3m"),
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate),
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.StringExact("3m")),
+					statecheck.ExpectKnownValue(
+						memberAddr,
+						tfjsonpath.New("timeouts").AtMapKey("create"),
+						knownvalue.StringExact("3m"),
+					),
 				},
 				Check: func(*terraform.State) error {
 					for _, r := range slow.Requests() {
@@ -392,10 +440,15 @@ resource "glance_image_member" "m" {
 	out := w.expectEmptyPlan()
 	want := []string{"GET /v2/images/" + imageID + "/members", "GET /v2/images/" + imageID}
 	if got := memberCalls(proxy); !slices.Equal(sorted(got), sorted(want)) {
-		t.Errorf("the refresh of 10 memberships of a private image made:%s\nwant exactly:%s", acctest.Lines(got), acctest.Lines(want))
+		t.Errorf(
+			"the refresh of 10 memberships of a private image made:%s\nwant exactly:%s",
+			acctest.Lines(got),
+			acctest.Lines(want),
+		)
 	}
 	// Terraform shows the first of similar warnings and counts the rest.
-	if !strings.Contains(out, "Image is not shared: membership kept in state") || !strings.Contains(flat(out), "(and 9 more similar warnings elsewhere)") {
+	if !strings.Contains(out, "Image is not shared: membership kept in state") ||
+		!strings.Contains(flat(out), "(and 9 more similar warnings elsewhere)") {
 		t.Errorf("want the warning for each of the 10 memberships:\n%s", tail(out, 30))
 	}
 	t.Logf("refresh of 10 memberships of a private image: %d requests, 10 warnings", len(proxy.Requests()))
@@ -411,7 +464,11 @@ resource "glance_image_member" "m" {
 // to handle, which decides when and how it reaches Glance; every other request passes. pass
 // forwards a request to Glance even when its caller has gone (as Glance finishes what it was
 // sent), and answers the caller if it is still there.
-func gatedGlance(t *testing.T, target string, handle func(n int, pass http.HandlerFunc, w http.ResponseWriter, r *http.Request)) string {
+func gatedGlance(
+	t *testing.T,
+	target string,
+	handle func(n int, pass http.HandlerFunc, w http.ResponseWriter, r *http.Request),
+) string {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
@@ -468,7 +525,15 @@ func TestAccImageMember_lateAdd(t *testing.T) {
 	})
 	t.Cleanup(func() { close(done) }) // runs before the proxy closes: frees a held add
 	config := func(create string) string {
-		return providerVia("producer", glance) + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("timeouts {\n  create = %q\n}", create))
+		return providerVia(
+			"producer",
+			glance,
+		) + memberBlock(
+			"test",
+			imageID,
+			env.ConsumerProject,
+			fmt.Sprintf("timeouts {\n  create = %q\n}", create),
+		)
 	}
 	w := newWorkdir(t, config("3s"))
 	out, code := w.run("apply", "-auto-approve", "-input=false")
@@ -544,8 +609,11 @@ func TestAccImageMember_canShare(t *testing.T) {
 				tfresource.ParallelTest(t, tfresource.TestCase{
 					ProtoV6ProviderFactories: testAccProviders,
 					Steps: []tfresource.TestStep{{
-						Config:      withCanShare(true),
-						ExpectError: regexp.MustCompile(`(?s)can_share needs Image API v1.*` + spaced(`Image `+imageID+`, member `+env.ConsumerProject) + `.*speaks\s+v2.*Remove\s+can_share`),
+						Config: withCanShare(true),
+						ExpectError: regexp.MustCompile(
+							`(?s)can_share needs Image API v1.*` + spaced(`Image `+imageID+`, member `+env.ConsumerProject) +
+								`.*speaks\s+v2.*Remove\s+can_share`,
+						),
 					}},
 				})
 				if got := svc.members(t, imageID); len(got) != 0 {
@@ -558,21 +626,30 @@ func TestAccImageMember_canShare(t *testing.T) {
 				CheckDestroy:             svc.checkGone(t, imageID, env.ConsumerProject),
 				Steps: []tfresource.TestStep{
 					{
-						Config:            withCanShare(true),
-						Check:             svc.checkMember(t, imageID, env.ConsumerProject, true),
-						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("can_share"), knownvalue.Bool(true))},
-						ConfigPlanChecks:  emptyPlanAfterApply,
+						Config: withCanShare(true),
+						Check:  svc.checkMember(t, imageID, env.ConsumerProject, true),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("can_share"), knownvalue.Bool(true)),
+						},
+						ConfigPlanChecks: emptyPlanAfterApply,
 					},
 					{
 						PreConfig: proxy.Reset,
 						Config:    withCanShare(false),
 						ConfigPlanChecks: tfresource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate),
+							},
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
 						Check: tfresource.ComposeTestCheckFunc(
 							// the plan's refresh, then the one PUT
-							expectRequests(proxy, "changing can_share", svc.listRequest(imageID), "PUT "+svc.memberPath(imageID, env.ConsumerProject)),
+							expectRequests(
+								proxy,
+								"changing can_share",
+								svc.listRequest(imageID),
+								"PUT "+svc.memberPath(imageID, env.ConsumerProject),
+							),
 							svc.checkMember(t, imageID, env.ConsumerProject, false),
 						),
 					},
@@ -580,7 +657,9 @@ func TestAccImageMember_canShare(t *testing.T) {
 						PreConfig: func() { svc.add(t, imageID, env.ConsumerProject, true) },
 						Config:    withCanShare(false),
 						ConfigPlanChecks: tfresource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate),
+							},
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
 						Check: svc.checkMember(t, imageID, env.ConsumerProject, false),

@@ -25,16 +25,27 @@ type imageMembersDataSource struct {
 	configuredDataSource
 }
 
-func (d *imageMembersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *imageMembersDataSource) Metadata(
+	_ context.Context,
+	req datasource.MetadataRequest,
+	resp *datasource.MetadataResponse,
+) {
 	resp.TypeName = req.ProviderTypeName + "_image_members"
 }
 
-func (d *imageMembersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *imageMembersDataSource) Schema(
+	ctx context.Context,
+	_ datasource.SchemaRequest,
+	resp *datasource.SchemaResponse,
+) {
 	resp.Schema = schema.Schema{
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-		MarkdownDescription: "The members of an image (the projects it is shared with) and their answers, read with one Glance request, which every other read of the image's members in the same run (`glance_image_member`, other data sources of it) shares. " +
+		MarkdownDescription: "The members of an image (the projects it is shared with) and their answers, read with one " +
+			"Glance request, which every other read of the image's members in the same run (`glance_image_member`, other data " +
+			"sources of it) shares. " +
 			"The image's owner sees every member; a member project sees only its own membership. " +
-			"On Image API v1, `status`, `created_at` and `updated_at` are null and `can_share` tells whether each member may share the image further; the `status` filter is then an error." + dataTimeoutsNote,
+			"On Image API v1, `status`, `created_at` and `updated_at` are null and `can_share` tells whether each member may " +
+			"share the image further; the `status` filter is then an error." + dataTimeoutsNote,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -47,19 +58,23 @@ func (d *imageMembersDataSource) Schema(ctx context.Context, _ datasource.Schema
 				Validators:          []validator.String{imageIDValidator()},
 			},
 			"status": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only list members with this status: `pending`, `accepted` or `rejected`. All members when unset.",
-				Validators:          []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
+				Optional: true,
+				MarkdownDescription: "Only list members with this status: `pending`, `accepted` or `rejected`. All members when " +
+					"unset.",
+				Validators: []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
 			},
 			"members": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The members, sorted by `member_id`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"member_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "The member project's ID."},
-					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "The member's answer: `pending`, `accepted` or `rejected` (null on Image API v1)."},
-					"can_share":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Image API v1: whether the member may share the image further. Always false on v2."},
+					"member_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The member project's ID."},
+					"status": schema.StringAttribute{Computed: true, MarkdownDescription: "The member's answer: `pending`, " +
+						"`accepted` or `rejected` (null on Image API v1)."},
+					"can_share": schema.BoolAttribute{Computed: true, MarkdownDescription: "Image API v1: whether the member may " +
+						"share the image further. Always false on v2."},
 					"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the member was added (RFC 3339)."},
-					"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the membership last changed (RFC 3339)."},
+					"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the membership last changed " +
+						"(RFC 3339)."},
 				}},
 			},
 		},

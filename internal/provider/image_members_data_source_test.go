@@ -34,7 +34,8 @@ func TestAccImageMembersDataSource_basic(t *testing.T) {
 	member := func(id, status string) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"member_id": knownvalue.StringExact(id), "status": knownvalue.StringExact(status),
-			"created_at": knownvalue.StringRegexp(rfc3339), "updated_at": knownvalue.StringRegexp(rfc3339), "can_share": knownvalue.Bool(false),
+			"created_at": knownvalue.StringRegexp(rfc3339), "updated_at": knownvalue.StringRegexp(rfc3339),
+			"can_share": knownvalue.Bool(false),
 		})
 	}
 	all := []knownvalue.Check{}
@@ -111,11 +112,13 @@ func TestAccDataSources_badAnswers(t *testing.T) {
 				case <-time.After(time.Second):
 				}
 			}
-		}, "3s", `the operation's timeout passed before Glance answered. Raise it in the timeouts block (read; for example timeouts { read = "20m" })`},
+		}, "3s", `the operation's timeout passed before Glance answered. ` +
+			`Raise it in the timeouts block (read; for example timeouts { read = "20m" })`},
 		{"not JSON", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"members": [{"member_id": "p1"`)
-		}, "", `with HTTP 200, but the answer cannot be read (it is not JSON); it begins: "{\"members\": [{\"member_id\": \"p1\""`},
+		}, "", `with HTTP 200, but the answer cannot be read (it is not JSON); ` +
+			`it begins: "{\"members\": [{\"member_id\": \"p1\""`},
 		{"members of the wrong type", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"members": "none"}`)
@@ -150,7 +153,10 @@ data "glance_image_members" "test" {
   image_id = %q%s
 }
 `, srv.URL, imageID, timeouts),
-					ExpectError: regexp.MustCompile(`(?s)Error listing image members.*` + spaced(regexp.QuoteMeta("Image "+imageID+": ")) + `.*` + spaced(regexp.QuoteMeta(tc.says))),
+					ExpectError: regexp.MustCompile(
+						`(?s)Error listing image members.*` + spaced(regexp.QuoteMeta("Image "+imageID+": ")) +
+							`.*` + spaced(regexp.QuoteMeta(tc.says)),
+					),
 				}},
 			})
 			mu.Lock()

@@ -42,18 +42,27 @@ type imageMembersResource struct {
 	configuredClient
 }
 
-func (r *imageMembersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *imageMembersResource) Metadata(
+	_ context.Context,
+	req resource.MetadataRequest,
+	resp *resource.MetadataResponse,
+) {
 	resp.TypeName = req.ProviderTypeName + "_image_members"
 }
 
 func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The complete list of projects an image is shared with (authoritative). " +
-			"Members added outside Terraform are removed on the next apply, and members removed outside Terraform are added again; " +
-			"when the resource is created, members of the image not in `member_ids` are removed. Destroying it removes every member of the image.\n\n" +
-			"~> **Do not** manage the same image with both `glance_image_members` and `glance_image_member`: each would undo the other's changes. " +
-			"Use `glance_image_members` to own an image's whole member list, or `glance_image_member` to add single projects alongside others.\n\n" +
-			"On a cloud that still serves only Glance's Image API v1, every change is one request whatever the number of members: v1 replaces the whole list " +
+			"Members added outside Terraform are removed on the next apply, and members removed outside Terraform are added " +
+			"again; " +
+			"when the resource is created, members of the image not in `member_ids` are removed. Destroying it removes every " +
+			"member of the image.\n\n" +
+			"~> **Do not** manage the same image with both `glance_image_members` and `glance_image_member`: each would undo " +
+			"the other's changes. " +
+			"Use `glance_image_members` to own an image's whole member list, or `glance_image_member` to add single projects " +
+			"alongside others.\n\n" +
+			"On a cloud that still serves only Glance's Image API v1, every change is one request whatever the number of " +
+			"members: v1 replaces the whole list " +
 			"(`PUT /v1/images/{image_id}/members`), and members that stay keep their `can_share`.",
 		Attributes: map[string]schema.Attribute{
 			"region": regionAttribute(),
@@ -63,21 +72,24 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"image_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "ID (a UUID) of the image whose members this resource owns. Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{imageIDValidator()},
+				Required: true,
+				MarkdownDescription: "ID (a UUID) of the image whose members this resource owns. Changing it replaces the " +
+					"resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{imageIDValidator()},
 			},
 			"member_ids": schema.SetAttribute{
-				Required:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "IDs of every project the image is shared with. An empty set means no members. Changed in place: new projects are added, missing ones removed.",
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(memberIDValidators()...)},
+				Required:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "IDs of every project the image is shared with. An empty set means no members. Changed in " +
+					"place: new projects are added, missing ones removed.",
+				Validators: []validator.Set{setvalidator.ValueStringsAre(memberIDValidators()...)},
 			},
 			"member_status": schema.MapAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Each member's answer, by member ID: `pending`, `accepted` or `rejected`. Null on Image API v1, which has no answers.",
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Each member's answer, by member ID: `pending`, `accepted` or `rejected`. Null on Image API " +
+					"v1, which has no answers.",
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -89,7 +101,11 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 // ModifyPlan settles the region; keeps member_status known when the member list does not
 // change, so an apply with nothing to do plans nothing; and on create it says, by ID, which
 // members the image has that member_ids leaves out: creating the resource removes them.
-func (r *imageMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *imageMembersResource) ModifyPlan(
+	ctx context.Context,
+	req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse,
+) {
 	client := r.planRegion(ctx, req, resp)
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
@@ -157,7 +173,13 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
 		return
 	}
-	after, diags := reconcile(ctx, client, imageID, statusByMember(current), stringSet(ctx, plan.MemberIDs, &resp.Diagnostics))
+	after, diags := reconcile(
+		ctx,
+		client,
+		imageID,
+		statusByMember(current),
+		stringSet(ctx, plan.MemberIDs, &resp.Diagnostics),
+	)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		// A failed create with state would be tainted, and replacing it would remove every
@@ -165,7 +187,8 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 		// Create lists the members again and adds only what is still missing.
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(
+		resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
 }
 
 // Read is one list call: the members Glance has are the state, so changes made outside
@@ -181,7 +204,11 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 	current, err := client.ListMembers(ctx, imageID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, statusByMember(current), state.Timeouts, &resp.Diagnostics))...)
+		resp.Diagnostics.Append(
+			resp.State.Set(
+				ctx,
+				imageMembersFromAPI(ctx, client, imageID, statusByMember(current), state.Timeouts, &resp.Diagnostics),
+			)...)
 	case glanceclient.IsNotFound(err):
 		tflog.Warn(ctx, "image is gone; removing its member list from state", map[string]any{"image_id": imageID})
 		resp.State.RemoveResource(ctx)
@@ -220,7 +247,8 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	imageID := plan.ImageID.ValueString()
 	after, diags := reconcile(ctx, client, imageID, current, want)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(
+		resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
 }
 
 // Delete removes every member the image has, including any added since the last refresh.
@@ -246,7 +274,11 @@ func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 	resp.Diagnostics.Append(diags...)
 }
 
-func (r *imageMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *imageMembersResource) ImportState(
+	ctx context.Context,
+	req resource.ImportStateRequest,
+	resp *resource.ImportStateResponse,
+) {
 	region, id := splitRegion(req.ID, 0)
 	imageID, err := parseImageID(id)
 	if err != nil {
@@ -265,7 +297,13 @@ func (r *imageMembersResource) ImportState(ctx context.Context, req resource.Imp
 // It returns what Glance has afterwards: members whose call failed stay as they were, and
 // each failure is its own diagnostic, so the next apply finishes the job. Where the whole
 // list is replaced in one request (v1), it is that request.
-func reconcile(ctx context.Context, client *glanceclient.Client, imageID string, current map[string]string, want []string) (map[string]string, diag.Diagnostics) {
+func reconcile(
+	ctx context.Context,
+	client *glanceclient.Client,
+	imageID string,
+	current map[string]string,
+	want []string,
+) (map[string]string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if client.HasListReplace() {
 		if err := client.ReplaceMembers(ctx, imageID, want); err != nil {
@@ -365,7 +403,14 @@ func (m *imageMembersModel) regionName() string { return m.Region.ValueString() 
 
 // imageMembersFromAPI is the one mapping from Glance's member list to state; the timeouts
 // block is the configuration's, carried over.
-func imageMembersFromAPI(ctx context.Context, client *glanceclient.Client, imageID string, status map[string]string, t timeouts.Value, diags *diag.Diagnostics) imageMembersModel {
+func imageMembersFromAPI(
+	ctx context.Context,
+	client *glanceclient.Client,
+	imageID string,
+	status map[string]string,
+	t timeouts.Value,
+	diags *diag.Diagnostics,
+) imageMembersModel {
 	ids := make([]string, 0, len(status))
 	for id := range status {
 		ids = append(ids, id)

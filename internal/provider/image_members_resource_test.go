@@ -61,7 +61,12 @@ func checkWrites(t *testing.T, proxy *proxytest.Proxy, step string, want ...stri
 		}
 		t.Logf("%s: %d Glance request(s):%s", step, len(all), acctest.Lines(all))
 		if !slices.Equal(sorted(writes), sorted(want)) {
-			return fmt.Errorf("%s changed Glance with:%s\nwant:%s", step, acctest.Lines(sorted(writes)), acctest.Lines(sorted(want)))
+			return fmt.Errorf(
+				"%s changed Glance with:%s\nwant:%s",
+				step,
+				acctest.Lines(sorted(writes)),
+				acctest.Lines(sorted(want)),
+			)
 		}
 		return nil
 	}
@@ -69,7 +74,9 @@ func checkWrites(t *testing.T, proxy *proxytest.Proxy, step string, want ...stri
 
 // membersUpdatedInPlace: the plan changes the list in place, and nothing is left after.
 var membersUpdatedInPlace = tfresource.ConfigPlanChecks{
-	PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate)},
+	PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate),
+	},
 	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 }
 
@@ -174,11 +181,19 @@ func TestAccImageMembers_authoritative(t *testing.T) {
 				PreConfig: func() { acctest.SetStatus(t, "consumer", imageID, env.ConsumerProject, "accepted") },
 				Config:    imageMembersConfig("", imageID, env.ConsumerProject, env.Consumer2Project),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_status"), knownvalue.MapExact(map[string]knownvalue.Check{
-						env.ConsumerProject: knownvalue.StringExact("accepted"), env.Consumer2Project: knownvalue.StringExact("pending")})),
+					statecheck.ExpectKnownValue(
+						membersAddr,
+						tfjsonpath.New("member_status"),
+						knownvalue.MapExact(map[string]knownvalue.Check{
+							env.ConsumerProject:  knownvalue.StringExact("accepted"),
+							env.Consumer2Project: knownvalue.StringExact("pending"),
+						}),
+					),
 				},
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionNoop)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionNoop),
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
@@ -186,7 +201,11 @@ func TestAccImageMembers_authoritative(t *testing.T) {
 				Config: imageMembersConfig("", imageID),
 				Check:  checkMembers(t, imageID),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_status"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(
+						membersAddr,
+						tfjsonpath.New("member_status"),
+						knownvalue.MapExact(map[string]knownvalue.Check{}),
+					),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
@@ -224,9 +243,19 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 	after.MemberIDs.ElementsAs(ctx, &recorded, false)
 	inGlance := acctest.MemberIDs(t, imageID)
 	if !slices.Equal(sorted(recorded), inGlance) || len(inGlance) != len(fillers)+1 {
-		t.Fatalf("state records %v, Glance has %v: they must be equal (%d members)", sorted(recorded), inGlance, len(fillers)+1)
+		t.Fatalf(
+			"state records %v, Glance has %v: they must be equal (%d members)",
+			sorted(recorded),
+			inGlance,
+			len(fillers)+1,
+		)
 	}
-	t.Logf("partial update: state and Glance agree on %d of %d members; error: %s", len(inGlance), len(want), errs[0].Summary())
+	t.Logf(
+		"partial update: state and Glance agree on %d of %d members; error: %s",
+		len(inGlance),
+		len(want),
+		errs[0].Summary(),
+	)
 
 	// Through Terraform: the same over-quota apply fails, then a reachable configuration
 	// converges from whatever got through.
@@ -270,7 +299,8 @@ func TestAccImageMembers_imageMadePrivateOrDeleted(t *testing.T) {
 	if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 1 {
 		t.Fatalf("want one warning and no error, got %v", resp.Diagnostics)
 	}
-	if w := resp.Diagnostics.Warnings()[0].Detail(); !strings.Contains(w, imageID) || !strings.Contains(w, "visibility is now 'private'") {
+	if w := resp.Diagnostics.Warnings()[0].Detail(); !strings.Contains(w, imageID) ||
+		!strings.Contains(w, "visibility is now 'private'") {
 		t.Errorf("the warning does not name the image and its visibility: %s", w)
 	}
 	if !resp.State.Raw.Equal(state.Raw) {
@@ -296,7 +326,12 @@ func membersState(t *testing.T, imageID string, ids ...string) tfsdk.State {
 	var d diag.Diagnostics
 	var nullTimeouts timeouts.Value
 	d.Append(state.GetAttribute(ctx, path.Root("timeouts"), &nullTimeouts)...)
-	v2 := glanceclient.NewStatic("http://127.0.0.1:1", "t", "p", glanceclient.ImageAPIv2) // no region: image_endpoint fixed
+	v2 := glanceclient.NewStatic(
+		"http://127.0.0.1:1",
+		"t",
+		"p",
+		glanceclient.ImageAPIv2,
+	) // no region: image_endpoint fixed
 	d.Append(state.Set(ctx, imageMembersFromAPI(ctx, v2, imageID, statuses, nullTimeouts, &d))...)
 	if d.HasError() {
 		t.Fatal(d)
@@ -314,7 +349,10 @@ func TestAccImageMembers_planWarnsOfRemovals(t *testing.T) {
 	acctest.AddMember(t, imageID, env.AdminProject)
 	w := newWorkdir(t, imageMembersConfig("", imageID, env.ConsumerProject, env.AdminProject))
 	out := w.must("plan", "-input=false")
-	for _, want := range []string{"Warning: Creating glance_image_members removes members", "Image " + imageID + " has 1 member(s) that member_ids leaves out: " + env.ServiceProject + "."} {
+	for _, want := range []string{
+		"Warning: Creating glance_image_members removes members",
+		"Image " + imageID + " has 1 member(s) that member_ids leaves out: " + env.ServiceProject + ".",
+	} {
 		if !strings.Contains(flat(out), want) {
 			t.Errorf("the plan does not warn %q:\n%s", want, tail(out, 30))
 		}
@@ -336,10 +374,14 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 	var requests atomic.Int32
 	glance := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		requests.Add(1)
-		_, _ = w.Write([]byte(`{"members": [{"member_id": "p9", "image_id": "` + exampleImageID + `", "status": "pending"}]}`))
+		_, _ = w.Write(
+			[]byte(`{"members": [{"member_id": "p9", "image_id": "` + exampleImageID + `", "status": "pending"}]}`),
+		)
 	}))
 	t.Cleanup(glance.Close)
-	r := &imageMembersResource{configuredClient{client: glanceclient.NewStatic(glance.URL, "token", "owner", glanceclient.ImageAPIv2)}}
+	r := &imageMembersResource{
+		configuredClient{client: glanceclient.NewStatic(glance.URL, "token", "owner", glanceclient.ImageAPIv2)},
+	}
 	state := emptyState(r)
 	ids, d := types.SetValue(types.StringType, []attr.Value{types.StringValue("p1"), types.StringUnknown()})
 	if d.HasError() {
@@ -348,7 +390,11 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 	var to timeouts.Value
 	state.GetAttribute(ctx, path.Root("timeouts"), &to) // null, of the schema's type
 	plan := tfsdk.Plan(emptyState(r))
-	if d := plan.Set(ctx, imageMembersModel{ID: types.StringUnknown(), ImageID: types.StringValue(exampleImageID), MemberIDs: ids, MemberStatus: types.MapUnknown(types.StringType), Timeouts: to}); d.HasError() {
+	planned := imageMembersModel{
+		ID: types.StringUnknown(), ImageID: types.StringValue(exampleImageID), MemberIDs: ids,
+		MemberStatus: types.MapUnknown(types.StringType), Timeouts: to,
+	}
+	if d := plan.Set(ctx, planned); d.HasError() {
 		t.Fatal(d)
 	}
 	resp := resource.ModifyPlanResponse{Plan: plan}

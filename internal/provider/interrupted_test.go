@@ -31,7 +31,16 @@ func behindFrozenGlance(t *testing.T, latency time.Duration) (string, *proxytest
 	env := acctest.PreCheck(t)
 	t.Parallel()
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	return imageID, proxytest.New(t, env.ImageURL, proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.HoldAnswer}, Latency: latency, Only: proxytest.Writes})
+	return imageID, proxytest.New(
+		t,
+		env.ImageURL,
+		proxytest.Options{
+			FaultRate: 1,
+			Faults:    []proxytest.Fault{proxytest.HoldAnswer},
+			Latency:   latency,
+			Only:      proxytest.Writes,
+		},
+	)
 }
 
 // forEachMember shares imageID with every ID of the list, through the proxy, with extra
@@ -53,7 +62,12 @@ func convergesInOneApply(t *testing.T, w *workdir, imageID string, want []string
 	t.Helper()
 	before := acctest.MemberIDs(t, imageID)
 	inState, tainted := stateMembers(t, w)
-	t.Logf("after the interruption: Glance has %d members, state %d (%d tainted: outcome unknown)", len(before), len(inState), tainted)
+	t.Logf(
+		"after the interruption: Glance has %d members, state %d (%d tainted: outcome unknown)",
+		len(before),
+		len(inState),
+		tainted,
+	)
 	for _, m := range before {
 		if !slices.Contains(inState, m) {
 			t.Errorf("member %s is on Glance but in no state: an orphan", m)
@@ -65,7 +79,8 @@ func convergesInOneApply(t *testing.T, w *workdir, imageID string, want []string
 	}
 	w.expectEmptyPlan()
 	inState, tainted = stateMembers(t, w)
-	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) || !slices.Equal(inState, got) || tainted != 0 {
+	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) || !slices.Equal(inState, got) ||
+		tainted != 0 {
 		t.Fatalf("after one more apply: Glance %v, state %v (%d tainted); want both %v", got, inState, tainted, sorted(want))
 	}
 }
@@ -116,7 +131,8 @@ func TestAccInterrupted_ctrlC(t *testing.T) {
 func TestAccInterrupted_frozenGlance(t *testing.T) {
 	imageID, proxy := behindFrozenGlance(t, 10*time.Minute)
 	want := interruptedMembers("frozen", 12)
-	w := newWorkdir(t, forEachMember(proxy, imageID, want, "\n  timeouts {\n    create = \"20s\"\n    delete = \"20s\"\n  }\n"))
+	w := newWorkdir(t, forEachMember(proxy, imageID, want, "\n  timeouts {\n    create = \"20s\"\n    delete = "+
+		"\"20s\"\n  }\n"))
 	out, code := w.run("apply", "-auto-approve", "-input=false", "-parallelism=12")
 	if code == 0 {
 		t.Fatalf("the apply against a frozen Glance succeeded:\n%s", tail(out, 30))
@@ -125,17 +141,27 @@ func TestAccInterrupted_frozenGlance(t *testing.T) {
 		t.Errorf("%d timeout errors, want %d:\n%s", n, len(want), tail(out, 40))
 	}
 	proxy.Settle() // Glance finishes what terraform gave up on
-	t.Logf("the frozen Glance made %d of %d members though every add timed out", len(acctest.MemberIDs(t, imageID)), len(want))
+	t.Logf(
+		"the frozen Glance made %d of %d members though every add timed out",
+		len(acctest.MemberIDs(t, imageID)),
+		len(want),
+	)
 	proxy.SetFaultRate(0)
 	convergesInOneApply(t, w, imageID, want)
 
 	proxy.SetFaultRate(1)
 	out, code = w.run("destroy", "-auto-approve", "-input=false", "-parallelism=12")
-	if code == 0 || !strings.Contains(flat(out), "may or may not be gone") || !strings.Contains(flat(out), `timeouts { delete = "20m" }`) {
-		t.Fatalf("the destroy against a frozen Glance must fail saying the outcome is unknown, and which timeout to raise (exit %d):\n%s", code, tail(out, 30))
+	if code == 0 || !strings.Contains(flat(out), "may or may not be gone") ||
+		!strings.Contains(flat(out), `timeouts { delete = "20m" }`) {
+		t.Fatalf("the destroy against a frozen Glance must fail saying the outcome is unknown, and which timeout to raise "+
+			"(exit %d):\n%s", code, tail(out, 30))
 	}
 	proxy.Settle()
-	t.Logf("the frozen Glance removed %d of %d members though every remove timed out", len(want)-len(acctest.MemberIDs(t, imageID)), len(want))
+	t.Logf(
+		"the frozen Glance removed %d of %d members though every remove timed out",
+		len(want)-len(acctest.MemberIDs(t, imageID)),
+		len(want),
+	)
 	proxy.SetFaultRate(0)
 	destroyLeavesNothing(t, w, imageID)
 }

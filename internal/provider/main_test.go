@@ -27,7 +27,15 @@ func TestMain(m *testing.M) {
 		}
 		mirrorDir = dir
 		// A filesystem mirror (unpacked layout): terraform init installs from it, offline.
-		bin := filepath.Join(dir, "registry.terraform.io", "glancetf", "glance", mirrorVersion, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-glance_v"+mirrorVersion)
+		bin := filepath.Join(
+			dir,
+			"registry.terraform.io",
+			"glancetf",
+			"glance",
+			mirrorVersion,
+			runtime.GOOS+"_"+runtime.GOARCH,
+			"terraform-provider-glance_v"+mirrorVersion,
+		)
 		build := exec.Command("go", "build", "-ldflags", "-X main.version=test", "-o", bin, "../..")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
@@ -37,7 +45,14 @@ func TestMain(m *testing.M) {
 		// The openstack provider, for the migration test, is installed into the same mirror by
 		// installOpenstackProvider. (Not dev_overrides: terraform init still looks a
 		// dev-overridden provider up in a real source, and there is no registry here.)
-		peerDir = filepath.Join(dir, "registry.terraform.io", "terraform-provider-openstack", "openstack", "3.4.0", runtime.GOOS+"_"+runtime.GOARCH)
+		peerDir = filepath.Join(
+			dir,
+			"registry.terraform.io",
+			"terraform-provider-openstack",
+			"openstack",
+			"3.4.0",
+			runtime.GOOS+"_"+runtime.GOARCH,
+		)
 		rc := filepath.Join(dir, "dev.tfrc")
 		conf := fmt.Sprintf(`provider_installation {
   filesystem_mirror {

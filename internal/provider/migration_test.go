@@ -36,7 +36,10 @@ func TestAccMigration_fromOpenstack(t *testing.T) {
 	env := acctest.PreCheck(t)
 	installOpenstackProvider(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	vars := config.Variables{"image_id": config.StringVariable(imageID), "tenant_project_id": config.StringVariable(env.ConsumerProject)}
+	vars := config.Variables{
+		"image_id":          config.StringVariable(imageID),
+		"tenant_project_id": config.StringVariable(env.ConsumerProject),
+	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		CheckDestroy: checkMemberGone(t, imageID, env.ConsumerProject),
 		Steps: []tfresource.TestStep{
@@ -57,10 +60,26 @@ func TestAccMigration_fromOpenstack(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("glance_image_member.tenant_a", tfjsonpath.New("id"), knownvalue.StringExact(memberImportID(imageID, env.ConsumerProject))),
-					statecheck.ExpectKnownValue("glance_image_member.tenant_a", tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
-					statecheck.ExpectKnownValue("glance_image_member_acceptance.tenant_a", tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
-					statecheck.ExpectKnownValue("glance_image_member_acceptance.tenant_a", tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					statecheck.ExpectKnownValue(
+						"glance_image_member.tenant_a",
+						tfjsonpath.New("id"),
+						knownvalue.StringExact(memberImportID(imageID, env.ConsumerProject)),
+					),
+					statecheck.ExpectKnownValue(
+						"glance_image_member.tenant_a",
+						tfjsonpath.New("status"),
+						knownvalue.StringExact("accepted"),
+					),
+					statecheck.ExpectKnownValue(
+						"glance_image_member_acceptance.tenant_a",
+						tfjsonpath.New("member_id"),
+						knownvalue.StringExact(env.ConsumerProject),
+					),
+					statecheck.ExpectKnownValue(
+						"glance_image_member_acceptance.tenant_a",
+						tfjsonpath.New("status"),
+						knownvalue.StringExact("accepted"),
+					),
 				},
 				Check: checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
 			},
@@ -72,7 +91,11 @@ func TestAccMigration_fromOpenstack(t *testing.T) {
 // forgotten (not destroyed), the list imported, nothing else.
 type onlyForgetAndImport struct{ forget, imported string }
 
-func (c onlyForgetAndImport) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+func (c onlyForgetAndImport) CheckPlan(
+	_ context.Context,
+	req plancheck.CheckPlanRequest,
+	resp *plancheck.CheckPlanResponse,
+) {
 	forgotten := 0
 	for _, rc := range req.Plan.ResourceChanges {
 		switch {
@@ -113,9 +136,11 @@ resource "openstack_images_image_access_v2" "tenants" {
 		CheckDestroy: checkMembers(t, imageID),
 		Steps: []tfresource.TestStep{
 			{
-				ExternalProviders: map[string]tfresource.ExternalProvider{"openstack": {Source: providerSources["openstack"], VersionConstraint: "3.4.0"}},
-				Config:            before,
-				Check:             checkMembers(t, imageID, tenants...),
+				ExternalProviders: map[string]tfresource.ExternalProvider{
+					"openstack": {Source: providerSources["openstack"], VersionConstraint: "3.4.0"},
+				},
+				Config: before,
+				Check:  checkMembers(t, imageID, tenants...),
 			},
 			{
 				ConfigFile: config.StaticFile(migrationGuide + "to-authoritative.tf"),
@@ -124,7 +149,9 @@ resource "openstack_images_image_access_v2" "tenants" {
 					"tenant_project_ids": config.SetVariable(config.StringVariable(tenants[0]), config.StringVariable(tenants[1])),
 				},
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{onlyForgetAndImport{"openstack_images_image_access_v2", "glance_image_members.golden"}},
+					PreApply: []plancheck.PlanCheck{
+						onlyForgetAndImport{"openstack_images_image_access_v2", "glance_image_members.golden"},
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: checkMembers(t, imageID, tenants...),

@@ -60,36 +60,53 @@ func openstackMember(raw *tfprotov6.RawState) (*glanceclient.Member, string, err
 // moveFromOpenstack is the StateMover for sourceType; build turns the member its state
 // describes, in its region, into ours. Requests for any other source are left alone, so the framework reports
 // them as unsupported.
-func moveFromOpenstack(sourceType string, build func(*glanceclient.Member, string, timeouts.Value) any) resource.StateMover {
-	return resource.StateMover{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-		if req.SourceTypeName != sourceType || !strings.HasSuffix(req.SourceProviderAddress, "/"+openstackProvider) {
-			return
-		}
-		m, region, err := openstackMember(req.SourceRawState)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot move "+sourceType,
-				fmt.Sprintf("The state of %s (schema version %d) cannot be read as an image membership (%s), so it cannot be moved. "+
-					"Remove the moved block and import the membership instead: terraform import <address> <image_id>/<member_id>.", sourceType, req.SourceSchemaVersion, err))
-			return
-		}
-		// The timeouts block has no counterpart in the source: null, typed by our schema.
-		var t timeouts.Value
-		resp.Diagnostics.Append(resp.TargetState.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-		resp.Diagnostics.Append(resp.TargetState.Set(ctx, build(m, region, t))...)
-	}}
+func moveFromOpenstack(
+	sourceType string,
+	build func(*glanceclient.Member, string, timeouts.Value) any,
+) resource.StateMover {
+	return resource.StateMover{
+		StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
+			if req.SourceTypeName != sourceType || !strings.HasSuffix(req.SourceProviderAddress, "/"+openstackProvider) {
+				return
+			}
+			m, region, err := openstackMember(req.SourceRawState)
+			if err != nil {
+				resp.Diagnostics.AddError("Cannot move "+sourceType,
+					fmt.Sprintf("The state of %s (schema version %d) cannot be read as an image membership (%s), so it cannot be "+
+						"moved. "+
+						"Remove the moved block and import the membership instead: terraform import <address> <image_id>/<member_id>.",
+						sourceType, req.SourceSchemaVersion, err))
+				return
+			}
+			// The timeouts block has no counterpart in the source: null, typed by our schema.
+			var t timeouts.Value
+			resp.Diagnostics.Append(resp.TargetState.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+			resp.Diagnostics.Append(resp.TargetState.Set(ctx, build(m, region, t))...)
+		},
+	}
 }
 
 func (r *imageMemberResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_v2", func(m *glanceclient.Member, region string, t timeouts.Value) any {
-		return imageMemberFromAPI(m, region, t)
-	})}
+	return []resource.StateMover{
+		moveFromOpenstack(
+			"openstack_images_image_access_v2",
+			func(m *glanceclient.Member, region string, t timeouts.Value) any {
+				return imageMemberFromAPI(m, region, t)
+			},
+		),
+	}
 }
 
 // The openstack resource rejects the image on destroy; ours leaves it pending unless
 // status_on_destroy says otherwise. The move keeps our default so a plain `moved` block
 // plans no change; the migration guide says how to keep rejecting.
 func (r *imageMemberAcceptanceResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{moveFromOpenstack("openstack_images_image_access_accept_v2", func(m *glanceclient.Member, region string, t timeouts.Value) any {
-		return acceptanceFromAPI(m, region, types.StringValue("pending"), t)
-	})}
+	return []resource.StateMover{
+		moveFromOpenstack(
+			"openstack_images_image_access_accept_v2",
+			func(m *glanceclient.Member, region string, t timeouts.Value) any {
+				return acceptanceFromAPI(m, region, types.StringValue("pending"), t)
+			},
+		),
+	}
 }

@@ -14,21 +14,31 @@ import (
 const (
 	openstackAddress = "registry.terraform.io/terraform-provider-openstack/openstack"
 	// As terraform-provider-openstack v3.4.0 writes them to state.
-	openstackAccessJSON = `{"created_at":"2026-11-27T00:32:58Z","id":"2b7a0322-a9ee-4147-97eb-b5d2d0842859/6f1b10e1a35c4508a7bf4a66d1277cf8",` +
-		`"image_id":"2b7a0322-a9ee-4147-97eb-b5d2d0842859","member_id":"6f1b10e1a35c4508a7bf4a66d1277cf8","region":"RegionOne",` +
+	openstackAccessJSON = `{"created_at":"2026-11-27T00:32:58Z",` +
+		`"id":"2b7a0322-a9ee-4147-97eb-b5d2d0842859/6f1b10e1a35c4508a7bf4a66d1277cf8",` +
+		`"image_id":"2b7a0322-a9ee-4147-97eb-b5d2d0842859","member_id":"6f1b10e1a35c4508a7bf4a66d1277cf8",` +
+		`"region":"RegionOne",` +
 		`"schema":"/v2/schemas/member","status":"accepted","updated_at":"2026-11-27T00:50:49Z"}`
 )
 
 // move runs the resource's state movers as the framework would and returns the target
 // state's attributes, or nil when no mover took the request.
-func move(t *testing.T, r resource.Resource, address, typeName, raw string) (map[string]tftypes.Value, *resource.MoveStateResponse) {
+func move(
+	t *testing.T,
+	r resource.Resource,
+	address, typeName, raw string,
+) (map[string]tftypes.Value, *resource.MoveStateResponse) {
 	t.Helper()
 	ctx := context.Background()
 	var sch resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sch)
 	typ := sch.Schema.Type().TerraformType(ctx)
 	resp := &resource.MoveStateResponse{TargetState: tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(typ, nil)}}
-	req := resource.MoveStateRequest{SourceProviderAddress: address, SourceTypeName: typeName, SourceRawState: &tfprotov6.RawState{JSON: []byte(raw)}}
+	req := resource.MoveStateRequest{
+		SourceProviderAddress: address,
+		SourceTypeName:        typeName,
+		SourceRawState:        &tfprotov6.RawState{JSON: []byte(raw)},
+	}
 	mover, ok := r.(resource.ResourceWithMoveState)
 	if !ok {
 		t.Fatalf("%T does not move state", r)
@@ -73,8 +83,20 @@ func TestMoveState_fromOpenstack(t *testing.T) {
 		extra    map[string]string
 		dropAttr string
 	}{
-		{"image_access_v2 to glance_image_member", NewImageMemberResource(), "openstack_images_image_access_v2", map[string]string{"schema": "/v2/schemas/member"}, ""},
-		{"image_access_accept_v2 to glance_image_member_acceptance", NewImageMemberAcceptanceResource(), "openstack_images_image_access_accept_v2", map[string]string{"status_on_destroy": "pending"}, "schema"},
+		{
+			"image_access_v2 to glance_image_member",
+			NewImageMemberResource(),
+			"openstack_images_image_access_v2",
+			map[string]string{"schema": "/v2/schemas/member"},
+			"",
+		},
+		{
+			"image_access_accept_v2 to glance_image_member_acceptance",
+			NewImageMemberAcceptanceResource(),
+			"openstack_images_image_access_accept_v2",
+			map[string]string{"status_on_destroy": "pending"},
+			"schema",
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,10 +141,13 @@ func TestMoveState_fromOpenstack(t *testing.T) {
 func TestMoveState_otherSourcesIgnored(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct{ address, typeName string }{
-		"other provider":          {"registry.terraform.io/hashicorp/random", "openstack_images_image_access_v2"},
-		"other openstack type":    {openstackAddress, "openstack_images_image_v2"},
-		"accept into owner side":  {openstackAddress, "openstack_images_image_access_accept_v2"},
-		"provider name as suffix": {"registry.terraform.io/evil/terraform-provider-openstack-openstack", "openstack_images_image_access_v2"},
+		"other provider":         {"registry.terraform.io/hashicorp/random", "openstack_images_image_access_v2"},
+		"other openstack type":   {openstackAddress, "openstack_images_image_v2"},
+		"accept into owner side": {openstackAddress, "openstack_images_image_access_accept_v2"},
+		"provider name as suffix": {
+			"registry.terraform.io/evil/terraform-provider-openstack-openstack",
+			"openstack_images_image_access_v2",
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -146,7 +171,8 @@ func TestMoveState_unreadableSource(t *testing.T) {
 		if !resp.Diagnostics.HasError() {
 			t.Fatalf("%s: no error", raw)
 		}
-		if d := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(d, "terraform import") || !strings.Contains(d, "openstack_images_image_access_v2") {
+		if d := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(d, "terraform import") ||
+			!strings.Contains(d, "openstack_images_image_access_v2") {
 			t.Errorf("%s: the error does not name the source and the way out: %s", raw, d)
 		}
 	}

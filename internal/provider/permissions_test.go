@@ -31,21 +31,38 @@ func TestAccPermissions_reader(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []tfresource.TestStep{
 			{ // the owner's reader: reads the member list
-				Config: as(devcloud.ProducerReader, fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID)),
+				Config: as(
+					devcloud.ProducerReader,
+					fmt.Sprintf("data \"glance_image_members\" \"m\" {\n  image_id = %q\n}\n", imageID),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("data.glance_image_members.m",
 					tfjsonpath.New("members").AtSliceIndex(0).AtMapKey("status"), knownvalue.StringExact("accepted"))},
 			},
 			{ // ...but cannot share
-				Config:      as(devcloud.ProducerReader, memberBlock("test", imageID, env.Consumer2Project)),
-				ExpectError: regexp.MustCompile(`(?s)Error adding image member.*` + spaced(`the provider's user probably lacks the member role on project `+env.ProducerProject)),
+				Config: as(devcloud.ProducerReader, memberBlock("test", imageID, env.Consumer2Project)),
+				ExpectError: regexp.MustCompile(
+					`(?s)Error adding image member.*` + spaced(
+						`the provider's user probably lacks the member role on project `+env.ProducerProject,
+					),
+				),
 			},
 			{ // the member's reader: sees its inbox
-				Config: as(devcloud.ConsumerReader, "data \"glance_shared_images\" \"inbox\" {\n  member_status = \"accepted\"\n}\n"),
-				Check:  tfresource.TestCheckTypeSetElemNestedAttrs("data.glance_shared_images.inbox", "images.*", map[string]string{"id": imageID, "member_status": "accepted"}),
+				Config: as(devcloud.ConsumerReader, "data \"glance_shared_images\" \"inbox\" {\n  member_status = "+
+					"\"accepted\"\n}\n"),
+				Check: tfresource.TestCheckTypeSetElemNestedAttrs(
+					"data.glance_shared_images.inbox",
+					"images.*",
+					map[string]string{"id": imageID, "member_status": "accepted"},
+				),
 			},
 			{ // ...but cannot answer
-				Config:      as(devcloud.ConsumerReader, fmt.Sprintf("resource \"glance_image_member_acceptance\" \"a\" {\n  image_id = %q\n  status   = \"rejected\"\n}\n", imageID)),
-				ExpectError: regexp.MustCompile(`(?s)Error setting image member status.*` + spaced(`the provider acts as project `+env.ConsumerProject+`, the member, but its user lacks the member role there`)),
+				Config: as(devcloud.ConsumerReader, fmt.Sprintf("resource \"glance_image_member_acceptance\" \"a\" {\n  "+
+					"image_id = %q\n  status   = \"rejected\"\n}\n", imageID)),
+				ExpectError: regexp.MustCompile(
+					`(?s)Error setting image member status.*` + spaced(
+						`the provider acts as project `+env.ConsumerProject+`, the member, but its user lacks the member role there`,
+					),
+				),
 			},
 		},
 	})

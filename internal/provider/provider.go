@@ -56,15 +56,19 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 	attrs := map[string]schema.Attribute{
 		"max_retries": schema.Int64Attribute{
 			Optional: true,
-			MarkdownDescription: fmt.Sprintf("How many times one request is tried again after a transient failure: no connection, a connection reset or timed out, "+
-				"or HTTP 429, 502, 503 or 504 (other answers are never retried). Waits grow exponentially with jitter, or follow Glance's `Retry-After`, "+
-				"and stop at the operation's timeout. A retried add that finds the member already there, or a retried remove that finds it gone, succeeded. "+
+			MarkdownDescription: fmt.Sprintf("How many times one request is tried again after a transient failure: no "+
+				"connection, a connection reset or timed out, "+
+				"or HTTP 429, 502, 503 or 504 (other answers are never retried). Waits grow exponentially with jitter, or follow "+
+				"Glance's `Retry-After`, "+
+				"and stop at the operation's timeout. A retried add that finds the member already there, or a retried remove "+
+				"that finds it gone, succeeded. "+
 				"Default %d; 0 turns retries off. Environment: `%s`.", glanceclient.DefaultMaxRetries, glanceclient.MaxRetriesEnv),
 			Validators: []validator.Int64{int64validator.Between(0, 100)},
 		},
 		"insecure": schema.BoolAttribute{
-			Optional:            true,
-			MarkdownDescription: "Skip verification of TLS certificates. Unsafe outside tests; prefer `cacert_file`. Environment: `" + glanceclient.InsecureEnv + "`.",
+			Optional: true,
+			MarkdownDescription: "Skip verification of TLS certificates. Unsafe outside tests; prefer `cacert_file`. " +
+				"Environment: `" + glanceclient.InsecureEnv + "`.",
 		},
 	}
 	for _, s := range glanceclient.Settings {
@@ -75,25 +79,36 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		}
 		for _, alias := range s.Aliases {
 			attrs[alias] = schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           s.Sensitive,
-				MarkdownDescription: fmt.Sprintf("Another name for `%s`, as terraform-provider-openstack names it; set one of them.", s.Attr),
+				Optional:  true,
+				Sensitive: s.Sensitive,
+				MarkdownDescription: fmt.Sprintf("Another name for `%s`, as terraform-provider-openstack names it; set one of "+
+					"them.", s.Attr),
 			}
 		}
 		switch s.Attr {
 		case "endpoint_type":
 			a.Validators = []validator.String{stringvalidator.OneOf(glanceclient.EndpointTypes...)}
 		case "image_api_version":
-			a.Validators = []validator.String{stringvalidator.RegexMatches(glanceclient.ImageAPIVersionPattern, `must be "2" or "1" (a minor version such as "2.0" counts as its major)`)}
+			a.Validators = []validator.String{
+				stringvalidator.RegexMatches(
+					glanceclient.ImageAPIVersionPattern,
+					`must be "2" or "1" (a minor version such as "2.0" counts as its major)`,
+				),
+			}
 		}
 		attrs[s.Attr] = a
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages OpenStack image sharing: Glance image members. " +
-			"Every attribute is optional. Each value is taken from the provider block first; then, for `region`, `endpoint_type` and TLS (`cacert_file`, `cert`, `key`, `insecure`), " +
-			"from the environment and then the clouds.yaml entry named by `cloud`, as gophercloud and the openstack provider order them; for every other attribute, from the clouds.yaml entry and then the environment. " +
-			"A user or project given by name without a domain is looked up in `domain_id`/`domain_name`, else in `default_domain` (`default`), as the openstack provider does; its names (`tenant_name`, `tenant_id`, `publicURL`, …) are accepted. " +
-			"`terraform validate` reports every conflict within the block at once: `token`, `password` and `application_credential_secret` together, `project_id` with `project_name`, `cert` without `key`.",
+			"Every attribute is optional. Each value is taken from the provider block first; then, for `region`, " +
+			"`endpoint_type` and TLS (`cacert_file`, `cert`, `key`, `insecure`), " +
+			"from the environment and then the clouds.yaml entry named by `cloud`, as gophercloud and the openstack provider " +
+			"order them; for every other attribute, from the clouds.yaml entry and then the environment. " +
+			"A user or project given by name without a domain is looked up in `domain_id`/`domain_name`, else in " +
+			"`default_domain` (`default`), as the openstack provider does; its names (`tenant_name`, `tenant_id`, " +
+			"`publicURL`, …) are accepted. " +
+			"`terraform validate` reports every conflict within the block at once: `token`, `password` and " +
+			"`application_credential_secret` together, `project_id` with `project_name`, `cert` without `key`.",
 		Attributes: attrs,
 	}
 }
@@ -123,7 +138,11 @@ func envList(envs []string) string {
 	return out
 }
 
-func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+func (p *glanceProvider) Configure(
+	ctx context.Context,
+	req provider.ConfigureRequest,
+	resp *provider.ConfigureResponse,
+) {
 	explicit, insecure, ok := explicitSettings(ctx, req.Config, resp)
 	if !ok {
 		return
@@ -141,7 +160,8 @@ func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	ctx = tflog.MaskMessageStrings(ctx, cfg.Secrets()...)
 	if cfg.Insecure {
 		resp.Diagnostics.AddAttributeWarning(path.Root("insecure"), "TLS certificate verification is off",
-			"insecure = true (or OS_INSECURE) makes the provider accept any certificate from Keystone and Glance, so a man in the middle could read the credentials. Set cacert_file to the authority that signed the certificates instead.")
+			"insecure = true (or OS_INSECURE) makes the provider accept any certificate from Keystone and Glance, so a man in "+
+				"the middle could read the credentials. Set cacert_file to the authority that signed the certificates instead.")
 	}
 	userAgent := fmt.Sprintf("terraform-provider-glance/%s Terraform/%s", p.version, req.TerraformVersion)
 	// The login and the version document have no timeouts block: the read default bounds them,
@@ -154,7 +174,8 @@ func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Info(ctx, "glance provider configured", map[string]any{
-		"auth_url": cfg.Get(glanceclient.AttrAuthURL), "cloud": cfg.Get(glanceclient.AttrCloud), "project_id": client.ProjectID, "region": cfg.Get(glanceclient.AttrRegion),
+		"auth_url": cfg.Get(glanceclient.AttrAuthURL), "cloud": cfg.Get(glanceclient.AttrCloud),
+		"project_id": client.ProjectID, "region": cfg.Get(glanceclient.AttrRegion),
 		"image_endpoint": client.Endpoint, "image_api_version": client.ImageAPI,
 	})
 	resp.ResourceData = client
@@ -163,7 +184,11 @@ func (p *glanceProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 // explicitSettings reads the attributes set in the provider block. A value not yet known
 // (computed from another resource) cannot configure a client: say so instead of guessing.
-func explicitSettings(ctx context.Context, config tfsdk.Config, resp *provider.ConfigureResponse) (map[string]string, *bool, bool) {
+func explicitSettings(
+	ctx context.Context,
+	config tfsdk.Config,
+	resp *provider.ConfigureResponse,
+) (map[string]string, *bool, bool) {
 	explicit := map[string]string{}
 	for _, s := range glanceclient.Settings {
 		for _, name := range append([]string{s.Attr}, s.Aliases...) { // an alias is the same setting
@@ -171,7 +196,8 @@ func explicitSettings(ctx context.Context, config tfsdk.Config, resp *provider.C
 			resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
 			if v.IsUnknown() {
 				resp.Diagnostics.AddAttributeError(path.Root(name), "Provider attribute not known yet",
-					fmt.Sprintf("%s depends on a value that is only known after apply, so the provider cannot log in during plan. Use a value known at plan time, or apply the resources it depends on first with -target.", name))
+					fmt.Sprintf("%s depends on a value that is only known after apply, so the provider cannot log in during plan. "+
+						"Use a value known at plan time, or apply the resources it depends on first with -target.", name))
 			}
 			if v.ValueString() != "" && explicit[s.Attr] == "" {
 				explicit[s.Attr] = v.ValueString()
@@ -212,7 +238,11 @@ type configuredClient struct {
 	client *glanceclient.Client
 }
 
-func (c *configuredClient) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (c *configuredClient) Configure(
+	_ context.Context,
+	req resource.ConfigureRequest,
+	resp *resource.ConfigureResponse,
+) {
 	resp.Diagnostics.Append(c.take(req.ProviderData)...)
 }
 
@@ -235,7 +265,11 @@ type configuredDataSource struct {
 	configuredClient
 }
 
-func (c *configuredDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (c *configuredDataSource) Configure(
+	_ context.Context,
+	req datasource.ConfigureRequest,
+	resp *datasource.ConfigureResponse,
+) {
 	resp.Diagnostics.Append(c.take(req.ProviderData)...)
 }
 
@@ -275,7 +309,13 @@ const (
 // that the provider has a client, take the client of m's region, and bound ctx by the
 // operation's timeout. cancel is never nil; ok is false when a diagnostic was added and the
 // method must return.
-func (c *configuredClient) begin(ctx context.Context, get func(context.Context, any) diag.Diagnostics, m model, op crudOp, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, client *glanceclient.Client, ok bool) {
+func (c *configuredClient) begin(
+	ctx context.Context,
+	get func(context.Context, any) diag.Diagnostics,
+	m model,
+	op crudOp,
+	diags *diag.Diagnostics,
+) (_ context.Context, cancel context.CancelFunc, client *glanceclient.Client, ok bool) {
 	diags.Append(get(ctx, m)...)
 	if diags.HasError() {
 		return ctx, func() {}, nil, false
@@ -301,9 +341,11 @@ func (c *configuredClient) begin(ctx context.Context, get func(context.Context, 
 func regionAttribute() rschema.StringAttribute {
 	return rschema.StringAttribute{
 		Optional: true, Computed: true,
-		MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region` when the resource is created; " +
+		MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region` when the " +
+			"resource is created; " +
 			"after that, the region recorded in state, even when the provider's region changes (the plan warns). " +
-			"Setting it to another region than the state's replaces the resource: removed in the old region, added in the new one.",
+			"Setting it to another region than the state's replaces the resource: removed in the old region, added in the new " +
+			"one.",
 		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured()},
 	}
 }
@@ -314,7 +356,8 @@ func computedString(desc string) dschema.StringAttribute {
 }
 
 // dataTimeoutsNote ends every data source's description.
-const dataTimeoutsNote = "\n\nThe read is bounded by the `timeouts` block's `read`, 5 minutes by default, retries included."
+const dataTimeoutsNote = "\n\nThe read is bounded by the `timeouts` block's `read`, 5 minutes by default, retries " +
+	"included."
 
 // dataRegionAttribute is every data source's region.
 func dataRegionAttribute() dschema.StringAttribute {
@@ -344,7 +387,11 @@ func planTarget(ctx context.Context, plan tfsdk.Plan) (imageID, memberID string)
 // is now (with a warning when they differ); a configured region that differs from the state's
 // replaces it (with a warning that the member's answer is reset). It returns the region's
 // client, nil when there is none yet (destroy, an unknown value, no provider client, an error).
-func (c *configuredClient) planRegion(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) *glanceclient.Client {
+func (c *configuredClient) planRegion(
+	ctx context.Context,
+	req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse,
+) *glanceclient.Client {
 	if req.Plan.Raw.IsNull() || c.client == nil {
 		return nil
 	}

@@ -62,11 +62,13 @@ func TestAccProvider_reauthentication(t *testing.T) {
 							ex := slow.Exchanges()
 							for i, e := range ex {
 								if e.Status == 401 && i+1 < len(ex) && ex[i+1].Status < 300 && ex[i+1].Path == e.Path {
-									t.Logf("token expired after %d of %d requests (lifetime %ds); the provider logged in again and the request succeeded", i, len(ex), lifetime)
+									t.Logf("token expired after %d of %d requests (lifetime %ds); the provider logged in again and the request "+
+										"succeeded", i, len(ex), lifetime)
 									return nil
 								}
 							}
-							return fmt.Errorf("no 401 followed by a success in %d requests over %s per request, token lifetime %ds: the test did not outlive a token", len(ex), latency, lifetime)
+							return fmt.Errorf("no 401 followed by a success in %d requests over %s per request, token lifetime %ds: the "+
+								"test did not outlive a token", len(ex), latency, lifetime)
 						},
 						members(want...),
 					),
@@ -90,7 +92,11 @@ func TestAccProvider_keystoneRestart(t *testing.T) {
 	for range 30 {
 		imageIDs = append(imageIDs, acctest.NewImage(t, images.ImageVisibilityShared))
 	}
-	slow := proxytest.New(t, env.ImageURL, proxytest.Options{Faults: []proxytest.Fault{proxytest.Latency}, Latency: time.Second})
+	slow := proxytest.New(
+		t,
+		env.ImageURL,
+		proxytest.Options{Faults: []proxytest.Fault{proxytest.Latency}, Latency: time.Second},
+	)
 	w := newWorkdir(t, fmt.Sprintf(`
 provider "glance" {
   auth_url            = %q
@@ -107,7 +113,8 @@ resource "glance_image_member" "m" {
   image_id  = each.value
   member_id = %q
 }
-`, keystone.URL, slow.URL, env.Password("producer"), quoteAll(imageIDs), env.Consumer2Project), "TF_LOG_PROVIDER=WARN") // the retries' log lines
+`, keystone.URL, slow.URL, env.Password("producer"), quoteAll(imageIDs), env.Consumer2Project),
+		"TF_LOG_PROVIDER=WARN") // the retries' log lines
 	w.must("apply", "-auto-approve", "-input=false", "-parallelism=10")
 
 	// plan runs a refresh of 30 reads, two at a time, a second each: longer than a token lives.
@@ -155,15 +162,25 @@ resource "glance_image_member" "m" {
 		}
 	}
 	if retried == 0 {
-		t.Fatalf("no login was retried: the token did not run out while Keystone was away (%d answers 401):\n%s", expired, tail(out, 30))
+		t.Fatalf(
+			"no login was retried: the token did not run out while Keystone was away (%d answers 401):\n%s",
+			expired,
+			tail(out, 30),
+		)
 	}
-	t.Logf("plan survived: %d requests, %d answered 401 while Keystone was away, %d logins retried", len(slow.Requests()), expired, retried)
+	t.Logf(
+		"plan survived: %d requests, %d answered 401 while Keystone was away, %d logins retried",
+		len(slow.Requests()),
+		expired,
+		retried,
+	)
 
 	// Keystone stays away. One retry each, so that the 30 reads, each needing a token, give
 	// up in seconds (the retries' backoff and bounds are TestReauth_retriesKeystone's).
 	w.env = append(w.env, "OS_MAX_RETRIES=1")
 	out, code = plan(0)
-	if code != 1 || !strings.Contains(flat(out), "Glance asked for a new token (HTTP 401)") || !strings.Contains(flat(out), "Keystone ("+keystone.URL+")") {
+	if code != 1 || !strings.Contains(flat(out), "Glance asked for a new token (HTTP 401)") ||
+		!strings.Contains(flat(out), "Keystone ("+keystone.URL+")") {
 		t.Fatalf("with Keystone gone the plan must fail naming it (exit %d):\n%s", code, tail(out, 40))
 	}
 	keystone.Start()

@@ -47,7 +47,8 @@ func TestAccRegion_perResource(t *testing.T) {
 	config := providerProducer +
 		memberBlock("two", two, env.ConsumerProject, `region = "RegionTwo"`) +
 		memberBlock("one", one, env.ConsumerProject) +
-		"\ndata \"glance_image_members\" \"two\" {\n  region   = \"RegionTwo\"\n  image_id = glance_image_member.two.image_id\n}\n"
+		"\ndata \"glance_image_members\" \"two\" {\n  region   = \"RegionTwo\"\n  image_id = " +
+		"glance_image_member.two.image_id\n}\n"
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy: tfresource.ComposeTestCheckFunc(
@@ -64,12 +65,26 @@ func TestAccRegion_perResource(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(inTwo, tfjsonpath.New("region"), knownvalue.StringExact(devcloud.RegionTwo)),
 					statecheck.ExpectKnownValue(inTwo, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
-					statecheck.ExpectKnownValue("glance_image_member.one", tfjsonpath.New("region"), knownvalue.StringExact(devcloud.RegionOne)),
-					statecheck.ExpectKnownValue("data.glance_image_members.two", tfjsonpath.New("members").AtSliceIndex(0).AtMapKey("member_id"), knownvalue.StringExact(env.ConsumerProject)),
+					statecheck.ExpectKnownValue(
+						"glance_image_member.one",
+						tfjsonpath.New("region"),
+						knownvalue.StringExact(devcloud.RegionOne),
+					),
+					statecheck.ExpectKnownValue(
+						"data.glance_image_members.two",
+						tfjsonpath.New("members").AtSliceIndex(0).AtMapKey("member_id"),
+						knownvalue.StringExact(env.ConsumerProject),
+					),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
-			{Config: config, ResourceName: inTwo, ImportState: true, ImportStateVerify: true, ImportStateId: devcloud.RegionTwo + "/" + two + "/" + env.ConsumerProject},
+			{
+				Config:            config,
+				ResourceName:      inTwo,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateId:     devcloud.RegionTwo + "/" + two + "/" + env.ConsumerProject,
+			},
 			{ // the provider's region written out: the same resource, nothing to do
 				Config: providerProducer +
 					memberBlock("two", two, env.ConsumerProject, `region = "RegionTwo"`) +
@@ -90,7 +105,9 @@ func TestAccRegion_unknown(t *testing.T) {
 		Steps: []tfresource.TestStep{{
 			Config: providerProducer + memberBlock("test", imageID, env.ConsumerProject, `region = "RegionNine"`),
 			ExpectError: regexp.MustCompile(`(?s)Unknown region.*` +
-				spaced(`Image `+imageID+`, member `+env.ConsumerProject+`: The service catalog has no image service in region "RegionNine" for interface "public"; its image regions are: RegionOne, RegionTwo. Set region to one of them`)),
+				spaced(`Image `+imageID+`, member `+env.ConsumerProject+`: The service catalog has no image service `+
+					`in region "RegionNine" for interface "public"; its image regions are: RegionOne, RegionTwo. `+
+					`Set region to one of them`)),
 		}},
 	})
 	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
@@ -143,7 +160,8 @@ resource "glance_image_member_acceptance" "a" {
 	}
 	for _, d := range diags {
 		if d.Severity == "warning" && d.Summary == "Resource stays in its region RegionOne" &&
-			strings.HasPrefix(d.Detail, want[d.Address]+"this resource was created in region RegionOne (recorded in state), and the provider's region is now RegionTwo") &&
+			strings.HasPrefix(d.Detail, want[d.Address]+"this resource was created in region RegionOne (recorded in state), "+
+				"and the provider's region is now RegionTwo") &&
 			strings.Contains(d.Detail, `set region = "RegionOne" in the resource`) {
 			delete(want, d.Address)
 		}
@@ -161,7 +179,8 @@ resource "glance_image_member_acceptance" "a" {
 	}
 
 	w.must("destroy", "-auto-approve", "-input=false")
-	if err := acctest.CheckMemberGone(t, [2]string{imageID, env.ConsumerProject}, [2]string{listID, env.Consumer2Project}); err != nil {
+	gone := [][2]string{{imageID, env.ConsumerProject}, {listID, env.Consumer2Project}}
+	if err := acctest.CheckMemberGone(t, gone...); err != nil {
 		t.Error(err)
 	}
 }

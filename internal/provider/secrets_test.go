@@ -72,12 +72,16 @@ provider "glance" {
 	log := out.String()
 
 	// The log must be the real thing: every exchange with Glance and Keystone, headers and all.
-	for _, want := range []string{"X-Auth-Token:***", "X-Subject-Token:***", "/v3/auth/tokens", "POST", "/v2/images/" + imageID + "/members", "secrets-by-appcred"} {
+	for _, want := range []string{
+		"X-Auth-Token:***", "X-Subject-Token:***", "/v3/auth/tokens", "POST", "/v2/images/" + imageID + "/members",
+		"secrets-by-appcred",
+	} {
 		if !strings.Contains(log, want) {
 			t.Fatalf("the TRACE output (%d bytes) lacks %q: it does not show what this test must search", len(log), want)
 		}
 	}
-	for name, secret := range map[string]string{"password": password, "token": token, "application credential secret": appCredSecret} {
+	secrets := map[string]string{"password": password, "token": token, "application credential secret": appCredSecret}
+	for name, secret := range secrets {
 		if i := strings.Index(log, secret); i >= 0 {
 			t.Errorf("the %s appears in the TRACE output: …%s…", name, log[max(0, i-200):min(len(log), i+50)])
 		}
@@ -128,7 +132,10 @@ func baseOf(t *testing.T, rawURL string) string {
 func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 	env := acctest.PreCheck(t)
 	refused := func(trap *proxytest.Trap, from string) *regexp.Regexp {
-		return regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(from)) + `.*` + spaced(`redirects to `+regexp.QuoteMeta(trap.URL)+`\S*, another host; the provider refused to follow it, because the request carries credentials`))
+		return regexp.MustCompile(
+			`(?s)` + spaced(regexp.QuoteMeta(from)) + `.*` + spaced(`redirects to `+regexp.QuoteMeta(trap.URL)+
+				`\S*, another host; the provider refused to follow it, because the request carries credentials`),
+		)
 	}
 	noneArrived := func(t *testing.T, trap *proxytest.Trap) {
 		if got := trap.Requests(); len(got) > 0 {
@@ -146,8 +153,16 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 		tfresource.ParallelTest(t, tfresource.TestCase{
 			ProtoV6ProviderFactories: testAccProviders,
 			Steps: []tfresource.TestStep{{
-				Config:      fmt.Sprintf("provider \"glance\" {\n  cloud    = \"producer\"\n  auth_url = %q\n}\n", keystone.URL+"/v3") + memberBlock("test", imageID, env.ConsumerProject),
-				ExpectError: refused(trap, "Logging in at Keystone ("+keystone.URL+"/v3, from provider attribute auth_url) failed: HTTP 307 from POST "+keystone.URL+"/v3/auth/tokens"),
+				Config: fmt.Sprintf(
+					"provider \"glance\" {\n  cloud    = \"producer\"\n  auth_url = %q\n}\n",
+					keystone.URL+"/v3",
+				) + memberBlock(
+					"test",
+					imageID,
+					env.ConsumerProject,
+				),
+				ExpectError: refused(trap, "Logging in at Keystone ("+keystone.URL+"/v3, from provider attribute auth_url) "+
+					"failed: HTTP 307 from POST "+keystone.URL+"/v3/auth/tokens"),
 			}},
 		})
 		noneArrived(t, trap)
@@ -159,8 +174,16 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 		tfresource.ParallelTest(t, tfresource.TestCase{
 			ProtoV6ProviderFactories: testAccProviders,
 			Steps: []tfresource.TestStep{{
-				Config:      providerVia("producer", glance.URL) + memberBlock("test", "3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77", env.ConsumerProject),
-				ExpectError: refused(trap, "Cannot tell which Image API the image service speaks: cannot read the image service's versions at "+glance.URL+"/versions"),
+				Config: providerVia(
+					"producer",
+					glance.URL,
+				) + memberBlock(
+					"test",
+					"3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77",
+					env.ConsumerProject,
+				),
+				ExpectError: refused(trap, "Cannot tell which Image API the image service speaks: cannot read the image "+
+					"service's versions at "+glance.URL+"/versions"),
 			}},
 		})
 		noneArrived(t, trap)
@@ -198,13 +221,21 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 			t.Fatal(err)
 		}
 		var logins atomic.Int32
-		keystone := proxytest.New(t, baseOf(t, short.Get("auth_url")), proxytest.Options{Redirect: func(r *http.Request) string {
-			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/auth/tokens") && logins.Add(1) > 1 {
-				return trap.URL // every login after the first
-			}
-			return ""
-		}})
-		cfg, err := glanceclient.Resolve(map[string]string{"cloud": devcloud.ProducerShortToken, "auth_url": keystone.URL + "/v3"}, nil, env.Getenv)
+		keystone := proxytest.New(
+			t,
+			baseOf(t, short.Get("auth_url")),
+			proxytest.Options{Redirect: func(r *http.Request) string {
+				if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/auth/tokens") && logins.Add(1) > 1 {
+					return trap.URL // every login after the first
+				}
+				return ""
+			}},
+		)
+		cfg, err := glanceclient.Resolve(
+			map[string]string{"cloud": devcloud.ProducerShortToken, "auth_url": keystone.URL + "/v3"},
+			nil,
+			env.Getenv,
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,7 +247,11 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 		time.Sleep(time.Duration(env.ShortTokenSeconds+1) * time.Second) // the token expires
 		_, err = client.ListMembers(context.Background(), imageID)
 		detail := memberError(client, opList, imageID, "", err).Detail()
-		if !refused(trap, "Image "+imageID+": Glance asked for a new token (HTTP 401), and logging in again at Keystone ("+keystone.URL+"/v3) failed: HTTP 307 from POST "+keystone.URL+"/v3/auth/tokens").MatchString(detail) {
+		if !refused(
+			trap,
+			"Image "+imageID+": Glance asked for a new token (HTTP 401), and logging in again at Keystone ("+
+				keystone.URL+"/v3) failed: HTTP 307 from POST "+keystone.URL+"/v3/auth/tokens",
+		).MatchString(detail) {
 			t.Errorf("the refused login again is not explained: %s", detail)
 		}
 		noneArrived(t, trap)
@@ -242,14 +277,18 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 			ProtoV6ProviderFactories: testAccProviders,
 			CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
 			Steps: []tfresource.TestStep{{
-				Config: fmt.Sprintf("provider \"glance\" {\n  cloud          = \"producer\"\n  auth_url       = %q\n  image_endpoint = %q\n}\n",
+				Config: fmt.Sprintf("provider \"glance\" {\n  cloud          = \"producer\"\n  auth_url       = %q\n  "+
+					"image_endpoint = %q\n}\n",
 					keystone.URL+"/moved/v3", glance.URL+"/moved") + memberBlock("test", imageID, env.ConsumerProject),
 				Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
 				ConfigPlanChecks: emptyPlanAfterApply,
 			}},
 		})
 		for _, p := range []*proxytest.Proxy{keystone, glance} {
-			if !slices.ContainsFunc(p.Exchanges(), func(e proxytest.Exchange) bool { return e.Status == http.StatusTemporaryRedirect }) {
+			if !slices.ContainsFunc(
+				p.Exchanges(),
+				func(e proxytest.Exchange) bool { return e.Status == http.StatusTemporaryRedirect },
+			) {
 				t.Errorf("%s redirected nothing: the test proves nothing", p.URL)
 			}
 		}

@@ -25,25 +25,39 @@ type sharedImagesDataSource struct {
 	configuredDataSource
 }
 
-func (d *sharedImagesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *sharedImagesDataSource) Metadata(
+	_ context.Context,
+	req datasource.MetadataRequest,
+	resp *datasource.MetadataResponse,
+) {
 	resp.TypeName = req.ProviderTypeName + "_shared_images"
 }
 
-func (d *sharedImagesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *sharedImagesDataSource) Schema(
+	ctx context.Context,
+	_ datasource.SchemaRequest,
+	resp *datasource.SchemaResponse,
+) {
 	resp.Schema = schema.Schema{
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-		MarkdownDescription: "The images other projects share with the provider's project, with this project's answer to each: its inbox. " +
-			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's member status only " +
-			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one list.\n\n" +
-			"On Image API v1 the inbox is `GET /v1/shared-images/{project}` and one `HEAD` per image for its name and details: `member_status` is null, " +
-			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter other than `all` is an error." + dataTimeoutsNote,
+		MarkdownDescription: "The images other projects share with the provider's project, with this project's answer to " +
+			"each: its inbox. " +
+			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's " +
+			"member status only " +
+			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one " +
+			"list.\n\n" +
+			"On Image API v1 the inbox is `GET /v1/shared-images/{project}` and one `HEAD` per image for its name and " +
+			"details: `member_status` is null, " +
+			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter " +
+			"other than `all` is an error." + dataTimeoutsNote,
 		Attributes: map[string]schema.Attribute{
 			"id":     computedString("The provider's project ID, whose inbox this is."),
 			"region": dataRegionAttribute(),
 			"member_status": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only images this project has answered so: `pending`, `accepted`, `rejected`, or `all` (the default).",
-				Validators:          []validator.String{stringvalidator.OneOf(append([]string{"all"}, glanceclient.MemberStatuses...)...)},
+				Optional: true,
+				MarkdownDescription: "Only images this project has answered so: `pending`, `accepted`, `rejected`, or `all` (the " +
+					"default).",
+				Validators: []validator.String{stringvalidator.OneOf(append([]string{"all"}, glanceclient.MemberStatuses...)...)},
 			},
 			"owner": schema.StringAttribute{
 				Optional:            true,
@@ -53,19 +67,26 @@ func (d *sharedImagesDataSource) Schema(ctx context.Context, _ datasource.Schema
 				Computed:            true,
 				MarkdownDescription: "The images, oldest first.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":               computedString("The image ID."),
-					"name":             computedString("The image name."),
-					"owner":            computedString("The ID of the project that owns and shares the image."),
-					"member_status":    computedString("This project's answer: `pending`, `accepted` or `rejected` (null on Image API v1)."),
-					"can_share":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Image API v1: whether this project may share the image further. Always false on v2."},
+					"id":    computedString("The image ID."),
+					"name":  computedString("The image name."),
+					"owner": computedString("The ID of the project that owns and shares the image."),
+					"member_status": computedString("This project's answer: `pending`, `accepted` or `rejected` (null on Image " +
+						"API v1)."),
+					"can_share": schema.BoolAttribute{Computed: true, MarkdownDescription: "Image API v1: whether this " +
+						"project may share the image further. Always false on v2."},
 					"visibility":       computedString("The image's visibility (`shared`)."),
 					"status":           computedString("The image's status, such as `active` or `queued`."),
 					"disk_format":      computedString("The disk format, such as `qcow2` or `raw`."),
 					"container_format": computedString("The container format, such as `bare`."),
-					"size_bytes":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The image size in bytes (0 until data is uploaded)."},
-					"tags":             schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The image's tags."},
-					"created_at":       computedString("When the image was created (RFC 3339)."),
-					"updated_at":       computedString("When the image last changed (RFC 3339)."),
+					"size_bytes": schema.Int64Attribute{Computed: true, MarkdownDescription: "The image size in bytes (0 " +
+						"until data is uploaded)."},
+					"tags": schema.ListAttribute{
+						Computed:            true,
+						ElementType:         types.StringType,
+						MarkdownDescription: "The image's tags.",
+					},
+					"created_at": computedString("When the image was created (RFC 3339)."),
+					"updated_at": computedString("When the image last changed (RFC 3339)."),
 				}},
 			},
 		},

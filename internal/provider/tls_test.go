@@ -17,7 +17,11 @@ import (
 // attributes.
 func tlsCloud(t *testing.T, ca *proxytest.CA, requireClientCert bool) func(extra string) string {
 	env := acctest.PreCheck(t)
-	keystone := proxytest.New(t, strings.TrimSuffix(env.AuthURL, "/v3"), proxytest.Options{TLS: ca.ServerTLS(requireClientCert)})
+	keystone := proxytest.New(
+		t,
+		strings.TrimSuffix(env.AuthURL, "/v3"),
+		proxytest.Options{TLS: ca.ServerTLS(requireClientCert)},
+	)
 	glance := proxytest.New(t, env.ImageURL, proxytest.Options{TLS: ca.ServerTLS(requireClientCert)})
 	return func(extra string) string {
 		return fmt.Sprintf(`
@@ -51,11 +55,19 @@ func TestAccTLS_cacertFile(t *testing.T) {
 		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
 		Steps: []tfresource.TestStep{
 			{
-				Config:      tlsMemberConfig(provider(""), imageID, env.ConsumerProject),
-				ExpectError: regexp.MustCompile(`(?s)TLS with Keystone at https://127.0.0.1:\d+/v3 failed.*` + spaced(`certificate is not trusted. Set cacert_file \(OS_CACERT\)`) + `.*insecure`),
+				Config: tlsMemberConfig(provider(""), imageID, env.ConsumerProject),
+				ExpectError: regexp.MustCompile(
+					`(?s)TLS with Keystone at https://127.0.0.1:\d+/v3 failed.*` + spaced(
+						`certificate is not trusted. Set cacert_file \(OS_CACERT\)`,
+					) + `.*insecure`,
+				),
 			},
 			{
-				Config:           tlsMemberConfig(provider(fmt.Sprintf("  cacert_file = %q", ca.CertFile)), imageID, env.ConsumerProject),
+				Config: tlsMemberConfig(
+					provider(fmt.Sprintf("  cacert_file = %q", ca.CertFile)),
+					imageID,
+					env.ConsumerProject,
+				),
 				Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
@@ -72,7 +84,8 @@ func TestAccTLS_insecureWarns(t *testing.T) {
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	w := newWorkdir(t, tlsMemberConfig(provider("  insecure = true"), imageID, env.ConsumerProject))
 	out := w.must("apply", "-auto-approve", "-input=false")
-	if !strings.Contains(out, "Warning: TLS certificate verification is off") || !strings.Contains(out, "Set cacert_file") {
+	if !strings.Contains(out, "Warning: TLS certificate verification is off") ||
+		!strings.Contains(out, "Set cacert_file") {
 		t.Errorf("apply with insecure = true did not warn:\n%s", tail(out, 30))
 	}
 	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
@@ -93,18 +106,30 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 	provider := tlsCloud(t, ca, true)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	cacert := fmt.Sprintf("  cacert_file = %q\n", ca.CertFile)
-	wantCert := regexp.MustCompile(`(?s)TLS with Keystone.*` + spaced(`requires a client certificate it trusts. Set cert \(OS_CERT\) and key \(OS_KEY\)`))
+	wantCert := regexp.MustCompile(
+		`(?s)TLS with Keystone.*` + spaced(
+			`requires a client certificate it trusts. Set cert \(OS_CERT\) and key \(OS_KEY\)`,
+		),
+	)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
 		Steps: []tfresource.TestStep{
 			{Config: tlsMemberConfig(provider(cacert), imageID, env.ConsumerProject), ExpectError: wantCert},
 			{
-				Config:      tlsMemberConfig(provider(cacert+fmt.Sprintf("  cert = %q\n  key = %q", ca.OtherClientCert, ca.OtherKey)), imageID, env.ConsumerProject),
+				Config: tlsMemberConfig(
+					provider(cacert+fmt.Sprintf("  cert = %q\n  key = %q", ca.OtherClientCert, ca.OtherKey)),
+					imageID,
+					env.ConsumerProject,
+				),
 				ExpectError: wantCert,
 			},
 			{
-				Config:           tlsMemberConfig(provider(cacert+fmt.Sprintf("  cert = %q\n  key = %q", ca.ClientCert, ca.ClientKey)), imageID, env.ConsumerProject),
+				Config: tlsMemberConfig(
+					provider(cacert+fmt.Sprintf("  cert = %q\n  key = %q", ca.ClientCert, ca.ClientKey)),
+					imageID,
+					env.ConsumerProject,
+				),
 				Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},

@@ -148,7 +148,10 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	case fault == Unavailable:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = io.WriteString(w, `{"message": "injected by proxytest: service unavailable", "code": "503 Service Unavailable"}`)
+		_, _ = io.WriteString(
+			w,
+			`{"message": "injected by proxytest: service unavailable", "code": "503 Service Unavailable"}`,
+		)
 		status = http.StatusServiceUnavailable
 	case fault == ResetAfterForward:
 		p.forwardAndReset(w, r)
@@ -315,7 +318,10 @@ func NewTrap(t testing.TB) *Trap {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		trap.mu.Lock()
-		trap.seen = append(trap.seen, fmt.Sprintf("%s %s (X-Auth-Token: %q, body: %q)", r.Method, r.URL.Path, r.Header.Get("X-Auth-Token"), body))
+		trap.seen = append(
+			trap.seen,
+			fmt.Sprintf("%s %s (X-Auth-Token: %q, body: %q)", r.Method, r.URL.Path, r.Header.Get("X-Auth-Token"), body),
+		)
 		trap.mu.Unlock()
 		http.NotFound(w, r)
 	}))

@@ -83,7 +83,14 @@ func selfSigned(t testing.TB, name string) (*ecdsa.PrivateKey, *x509.Certificate
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := template(&x509.Certificate{Subject: pkix.Name{CommonName: name}, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign})
+	tmpl := template(
+		&x509.Certificate{
+			Subject:               pkix.Name{CommonName: name},
+			IsCA:                  true,
+			BasicConstraintsValid: true,
+			KeyUsage:              x509.KeyUsageCertSign,
+		},
+	)
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +102,12 @@ func selfSigned(t testing.TB, name string) (*ecdsa.PrivateKey, *x509.Certificate
 	return key, cert, der
 }
 
-func issue(t testing.TB, parent *x509.Certificate, parentKey *ecdsa.PrivateKey, tmpl *x509.Certificate) (*ecdsa.PrivateKey, []byte) {
+func issue(
+	t testing.TB,
+	parent *x509.Certificate,
+	parentKey *ecdsa.PrivateKey,
+	tmpl *x509.Certificate,
+) (*ecdsa.PrivateKey, []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

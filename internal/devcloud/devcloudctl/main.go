@@ -81,7 +81,8 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&f.glancePassword, "glance-password", "", "glance service user password")
 	fs.IntVar(&f.memberQuota, "member-quota", 0, "Glance's image_member_quota, recorded for the tests")
 	fs.StringVar(&f.shortAuthURL, "short-auth-url", "", "URL of the second Keystone, whose tokens expire quickly")
-	fs.IntVar(&f.shortTokenSeconds, "short-token-seconds", 0, "token lifetime of the second Keystone, recorded for the tests")
+	fs.IntVar(&f.shortTokenSeconds, "short-token-seconds", 0, "token lifetime of the second Keystone, recorded for the "+
+		"tests")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,7 +106,8 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 	if err := ensureUser(ctx, id, "glance", f.glancePassword, service, "admin", "service"); err != nil {
 		return err
 	}
-	if err := ensureImageService(ctx, id, map[string]string{devcloud.RegionOne: f.glanceURL, devcloud.RegionTwo: f.glance2URL}); err != nil {
+	regions := map[string]string{devcloud.RegionOne: f.glanceURL, devcloud.RegionTwo: f.glance2URL}
+	if err := ensureImageService(ctx, id, regions); err != nil {
 		return err
 	}
 
@@ -120,7 +122,8 @@ func bootstrapCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	for reader, project := range map[string]string{devcloud.ProducerReader: devcloud.Producer, devcloud.ConsumerReader: devcloud.Consumer} {
+	readers := map[string]string{devcloud.ProducerReader: devcloud.Producer, devcloud.ConsumerReader: devcloud.Consumer}
+	for reader, project := range readers {
 		if err := ensureUser(ctx, id, reader, devcloud.Password(reader), projectIDs[project], "reader"); err != nil {
 			return err
 		}
@@ -199,14 +202,37 @@ func writeClouds(path string, f bootstrapFlags, appCredID string) error {
 	for _, t := range devcloud.Tenants {
 		entry(t, f.authURL, t, devcloud.Password(t), t)
 	}
-	entry(devcloud.ProducerReader, f.authURL, devcloud.ProducerReader, devcloud.Password(devcloud.ProducerReader), devcloud.Producer)
-	entry(devcloud.ConsumerReader, f.authURL, devcloud.ConsumerReader, devcloud.Password(devcloud.ConsumerReader), devcloud.Consumer)
+	entry(
+		devcloud.ProducerReader,
+		f.authURL,
+		devcloud.ProducerReader,
+		devcloud.Password(devcloud.ProducerReader),
+		devcloud.Producer,
+	)
+	entry(
+		devcloud.ConsumerReader,
+		f.authURL,
+		devcloud.ConsumerReader,
+		devcloud.Password(devcloud.ConsumerReader),
+		devcloud.Consumer,
+	)
 	if f.shortAuthURL != "" {
-		entry(devcloud.ProducerShortToken, f.shortAuthURL, devcloud.Producer, devcloud.Password(devcloud.Producer), devcloud.Producer)
+		entry(
+			devcloud.ProducerShortToken,
+			f.shortAuthURL,
+			devcloud.Producer,
+			devcloud.Password(devcloud.Producer),
+			devcloud.Producer,
+		)
 	}
-	clouds[devcloud.ProducerAppCred] = cloudEntry{RegionName: "RegionOne", IdentityAPIVersion: 3, AuthType: "v3applicationcredential", Auth: map[string]string{
-		"auth_url": f.authURL, "application_credential_id": appCredID, "application_credential_secret": appCredSecret,
-	}}
+	clouds[devcloud.ProducerAppCred] = cloudEntry{
+		RegionName:         "RegionOne",
+		IdentityAPIVersion: 3,
+		AuthType:           "v3applicationcredential",
+		Auth: map[string]string{
+			"auth_url": f.authURL, "application_credential_id": appCredID, "application_credential_secret": appCredSecret,
+		},
+	}
 	for alias, cloud := range devcloud.GuideClouds {
 		clouds[alias] = clouds[cloud]
 	}
@@ -226,8 +252,9 @@ const appCredSecret = "devcloud-appcred-secret"
 // secret cannot be read back, so an existing one is replaced.
 func ensureAppCredential(ctx context.Context, authURL string) (string, error) {
 	pc, err := devcloud.LoginWith(ctx, gophercloud.AuthOptions{
-		IdentityEndpoint: authURL, Username: devcloud.Producer, Password: devcloud.Password(devcloud.Producer), DomainName: "Default",
-		Scope: &gophercloud.AuthScope{ProjectName: devcloud.Producer, DomainName: "Default"},
+		IdentityEndpoint: authURL, Username: devcloud.Producer, Password: devcloud.Password(devcloud.Producer),
+		DomainName: "Default",
+		Scope:      &gophercloud.AuthScope{ProjectName: devcloud.Producer, DomainName: "Default"},
 	}, nil)
 	if err != nil {
 		return "", fmt.Errorf("producer login: %w", err)
@@ -257,7 +284,9 @@ func ensureAppCredential(ctx context.Context, authURL string) (string, error) {
 			return "", fmt.Errorf("delete application credential: %w", err)
 		}
 	}
-	ac, err := applicationcredentials.Create(ctx, id, user.ID, applicationcredentials.CreateOpts{Name: "devcloud", Secret: appCredSecret}).Extract()
+	acOpts := applicationcredentials.CreateOpts{Name: "devcloud", Secret: appCredSecret}
+	ac, err := applicationcredentials.Create(ctx, id, user.ID, acOpts).
+		Extract()
 	if err != nil {
 		return "", fmt.Errorf("create application credential: %w", err)
 	}
@@ -303,7 +332,12 @@ func ensureRole(ctx context.Context, id *gophercloud.ServiceClient, name string)
 }
 
 // ensureUser creates the user (or resets its password) and grants it roleNames on project.
-func ensureUser(ctx context.Context, id *gophercloud.ServiceClient, name, pass, project string, roleNames ...string) error {
+func ensureUser(
+	ctx context.Context,
+	id *gophercloud.ServiceClient,
+	name, pass, project string,
+	roleNames ...string,
+) error {
 	pages, err := users.List(id, users.ListOpts{Name: name, DomainID: "default"}).AllPages(ctx)
 	if err != nil {
 		return fmt.Errorf("list users: %w", err)
@@ -319,7 +353,8 @@ func ensureUser(ctx context.Context, id *gophercloud.ServiceClient, name, pass, 
 			return fmt.Errorf("update user %s: %w", name, err)
 		}
 	} else {
-		u, err := users.Create(ctx, id, users.CreateOpts{Name: name, Password: pass, DomainID: "default", DefaultProjectID: project}).Extract()
+		opts := users.CreateOpts{Name: name, Password: pass, DomainID: "default", DefaultProjectID: project}
+		u, err := users.Create(ctx, id, opts).Extract()
 		if err != nil {
 			return fmt.Errorf("create user %s: %w", name, err)
 		}
@@ -331,7 +366,8 @@ func ensureUser(ctx context.Context, id *gophercloud.ServiceClient, name, pass, 
 			return err
 		}
 		// Assigning an existing assignment is a no-op in Keystone (204).
-		if err := roles.Assign(ctx, id, roleID, roles.AssignOpts{UserID: userID, ProjectID: project}).ExtractErr(); err != nil {
+		opts := roles.AssignOpts{UserID: userID, ProjectID: project}
+		if err := roles.Assign(ctx, id, roleID, opts).ExtractErr(); err != nil {
 			return fmt.Errorf("assign %s to %s: %w", rn, name, err)
 		}
 	}
@@ -353,7 +389,8 @@ func ensureImageService(ctx context.Context, id *gophercloud.ServiceClient, urls
 	if len(found) > 0 {
 		serviceID = found[0].ID
 	} else {
-		s, err := services.Create(ctx, id, services.CreateOpts{Type: "image", Extra: map[string]any{"name": "glance"}}).Extract()
+		opts := services.CreateOpts{Type: "image", Extra: map[string]any{"name": "glance"}}
+		s, err := services.Create(ctx, id, opts).Extract()
 		if err != nil {
 			return fmt.Errorf("create image service: %w", err)
 		}
@@ -386,11 +423,14 @@ func ensureImageService(ctx context.Context, id *gophercloud.ServiceClient, urls
 		} else if err != nil {
 			return fmt.Errorf("read region %s: %w", region, err)
 		}
-		for _, av := range []gophercloud.Availability{gophercloud.AvailabilityPublic, gophercloud.AvailabilityInternal, gophercloud.AvailabilityAdmin} {
+		for _, av := range []gophercloud.Availability{
+			gophercloud.AvailabilityPublic, gophercloud.AvailabilityInternal, gophercloud.AvailabilityAdmin,
+		} {
 			if have[key{region, av}] {
 				continue
 			}
-			if _, err := endpoints.Create(ctx, id, endpoints.CreateOpts{Availability: av, Region: region, URL: urls[region], ServiceID: serviceID}).Extract(); err != nil {
+			opts := endpoints.CreateOpts{Availability: av, Region: region, URL: urls[region], ServiceID: serviceID}
+			if _, err := endpoints.Create(ctx, id, opts).Extract(); err != nil {
 				return fmt.Errorf("create %s image endpoint in %s: %w", av, region, err)
 			}
 		}
@@ -398,7 +438,12 @@ func ensureImageService(ctx context.Context, id *gophercloud.ServiceClient, urls
 	return nil
 }
 
-func ensureImage(ctx context.Context, img *gophercloud.ServiceClient, name string, vis images.ImageVisibility) (string, error) {
+func ensureImage(
+	ctx context.Context,
+	img *gophercloud.ServiceClient,
+	name string,
+	vis images.ImageVisibility,
+) (string, error) {
 	pages, err := images.List(img, images.ListOpts{Name: name, Visibility: vis}).AllPages(ctx)
 	if err != nil {
 		return "", fmt.Errorf("list images: %w", err)
@@ -412,7 +457,9 @@ func ensureImage(ctx context.Context, img *gophercloud.ServiceClient, name strin
 			return i.ID, nil
 		}
 	}
-	i, err := images.Create(ctx, img, images.CreateOpts{Name: name, Visibility: &vis, DiskFormat: "raw", ContainerFormat: "bare"}).Extract()
+	opts := images.CreateOpts{Name: name, Visibility: &vis, DiskFormat: "raw", ContainerFormat: "bare"}
+	i, err := images.Create(ctx, img, opts).
+		Extract()
 	if err != nil {
 		return "", fmt.Errorf("create image %s: %w", name, err)
 	}
