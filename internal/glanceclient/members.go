@@ -119,7 +119,7 @@ var ErrAlreadyMember = errors.New("the project is already a member of the image"
 // Either way an existing member is ErrAlreadyMember, unless this add made it: earlier is when
 // an earlier add of the same membership began whose answer was lost (an earlier run's; zero
 // for none), and a member Glance created after that, or after this call began when one of
-// its own tries' answers was lost, is adopted and returned (membersSince). A failure after a
+// its own tries' answers was lost, is adopted and returned (addedSince). A failure after a
 // lost answer is an *OutcomeUnknownError: the member may exist.
 func (c *Client) AddMember(
 	ctx context.Context,
