@@ -222,24 +222,12 @@ func TestAccCost_requests(t *testing.T) {
 				t.Logf("%s of %d: %d requests (%d GET, %d PUT, %d POST, %d DELETE), and %d version detections", step.name, n,
 					c.count(""), c.count("GET"), c.count("PUT"), c.count("POST"), c.count("DELETE"), c.detections())
 				if writes := c.count("") - c.count("GET"); writes != tc.writes[step.name] {
-					t.Errorf(
-						"%s of %d memberships: %d writes, want %d:%s",
-						step.name,
-						n,
-						writes,
-						tc.writes[step.name],
-						acctest.Lines(c.requests),
-					)
+					t.Errorf("%s of %d memberships: %d writes, want %d:%s",
+						step.name, n, writes, tc.writes[step.name], acctest.Lines(c.requests))
 				}
 				if got := c.count(""); got > tc.atMost[step.name] {
-					t.Errorf(
-						"%s of %d memberships: %d requests, want at most %d:%s",
-						step.name,
-						n,
-						got,
-						tc.atMost[step.name],
-						acctest.Lines(c.requests),
-					)
+					t.Errorf("%s of %d memberships: %d requests, want at most %d:%s",
+						step.name, n, got, tc.atMost[step.name], acctest.Lines(c.requests))
 				}
 				if d := c.detections(); d > 3 {
 					t.Errorf("%s: %d version detections, want at most one per provider process (3)", step.name, d)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -156,37 +155,30 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 }
 
 type imageDataModel struct {
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
-	Region          types.String   `tfsdk:"region"`
-	Name            types.String   `tfsdk:"name"`
-	Owner           types.String   `tfsdk:"owner"`
-	Visibility      types.String   `tfsdk:"visibility"`
-	Tags            types.Set      `tfsdk:"tags"`
-	Properties      types.Map      `tfsdk:"properties"`
-	MostRecent      types.Bool     `tfsdk:"most_recent"`
-	ID              types.String   `tfsdk:"id"`
-	Status          types.String   `tfsdk:"status"`
-	DiskFormat      types.String   `tfsdk:"disk_format"`
-	ContainerFormat types.String   `tfsdk:"container_format"`
-	SizeBytes       types.Int64    `tfsdk:"size_bytes"`
-	MinDiskGB       types.Int64    `tfsdk:"min_disk_gb"`
-	MinRAMMB        types.Int64    `tfsdk:"min_ram_mb"`
-	Protected       types.Bool     `tfsdk:"protected"`
-	Checksum        types.String   `tfsdk:"checksum"`
-	TagsAll         types.List     `tfsdk:"tags_all"`
-	PropertiesAll   types.Map      `tfsdk:"properties_all"`
-	CreatedAt       types.String   `tfsdk:"created_at"`
-	UpdatedAt       types.String   `tfsdk:"updated_at"`
+	dataModel
+	Name            types.String `tfsdk:"name"`
+	Owner           types.String `tfsdk:"owner"`
+	Visibility      types.String `tfsdk:"visibility"`
+	Tags            types.Set    `tfsdk:"tags"`
+	Properties      types.Map    `tfsdk:"properties"`
+	MostRecent      types.Bool   `tfsdk:"most_recent"`
+	ID              types.String `tfsdk:"id"`
+	Status          types.String `tfsdk:"status"`
+	DiskFormat      types.String `tfsdk:"disk_format"`
+	ContainerFormat types.String `tfsdk:"container_format"`
+	SizeBytes       types.Int64  `tfsdk:"size_bytes"`
+	MinDiskGB       types.Int64  `tfsdk:"min_disk_gb"`
+	MinRAMMB        types.Int64  `tfsdk:"min_ram_mb"`
+	Protected       types.Bool   `tfsdk:"protected"`
+	Checksum        types.String `tfsdk:"checksum"`
+	TagsAll         types.List   `tfsdk:"tags_all"`
+	PropertiesAll   types.Map    `tfsdk:"properties_all"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	UpdatedAt       types.String `tfsdk:"updated_at"`
 }
 
 // target is no image yet: the diagnostics name the filters instead.
 func (m *imageDataModel) target() (string, string) { return "", "" }
-
-func (m *imageDataModel) timeout(ctx context.Context, _ crudOp) (time.Duration, diag.Diagnostics) {
-	return m.Timeouts.Read(ctx, defaultReadTimeout)
-}
-
-func (m *imageDataModel) regionName() string { return m.Region.ValueString() }
 
 // imageFromAPI is the one mapping from Glance's image to state; the filters are the
 // configuration's, carried over.

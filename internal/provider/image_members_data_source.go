@@ -3,13 +3,11 @@ package provider
 import (
 	"context"
 	"sort"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -117,21 +115,14 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 }
 
 type imageMembersDataModel struct {
-	Timeouts timeouts.Value    `tfsdk:"timeouts"`
-	Region   types.String      `tfsdk:"region"`
-	ID       types.String      `tfsdk:"id"`
-	ImageID  types.String      `tfsdk:"image_id"`
-	Status   types.String      `tfsdk:"status"`
-	Members  []memberDataModel `tfsdk:"members"`
+	dataModel
+	ID      types.String      `tfsdk:"id"`
+	ImageID types.String      `tfsdk:"image_id"`
+	Status  types.String      `tfsdk:"status"`
+	Members []memberDataModel `tfsdk:"members"`
 }
 
 func (m *imageMembersDataModel) target() (string, string) { return m.ImageID.ValueString(), "" }
-
-func (m *imageMembersDataModel) timeout(ctx context.Context, _ crudOp) (time.Duration, diag.Diagnostics) {
-	return m.Timeouts.Read(ctx, defaultReadTimeout)
-}
-
-func (m *imageMembersDataModel) regionName() string { return m.Region.ValueString() }
 
 type memberDataModel struct {
 	MemberID  types.String `tfsdk:"member_id"`

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
@@ -358,6 +359,18 @@ func computedString(desc string) dschema.StringAttribute {
 // dataTimeoutsNote ends every data source's description.
 const dataTimeoutsNote = "\n\nThe read is bounded by the `timeouts` block's `read`, 5 minutes by default, retries " +
 	"included."
+
+// dataModel is what every data source's model has: its timeouts block and its region.
+type dataModel struct {
+	Timeouts dstimeouts.Value `tfsdk:"timeouts"`
+	Region   types.String     `tfsdk:"region"`
+}
+
+func (m *dataModel) timeout(ctx context.Context, _ crudOp) (time.Duration, diag.Diagnostics) {
+	return m.Timeouts.Read(ctx, defaultReadTimeout)
+}
+
+func (m *dataModel) regionName() string { return m.Region.ValueString() }
 
 // dataRegionAttribute is every data source's region.
 func dataRegionAttribute() dschema.StringAttribute {

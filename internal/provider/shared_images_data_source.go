@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"sort"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -129,8 +128,7 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 }
 
 type sharedImagesModel struct {
-	Timeouts     timeouts.Value     `tfsdk:"timeouts"`
-	Region       types.String       `tfsdk:"region"`
+	dataModel
 	ID           types.String       `tfsdk:"id"`
 	MemberStatus types.String       `tfsdk:"member_status"`
 	Owner        types.String       `tfsdk:"owner"`
@@ -139,12 +137,6 @@ type sharedImagesModel struct {
 
 // target is no image: the diagnostics name the project instead.
 func (m *sharedImagesModel) target() (string, string) { return "", "" }
-
-func (m *sharedImagesModel) timeout(ctx context.Context, _ crudOp) (time.Duration, diag.Diagnostics) {
-	return m.Timeouts.Read(ctx, defaultReadTimeout)
-}
-
-func (m *sharedImagesModel) regionName() string { return m.Region.ValueString() }
 
 type sharedImageModel struct {
 	ID              types.String `tfsdk:"id"`
