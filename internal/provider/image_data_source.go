@@ -127,9 +127,10 @@ func (d *imageDataSource) ConfigValidators(context.Context) []datasource.ConfigV
 
 func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config imageDataModel
-	ctx, cancel, client, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	ctx, cancel, client := d.begin(ctx, &config, crudRead, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	q := glanceclient.ImageQuery{

@@ -159,9 +159,10 @@ func (r *imageMemberAcceptanceResource) Create(
 	resp *resource.CreateResponse,
 ) {
 	var plan imageMemberAcceptanceModel
-	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel, client := r.begin(ctx, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	r.setStatus(ctx, client, plan, &resp.State, &resp.Diagnostics)
@@ -173,9 +174,10 @@ func (r *imageMemberAcceptanceResource) Read(
 	resp *resource.ReadResponse,
 ) {
 	var state imageMemberAcceptanceModel
-	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
@@ -206,9 +208,10 @@ func (r *imageMemberAcceptanceResource) Update(
 ) {
 	var plan, state imageMemberAcceptanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel, client := r.begin(ctx, &plan, crudUpdate, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	if plan.Status.Equal(state.Status) {
@@ -225,9 +228,10 @@ func (r *imageMemberAcceptanceResource) Delete(
 	resp *resource.DeleteResponse,
 ) {
 	var state imageMemberAcceptanceModel
-	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, client := r.begin(ctx, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)

@@ -111,9 +111,10 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 
 func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMemberModel
-	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel, client := r.begin(ctx, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID, memberID := plan.target()
@@ -148,9 +149,10 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMemberModel
-	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID, memberID := state.target()
@@ -215,9 +217,10 @@ func (r *imageMemberResource) ModifyPlan(
 func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel, client := r.begin(ctx, &plan, crudUpdate, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	if !plan.CanShare.Equal(state.CanShare) {
@@ -239,9 +242,10 @@ func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateReq
 
 func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMemberModel
-	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, client := r.begin(ctx, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID, memberID := state.target()

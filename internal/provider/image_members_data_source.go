@@ -81,9 +81,10 @@ func (d *imageMembersDataSource) Schema(
 
 func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config imageMembersDataModel
-	ctx, cancel, client, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	ctx, cancel, client := d.begin(ctx, &config, crudRead, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID := config.ImageID.ValueString()

@@ -162,9 +162,10 @@ func warnRemovals(ctx context.Context, client *glanceclient.Client, plan imageMe
 // removes that differ.
 func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan imageMembersModel
-	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudCreate, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel, client := r.begin(ctx, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID := plan.ImageID.ValueString()
@@ -195,9 +196,10 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 // Terraform show up as drift.
 func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state imageMembersModel
-	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudRead, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID := state.ImageID.ValueString()
@@ -225,9 +227,10 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, client, ok := r.begin(ctx, req.Plan.Get, &plan, crudUpdate, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel, client := r.begin(ctx, &plan, crudUpdate, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	// The state is what the refresh just read: Glance's list, with each member's answer.
@@ -254,9 +257,10 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 // Delete removes every member the image has, including any added since the last refresh.
 func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMembersModel
-	ctx, cancel, client, ok := r.begin(ctx, req.State.Get, &state, crudDelete, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, client := r.begin(ctx, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	imageID := state.ImageID.ValueString()

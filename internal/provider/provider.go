@@ -306,35 +306,36 @@ const (
 	crudDelete
 )
 
-// begin is every CRUD method's preamble: read m from the plan, state or config (get), check
-// that the provider has a client, take the client of m's region, and bound ctx by the
-// operation's timeout. cancel is never nil; ok is false when a diagnostic was added and the
-// method must return.
+// begin is every CRUD method's preamble, once the method has read m from its plan, state
+// or config: check that the provider has a client, take the client of m's region, and bound
+// ctx by the operation's timeout. It returns no client when diags has an error (from reading
+// m, or its own), and the method must return; cancel is never nil.
 func (c *configuredClient) begin(
 	ctx context.Context,
-	get func(context.Context, any) diag.Diagnostics,
 	m model,
 	op crudOp,
 	diags *diag.Diagnostics,
-) (_ context.Context, cancel context.CancelFunc, client *glanceclient.Client, ok bool) {
-	diags.Append(get(ctx, m)...)
+) (_ context.Context, cancel context.CancelFunc, client *glanceclient.Client) {
 	if diags.HasError() {
-		return ctx, func() {}, nil, false
+		return ctx, func() {}, nil
 	}
 	if c.client == nil {
 		diags.Append(unconfiguredClient(m.target()))
-		return ctx, func() {}, nil, false
+		return ctx, func() {}, nil
 	}
 	client, err := c.client.ForRegion(ctx, m.regionName())
 	if err != nil {
 		imageID, memberID := m.target()
 		diags.Append(regionError(imageID, memberID, m.regionName(), err))
-		return ctx, func() {}, nil, false
+		return ctx, func() {}, nil
 	}
 	d, ds := m.timeout(ctx, op)
 	diags.Append(ds...)
+	if diags.HasError() {
+		return ctx, func() {}, nil
+	}
 	ctx, cancel = context.WithTimeout(ctx, d)
-	return ctx, cancel, client, !diags.HasError()
+	return ctx, cancel, client
 }
 
 // regionAttribute is every resource's region: the provider's when the resource is created

@@ -94,9 +94,10 @@ func (d *sharedImagesDataSource) Schema(
 
 func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config sharedImagesModel
-	ctx, cancel, client, ok := d.begin(ctx, req.Config.Get, &config, crudRead, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	ctx, cancel, client := d.begin(ctx, &config, crudRead, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if client == nil {
 		return
 	}
 	statuses := glanceclient.MemberStatuses
