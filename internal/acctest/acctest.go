@@ -362,3 +362,16 @@ func (k *Keystone) Stop() {
 	_ = k.cmd.Wait()
 	k.cmd = nil
 }
+
+// VersionDetection is the request that reads which Image API the service speaks: one per
+// provider process that talks to it (terraform destroy starts three).
+const VersionDetection = "GET /versions"
+
+// MadeUpProjects are n project IDs to share with (Glance does not check that they exist).
+func MadeUpProjects(n int) []string {
+	projects := make([]string, n)
+	for i := range projects {
+		projects[i] = fmt.Sprintf("%032x", 0xbe7c40+i)
+	}
+	return projects
+}

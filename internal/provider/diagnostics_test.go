@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // Answers a real Glance cannot be made to give on demand: a server error, no answer at all,
@@ -399,7 +400,7 @@ func TestMemberError_everyBranch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			d := memberError(tc.client, tc.op, img, tc.member, tc.err)
-			text := d.Summary() + "\n" + flat(d.Detail())
+			text := d.Summary() + "\n" + tfcli.Flat(d.Detail())
 			subject := "Image " + img + ", member " + tc.member + ": "
 			if tc.member == "" {
 				subject = "Image " + img + ": "

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // Every example in the docs is a configuration Terraform accepts with this provider's schema
@@ -15,7 +16,7 @@ import (
 // examples/guides/ on its own.
 func TestAccExamples_valid(t *testing.T) {
 	acctest.PreCheck(t)
-	installOpenstackProvider(t) // the migration guide's "before" uses it
+	tfcli.InstallOpenstack(t) // the migration guide's "before" uses it
 	modules := map[string][]string{}
 	dirs, _ := filepath.Glob("../../examples/*/*")
 	dirs = append(dirs, "../../examples/provider", "../../examples/demo")
@@ -48,7 +49,8 @@ func TestAccExamples_valid(t *testing.T) {
 				}
 			}
 			if !declared { // resource and data source examples leave the provider block to the reader
-				if err := os.WriteFile(filepath.Join(dir, "providers.tf"), []byte(requiredProviders("glance")), 0o600); err != nil {
+				providers := []byte(tfcli.RequiredProviders("glance"))
+				if err := os.WriteFile(filepath.Join(dir, "providers.tf"), providers, 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // faultRate is the share of Glance requests the proxy breaks in the fault-injection tests.
@@ -44,7 +45,7 @@ func faultRun(t *testing.T, svc imageService, seed uint64, imageID, resources st
 		svc.url,
 		proxytest.Options{FaultRate: faultRate, Seed: seed, Latency: 300 * time.Millisecond},
 	)
-	w := newWorkdir(t, faultProvider(proxy)+resources, "TF_LOG_PROVIDER=INFO")
+	w := tfcli.NewWorkdir(t, faultProvider(proxy)+resources, "TF_LOG_PROVIDER=INFO")
 	report := func(step, out string) {
 		s := proxy.Stats()
 		t.Logf("%-8s %4d Glance requests, faults injected: %3d (503: %d, reset after forwarding: %d, latency: %d); "+
@@ -56,7 +57,7 @@ func faultRun(t *testing.T, svc imageService, seed uint64, imageID, resources st
 		proxy.Reset()
 	}
 
-	report("apply", w.must("apply", "-auto-approve", "-input=false", "-parallelism=20"))
+	report("apply", w.Must("apply", "-auto-approve", "-input=false", "-parallelism=20"))
 	if got := slices.Sorted(maps.Keys(svc.members(t, imageID))); !slices.Equal(got, sorted(want)) {
 		t.Fatalf(
 			"after apply Glance has %d members, want exactly the %d configured:\n got %v\nwant %v",
@@ -66,8 +67,8 @@ func faultRun(t *testing.T, svc imageService, seed uint64, imageID, resources st
 			sorted(want),
 		)
 	}
-	report("plan", w.expectEmptyPlan())
-	report("destroy", w.must("destroy", "-auto-approve", "-input=false", "-parallelism=20"))
+	report("plan", w.ExpectEmptyPlan())
+	report("destroy", w.Must("destroy", "-auto-approve", "-input=false", "-parallelism=20"))
 	if got := svc.members(t, imageID); len(got) != 0 {
 		t.Fatalf("after destroy Glance still has %d members: %v", len(got), got)
 	}
@@ -109,7 +110,7 @@ resource "glance_image_members" "all" {
 			t.Run(svc.name()+"/"+name, func(t *testing.T) {
 				t.Parallel()
 				imageID := svc.newImage(t)
-				faultRun(t, svc, seed, imageID, fmt.Sprintf(resources[name], quoteAll(want), imageID), want)
+				faultRun(t, svc, seed, imageID, fmt.Sprintf(resources[name], tfcli.QuoteAll(want), imageID), want)
 			})
 		}
 	}

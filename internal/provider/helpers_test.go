@@ -7,14 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -33,6 +29,7 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/glancev1test"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // testAccProviders serves the provider in-process to the terraform binary on PATH.
@@ -42,23 +39,6 @@ var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
 
 // --- HCL builders ---------------------------------------------------------------------------
 
-// providerSources are the addresses of the providers the tests use.
-var providerSources = map[string]string{
-	"glance":    "glancetf/glance",
-	"openstack": "terraform-provider-openstack/openstack",
-}
-
-// requiredProviders is the terraform block naming where each provider comes from.
-func requiredProviders(names ...string) string {
-	var b strings.Builder
-	b.WriteString("terraform {\n  required_providers {\n")
-	for _, n := range names {
-		fmt.Fprintf(&b, "    %s = { source = %q }\n", n, providerSources[n])
-	}
-	b.WriteString("  }\n}\n")
-	return b.String()
-}
-
 // providerProducer configures the provider as the image owner from the local cloud's
 // clouds.yaml (OS_CLIENT_CONFIG_FILE).
 const providerProducer = `
@@ -66,11 +46,6 @@ provider "glance" {
   cloud = "producer"
 }
 `
-
-// providerVia configures the provider as cloud, talking to Glance through url (a proxy).
-func providerVia(cloud, url string) string {
-	return fmt.Sprintf("\nprovider \"glance\" {\n  cloud          = %q\n  image_endpoint = %q\n}\n", cloud, url)
-}
 
 // memberBlock is a glance_image_member; extra lines (provider, timeouts, depends_on) go last.
 func memberBlock(name, imageID, memberID string, extra ...string) string {
@@ -93,15 +68,6 @@ const memberAddr = "glance_image_member.test"
 // imageMemberConfig shares imageID with memberID as the owner.
 func imageMemberConfig(imageID, memberID string) string {
 	return providerProducer + memberBlock("test", imageID, memberID)
-}
-
-// quoteAll is ids as the elements of an HCL list.
-func quoteAll(ids []string) string {
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = fmt.Sprintf("%q", id)
-	}
-	return strings.Join(q, ", ")
 }
 
 // --- checks -----------------------------------------------------------------------------------
@@ -146,19 +112,6 @@ func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s
 
 // spaced lets a space in a pattern match Terraform's line wrapping.
 func spaced(pattern string) string { return strings.ReplaceAll(pattern, " ", `\s+`) }
-
-// flat is terraform's output as one line of words: diagnostics wrap, and carry "│" borders.
-func flat(out string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ")
-}
-
-func tail(s string, n int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = append([]string{"…"}, lines[len(lines)-n:]...)
-	}
-	return strings.Join(lines, "\n")
-}
 
 // --- the provider's own client and state, for tests that call a resource directly ------------
 
@@ -205,109 +158,12 @@ func memberState(t *testing.T, imageID, memberID string) tfsdk.State {
 	return state
 }
 
-// --- the terraform command ------------------------------------------------------------------
-
-// workdir runs the terraform binary itself, as users do, for the tests that need what the
-// test framework does not expose: -parallelism, TF_LOG output, exit codes, signals. The
-// provider comes from TestMain's filesystem mirror.
-type workdir struct {
-	t   testing.TB
-	dir string
-	env []string
-}
-
-func newWorkdir(t testing.TB, config string, env ...string) *workdir {
-	t.Helper()
-	w := &workdir{t: t, dir: t.TempDir(), env: env}
-	w.setConfig(config)
-	w.must("init", "-input=false")
-	return w
-}
-
-// setConfig replaces the work directory's configuration (the providers stay installed).
-func (w *workdir) setConfig(config string) {
-	w.t.Helper()
-	if !strings.Contains(config, "required_providers") {
-		config = requiredProviders("glance") + config
-	}
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(config), 0o600); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
-// command is terraform args in the work directory, with the test's environment.
-func (w *workdir) command(args ...string) *exec.Cmd {
-	cmd := exec.Command("terraform", append(args, "-no-color")...)
-	cmd.Dir = w.dir
-	cmd.Env = append(os.Environ(), w.env...)
-	return cmd
-}
-
-// run returns terraform's combined output and exit code.
-func (w *workdir) run(args ...string) (string, int) {
-	w.t.Helper()
-	out, err := w.command(args...).CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return string(out), ee.ExitCode()
-	}
-	if err != nil {
-		w.t.Fatalf("terraform %s: %v", args[0], err)
-	}
-	return string(out), 0
-}
-
-func (w *workdir) must(args ...string) string {
-	w.t.Helper()
-	out, code := w.run(args...)
-	if code != 0 {
-		w.t.Fatalf("terraform %s failed (exit %d):\n%s", strings.Join(args, " "), code, tail(out, 60))
-	}
-	return out
-}
-
-// expectEmptyPlan is the check after every apply: nothing left to change. It returns the
-// plan's output.
-func (w *workdir) expectEmptyPlan() string {
-	w.t.Helper()
-	out, code := w.run("plan", "-detailed-exitcode", "-input=false")
-	if code != 0 {
-		w.t.Fatalf("the plan after apply is not empty (exit %d):\n%s", code, tail(out, 60))
-	}
-	return out
-}
-
-// diagnostic is one warning or error as terraform -json reports it.
-type diagnostic struct {
-	Severity, Summary, Detail, Address string
-}
-
-// planDiagnostics runs a plan with -json -detailed-exitcode: every diagnostic one by one (the
-// human output folds similar warnings together), and the exit code (0 no changes, 2 changes).
-func (w *workdir) planDiagnostics() ([]diagnostic, int) {
-	w.t.Helper()
-	out, code := w.run("plan", "-json", "-detailed-exitcode", "-input=false")
-	var diags []diagnostic
-	for _, line := range strings.Split(out, "\n") {
-		var msg struct {
-			Type       string `json:"type"`
-			Diagnostic struct {
-				Severity, Summary, Detail, Address string
-			} `json:"diagnostic"`
-		}
-		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "diagnostic" {
-			d := msg.Diagnostic
-			diags = append(diags, diagnostic{d.Severity, d.Summary, flat(d.Detail), d.Address})
-		}
-	}
-	return diags, code
-}
-
 // memberCalls are the proxy's requests without the version detections, which a provider
 // process makes once per endpoint (TestAccImageAPI_detection counts them).
 func memberCalls(proxy *proxytest.Proxy) []string {
 	var out []string
 	for _, r := range proxy.Requests() {
-		if r != versionDetection {
+		if r != acctest.VersionDetection {
 			out = append(out, r)
 		}
 	}
@@ -360,17 +216,31 @@ type imageService struct {
 }
 
 // destroyLeavesNothing destroys and checks that Glance has no member left.
-func destroyLeavesNothing(t *testing.T, w *workdir, imageID string) {
+func destroyLeavesNothing(t *testing.T, w *tfcli.Workdir, imageID string) {
 	t.Helper()
-	w.must("destroy", "-auto-approve", "-input=false")
+	w.Must("destroy", "-auto-approve", "-input=false")
 	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
 		t.Fatalf("destroy left %v", got)
 	}
 }
 
+// pendingThenDestroyed ends a test that applied one membership with the terraform command:
+// Glance has it pending, the plan is empty, and destroy removes it.
+func pendingThenDestroyed(t *testing.T, w *tfcli.Workdir, imageID, memberID string) {
+	t.Helper()
+	if err := checkAPIStatus(t, imageID, memberID, "pending")(nil); err != nil {
+		t.Fatal(err)
+	}
+	w.ExpectEmptyPlan()
+	w.Must("destroy", "-auto-approve", "-input=false")
+	if err := checkMemberGone(t, imageID, memberID)(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // stateMembers is the member_id of every glance_image_member in the work directory's state,
 // sorted, and how many of them are tainted.
-func stateMembers(t *testing.T, w *workdir) (ids []string, tainted int) {
+func stateMembers(t *testing.T, w *tfcli.Workdir) (ids []string, tainted int) {
 	t.Helper()
 	var show struct {
 		Values struct {
@@ -383,7 +253,7 @@ func stateMembers(t *testing.T, w *workdir) (ids []string, tainted int) {
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	if err := json.Unmarshal([]byte(w.must("show", "-json")), &show); err != nil {
+	if err := json.Unmarshal([]byte(w.Must("show", "-json")), &show); err != nil {
 		t.Fatalf("terraform show -json: %v", err)
 	}
 	for _, r := range show.Values.RootModule.Resources {
@@ -396,36 +266,3 @@ func stateMembers(t *testing.T, w *workdir) (ids []string, tainted int) {
 	}
 	return sorted(ids), tainted
 }
-
-// installOpenstackProvider installs terraform-provider-openstack into peerDir, which TestMain's CLI
-// filesystem mirror holds. Go's caches make every run after the first quick.
-func installOpenstackProvider(t testing.TB) {
-	t.Helper()
-	installOpenstack.Do(func() {
-		start := time.Now()
-		cmd := exec.Command("go", "install", openstackModule)
-		cmd.Env = append(os.Environ(), "GOBIN="+peerDir, "GOFLAGS=")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			installErr = fmt.Errorf("go install %s: %v\n%s", openstackModule, err, out)
-			return
-		}
-		t.Logf("installed %s in %s", openstackModule, time.Since(start).Round(time.Second))
-	})
-	if installErr != nil {
-		t.Fatal(installErr)
-	}
-}
-
-// benchProjects are n project IDs to share with (Glance does not check that they exist).
-func benchProjects(n int) []string {
-	projects := make([]string, n)
-	for i := range projects {
-		projects[i] = fmt.Sprintf("%032x", 0xbe7c40+i)
-	}
-	return projects
-}
-
-// versionDetection is the request that reads which Image API the service speaks: one per
-// provider process that talks to it (terraform destroy starts three).
-const versionDetection = "GET /versions"

@@ -28,6 +28,7 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/glancev1test"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 func (s imageService) name() string { return "v" + s.api }
@@ -37,7 +38,7 @@ func (s imageService) name() string { return "v" + s.api }
 func (s imageService) start(t *testing.T) (imageID string, proxy *proxytest.Proxy, provider string) {
 	t.Helper()
 	proxy = proxytest.New(t, s.url, proxytest.Options{})
-	return s.newImage(t), proxy, providerVia(devcloud.Producer, proxy.URL)
+	return s.newImage(t), proxy, tfcli.ProviderVia(devcloud.Producer, proxy.URL)
 }
 
 // memberPath is the URL path of one membership, as the version spells it.
@@ -198,7 +199,7 @@ func TestAccImageAPIs_refusals(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []tfresource.TestStep{
 					{
-						Config: providerVia(devcloud.Producer, svc.url) + memberBlock("test", missing, env.Consumer2Project),
+						Config: tfcli.ProviderVia(devcloud.Producer, svc.url) + memberBlock("test", missing, env.Consumer2Project),
 						ExpectError: regexp.MustCompile(
 							`(?s)Error adding image member.*` + spaced(
 								`Image `+missing+`, member `+env.Consumer2Project+`: image `+missing+` was not found`,
@@ -206,7 +207,7 @@ func TestAccImageAPIs_refusals(t *testing.T) {
 						),
 					},
 					{
-						Config: providerVia(devcloud.Producer, svc.url) + memberBlock("test", imageID, env.ConsumerProject),
+						Config: tfcli.ProviderVia(devcloud.Producer, svc.url) + memberBlock("test", imageID, env.ConsumerProject),
 						ExpectError: regexp.MustCompile(
 							`(?s)Error adding image member.*` + spaced(
 								`project `+env.ConsumerProject+` is already a member of image `+imageID,
@@ -214,7 +215,7 @@ func TestAccImageAPIs_refusals(t *testing.T) {
 						),
 					},
 					{
-						Config: providerVia(devcloud.Consumer, svc.url) + memberBlock("test", imageID, env.Consumer2Project),
+						Config: tfcli.ProviderVia(devcloud.Consumer, svc.url) + memberBlock("test", imageID, env.Consumer2Project),
 						ExpectError: regexp.MustCompile(
 							`(?s)Error adding image member.*` + spaced(`Image `+imageID+`, member `+env.Consumer2Project+`:`) + refusedBy,
 						),
@@ -238,7 +239,7 @@ func TestAccImageAPIs_imageMembers(t *testing.T) {
 			many := []string{"p-01", "p-02", "p-03", "p-04", "p-05", "p-06"}
 			config := func(ids []string) string {
 				return provider + fmt.Sprintf("\nresource \"glance_image_members\" \"all\" {\n  image_id   = %q\n  member_ids = "+
-					"[%s]\n}\n", imageID, quoteAll(ids))
+					"[%s]\n}\n", imageID, tfcli.QuoteAll(ids))
 			}
 			applied := func(ids []string, writes int) func(*terraform.State) error {
 				return func(*terraform.State) error {
@@ -590,7 +591,7 @@ func TestAccImageAPIv1_quota(t *testing.T) {
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []tfresource.TestStep{{
-			Config: providerVia(devcloud.Producer, v1.URL) + memberBlock("test", imageID, env.Consumer2Project),
+			Config: tfcli.ProviderVia(devcloud.Producer, v1.URL) + memberBlock("test", imageID, env.Consumer2Project),
 			ExpectError: regexp.MustCompile(
 				`(?s)Error adding image member.*` + spaced(`image `+imageID+` has reached Glance's limit on members per image`) +
 					`.*Attempted:\s+2,\s+Maximum:\s+1`,

@@ -19,6 +19,7 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // newTaggedImages makes n shared images of the producer with the given tag, name prefix and
@@ -70,7 +71,7 @@ func TestAccImageDataSource(t *testing.T) {
 	time.Sleep(1100 * time.Millisecond) // Glance's created_at has whole seconds
 	newest := newTaggedImages(t, 1, tag, tag+"-newest", map[string]string{"os_distro": "acc-linux"})[0]
 	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
-	provider := providerVia(devcloud.Producer, proxy.URL)
+	provider := tfcli.ProviderVia(devcloud.Producer, proxy.URL)
 	lookup := func(body string) string {
 		return provider + "\ndata \"glance_image\" \"found\" {\n" + body + "\n}\n"
 	}

@@ -22,13 +22,14 @@ import (
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 const acceptanceAddr = "glance_image_member_acceptance.test"
 
 // Both sides in one configuration, as users run it: the owner shares, the consumer answers.
 func ownerAndConsumerConfig(imageID, memberID, consumerBlock string) string {
-	return requiredProviders("glance") + `
+	return tfcli.RequiredProviders("glance") + `
 provider "glance" {
   alias = "owner"
   cloud = "producer"

@@ -29,6 +29,7 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 func TestAccImageMember_basic(t *testing.T) {
@@ -46,11 +47,19 @@ func TestAccImageMember_basic(t *testing.T) {
 					knownvalue.StringExact(imageID+"/"+env.ConsumerProject),
 				),
 				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("image_id"), knownvalue.StringExact(imageID)),
-				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("member_id"), knownvalue.StringExact(env.ConsumerProject)),
+				statecheck.ExpectKnownValue(
+					memberAddr,
+					tfjsonpath.New("member_id"),
+					knownvalue.StringExact(env.ConsumerProject),
+				),
 				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
 				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339)),
 				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("updated_at"), knownvalue.StringRegexp(rfc3339)),
-				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("schema"), knownvalue.StringExact("/v2/schemas/member")),
+				statecheck.ExpectKnownValue(
+					memberAddr,
+					tfjsonpath.New("schema"),
+					knownvalue.StringExact("/v2/schemas/member"),
+				),
 			},
 			Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
 			ConfigPlanChecks: emptyPlanAfterApply,
@@ -63,7 +72,7 @@ func TestAccImageMember_createIsOneRequest(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
-	config := providerVia("producer", proxy.URL) + memberBlock("test", imageID, env.ConsumerProject)
+	config := tfcli.ProviderVia("producer", proxy.URL) + memberBlock("test", imageID, env.ConsumerProject)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
@@ -279,7 +288,7 @@ func TestAccImageMember_timeouts(t *testing.T) {
 		proxytest.Options{FaultRate: 1, Faults: []proxytest.Fault{proxytest.Latency}, Latency: 3 * time.Second},
 	)
 	config := func(create string) string {
-		return providerVia(
+		return tfcli.ProviderVia(
 			"producer",
 			slow.URL,
 		) + memberBlock(
@@ -350,7 +359,7 @@ func TestAccImageMember_idsReachGlanceExactly(t *testing.T) {
 	exotic := []string{"victim.x", "victim;x=1", "a+b", "a&b=c", "a:b@c", "a~b!$'()*,", "..a", "victim-", "A_Z.0-9"}
 	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
 	// count, not for_each: the test framework's state reader cannot index by key.
-	config := providerVia("producer", proxy.URL) + fmt.Sprintf(`
+	config := tfcli.ProviderVia("producer", proxy.URL) + fmt.Sprintf(`
 variable "ids" {
   default = [%s]
 }
@@ -360,7 +369,7 @@ resource "glance_image_member" "m" {
   image_id  = %q
   member_id = var.ids[count.index]
 }
-`, quoteAll(exotic), imageID)
+`, tfcli.QuoteAll(exotic), imageID)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkMembers(t, imageID, bystander),
@@ -405,9 +414,11 @@ resource "glance_image_member" "m" {
 			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []tfresource.TestStep{{
-					Config:      imageMemberConfig(imageID, tc.id), // %q: Go's escapes of these are HCL's
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)must be a project ID, which\s+` + spaced(regexp.QuoteMeta(tc.says))),
+					Config:   imageMemberConfig(imageID, tc.id), // %q: Go's escapes of these are HCL's
+					PlanOnly: true,
+					ExpectError: regexp.MustCompile(
+						`(?s)must be a project ID, which\s+` + spaced(regexp.QuoteMeta(tc.says)),
+					),
 				}},
 			})
 		})
@@ -425,19 +436,19 @@ func TestAccImageMember_refreshOfANonSharedImage(t *testing.T) {
 	t.Parallel()
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
-	w := newWorkdir(t, providerVia("producer", proxy.URL)+fmt.Sprintf(`
+	w := tfcli.NewWorkdir(t, tfcli.ProviderVia("producer", proxy.URL)+fmt.Sprintf(`
 resource "glance_image_member" "m" {
   for_each  = toset([%s])
   image_id  = %q
   member_id = each.value
 }
-`, quoteAll(benchProjects(10)), imageID))
-	w.must("apply", "-auto-approve", "-input=false")
-	w.expectEmptyPlan()
+`, tfcli.QuoteAll(acctest.MadeUpProjects(10)), imageID))
+	w.Must("apply", "-auto-approve", "-input=false")
+	w.ExpectEmptyPlan()
 
 	acctest.SetVisibility(t, imageID, images.ImageVisibilityPrivate)
 	proxy.Reset()
-	out := w.expectEmptyPlan()
+	out := w.ExpectEmptyPlan()
 	want := []string{"GET /v2/images/" + imageID + "/members", "GET /v2/images/" + imageID}
 	if got := memberCalls(proxy); !slices.Equal(sorted(got), sorted(want)) {
 		t.Errorf(
@@ -448,13 +459,13 @@ resource "glance_image_member" "m" {
 	}
 	// Terraform shows the first of similar warnings and counts the rest.
 	if !strings.Contains(out, "Image is not shared: membership kept in state") ||
-		!strings.Contains(flat(out), "(and 9 more similar warnings elsewhere)") {
-		t.Errorf("want the warning for each of the 10 memberships:\n%s", tail(out, 30))
+		!strings.Contains(tfcli.Flat(out), "(and 9 more similar warnings elsewhere)") {
+		t.Errorf("want the warning for each of the 10 memberships:\n%s", tfcli.Tail(out, 30))
 	}
 	t.Logf("refresh of 10 memberships of a private image: %d requests, 10 warnings", len(proxy.Requests()))
 
 	acctest.SetVisibility(t, imageID, images.ImageVisibilityShared)
-	w.must("destroy", "-auto-approve", "-input=false")
+	w.Must("destroy", "-auto-approve", "-input=false")
 	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
 		t.Fatalf("destroy left members %v", got)
 	}
@@ -525,7 +536,7 @@ func TestAccImageMember_lateAdd(t *testing.T) {
 	})
 	t.Cleanup(func() { close(done) }) // runs before the proxy closes: frees a held add
 	config := func(create string) string {
-		return providerVia(
+		return tfcli.ProviderVia(
 			"producer",
 			glance,
 		) + memberBlock(
@@ -535,20 +546,20 @@ func TestAccImageMember_lateAdd(t *testing.T) {
 			fmt.Sprintf("timeouts {\n  create = %q\n}", create),
 		)
 	}
-	w := newWorkdir(t, config("3s"))
-	out, code := w.run("apply", "-auto-approve", "-input=false")
-	if code == 0 || !strings.Contains(flat(out), "the operation's timeout passed before Glance answered") {
-		t.Fatalf("the first apply must time out (exit %d):\n%s", code, tail(out, 30))
+	w := tfcli.NewWorkdir(t, config("3s"))
+	out, code := w.Run("apply", "-auto-approve", "-input=false")
+	if code == 0 || !strings.Contains(tfcli.Flat(out), "the operation's timeout passed before Glance answered") {
+		t.Fatalf("the first apply must time out (exit %d):\n%s", code, tfcli.Tail(out, 30))
 	}
 	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
 		t.Fatalf("the held add reached Glance early: %v", got)
 	}
-	w.setConfig(config("5m"))
-	out = w.must("apply", "-auto-approve", "-input=false")
+	w.SetConfig(config("5m"))
+	out = w.Must("apply", "-auto-approve", "-input=false")
 	if strings.Contains(out, "already a member") {
-		t.Errorf("the apply met its own member:\n%s", tail(out, 30))
+		t.Errorf("the apply met its own member:\n%s", tfcli.Tail(out, 30))
 	}
-	w.expectEmptyPlan()
+	w.ExpectEmptyPlan()
 	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
 		t.Error(err)
 	}
@@ -581,15 +592,16 @@ func TestAccImageMember_existingMemberAndLostAnswer(t *testing.T) {
 			}
 		}
 	})
-	w := newWorkdir(t, providerVia("producer", glance)+memberBlock("test", imageID, env.ConsumerProject))
-	out, code := w.run("apply", "-auto-approve", "-input=false")
-	if code == 0 || !strings.Contains(flat(out), "is already a member of image "+imageID+", added outside this resource") {
-		t.Fatalf("the apply must refuse the membership someone else made (exit %d):\n%s", code, tail(out, 30))
+	w := tfcli.NewWorkdir(t, tfcli.ProviderVia("producer", glance)+memberBlock("test", imageID, env.ConsumerProject))
+	out, code := w.Run("apply", "-auto-approve", "-input=false")
+	if code == 0 ||
+		!strings.Contains(tfcli.Flat(out), "is already a member of image "+imageID+", added outside this resource") {
+		t.Fatalf("the apply must refuse the membership someone else made (exit %d):\n%s", code, tfcli.Tail(out, 30))
 	}
 	if inState, _ := stateMembers(t, w); len(inState) != 0 {
 		t.Errorf("state took someone else's membership: %v", inState)
 	}
-	w.must("destroy", "-auto-approve", "-input=false")
+	w.Must("destroy", "-auto-approve", "-input=false")
 	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
 		t.Errorf("the membership made outside Terraform was touched: %v", err)
 	}
@@ -611,7 +623,9 @@ func TestAccImageMember_canShare(t *testing.T) {
 					Steps: []tfresource.TestStep{{
 						Config: withCanShare(true),
 						ExpectError: regexp.MustCompile(
-							`(?s)can_share needs Image API v1.*` + spaced(`Image `+imageID+`, member `+env.ConsumerProject) +
+							`(?s)can_share needs Image API v1.*` + spaced(
+								`Image `+imageID+`, member `+env.ConsumerProject,
+							) +
 								`.*speaks\s+v2.*Remove\s+can_share`,
 						),
 					}},

@@ -21,6 +21,7 @@ import (
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 func TestAccImageMembersDataSource_basic(t *testing.T) {
@@ -51,7 +52,7 @@ func TestAccImageMembersDataSource_basic(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []tfresource.TestStep{{
 			PreConfig: proxy.Reset,
-			Config: providerVia("producer", proxy.URL) + fmt.Sprintf(`
+			Config: tfcli.ProviderVia("producer", proxy.URL) + fmt.Sprintf(`
 data "glance_image_members" "all" {
   image_id = %[1]q
 }

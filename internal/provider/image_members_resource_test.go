@@ -30,6 +30,7 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 const membersAddr = "glance_image_members.test"
@@ -38,14 +39,14 @@ const membersAddr = "glance_image_members.test"
 func imageMembersConfig(proxyURL, imageID string, memberIDs ...string) string {
 	provider := providerProducer
 	if proxyURL != "" {
-		provider = providerVia("producer", proxyURL)
+		provider = tfcli.ProviderVia("producer", proxyURL)
 	}
 	return provider + fmt.Sprintf(`
 resource "glance_image_members" "test" {
   image_id   = %q
   member_ids = [%s]
 }
-`, imageID, quoteAll(memberIDs))
+`, imageID, tfcli.QuoteAll(memberIDs))
 }
 
 // checkWrites compares the add and remove calls the proxy saw with want (order aside), and
@@ -347,19 +348,19 @@ func TestAccImageMembers_planWarnsOfRemovals(t *testing.T) {
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	acctest.AddMember(t, imageID, env.ServiceProject)
 	acctest.AddMember(t, imageID, env.AdminProject)
-	w := newWorkdir(t, imageMembersConfig("", imageID, env.ConsumerProject, env.AdminProject))
-	out := w.must("plan", "-input=false")
+	w := tfcli.NewWorkdir(t, imageMembersConfig("", imageID, env.ConsumerProject, env.AdminProject))
+	out := w.Must("plan", "-input=false")
 	for _, want := range []string{
 		"Warning: Creating glance_image_members removes members",
 		"Image " + imageID + " has 1 member(s) that member_ids leaves out: " + env.ServiceProject + ".",
 	} {
-		if !strings.Contains(flat(out), want) {
-			t.Errorf("the plan does not warn %q:\n%s", want, tail(out, 30))
+		if !strings.Contains(tfcli.Flat(out), want) {
+			t.Errorf("the plan does not warn %q:\n%s", want, tfcli.Tail(out, 30))
 		}
 	}
-	w = newWorkdir(t, imageMembersConfig("", imageID, env.ServiceProject, env.AdminProject))
-	if out := w.must("plan", "-input=false"); strings.Contains(out, "Warning") {
-		t.Errorf("a list that keeps every member warns:\n%s", tail(out, 30))
+	w = tfcli.NewWorkdir(t, imageMembersConfig("", imageID, env.ServiceProject, env.AdminProject))
+	if out := w.Must("plan", "-input=false"); strings.Contains(out, "Warning") {
+		t.Errorf("a list that keeps every member warns:\n%s", tfcli.Tail(out, 30))
 	}
 	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted([]string{env.ServiceProject, env.AdminProject})) {
 		t.Errorf("planning changed Glance: %v", got)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // interruptedMembers are made-up project IDs (Glance does not check that members exist).
@@ -46,19 +47,19 @@ func behindFrozenGlance(t *testing.T, latency time.Duration) (string, *proxytest
 // forEachMember shares imageID with every ID of the list, through the proxy, with extra
 // lines in each resource (a timeouts block).
 func forEachMember(proxy *proxytest.Proxy, imageID string, ids []string, extra string) string {
-	return providerVia("producer", proxy.URL) + fmt.Sprintf(`
+	return tfcli.ProviderVia("producer", proxy.URL) + fmt.Sprintf(`
 resource "glance_image_member" "m" {
   for_each  = toset([%s])
   image_id  = %q
   member_id = each.value
 %s}
-`, quoteAll(ids), imageID, extra)
+`, tfcli.QuoteAll(ids), imageID, extra)
 }
 
 // convergesInOneApply is the promise after any interruption: the first apply succeeds by
 // itself, the plan after it is empty, and Glance's member list is exactly the state's and the
 // configuration's.
-func convergesInOneApply(t *testing.T, w *workdir, imageID string, want []string) {
+func convergesInOneApply(t *testing.T, w *tfcli.Workdir, imageID string, want []string) {
 	t.Helper()
 	before := acctest.MemberIDs(t, imageID)
 	inState, tainted := stateMembers(t, w)
@@ -73,11 +74,11 @@ func convergesInOneApply(t *testing.T, w *workdir, imageID string, want []string
 			t.Errorf("member %s is on Glance but in no state: an orphan", m)
 		}
 	}
-	out := w.must("apply", "-auto-approve", "-input=false")
+	out := w.Must("apply", "-auto-approve", "-input=false")
 	if strings.Contains(out, "already a member") {
-		t.Errorf("the apply met its own members:\n%s", tail(out, 30))
+		t.Errorf("the apply met its own members:\n%s", tfcli.Tail(out, 30))
 	}
-	w.expectEmptyPlan()
+	w.ExpectEmptyPlan()
 	inState, tainted = stateMembers(t, w)
 	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) || !slices.Equal(inState, got) ||
 		tainted != 0 {
@@ -91,9 +92,9 @@ func convergesInOneApply(t *testing.T, w *workdir, imageID string, want []string
 func TestAccInterrupted_ctrlC(t *testing.T) {
 	imageID, proxy := behindFrozenGlance(t, 2*time.Second)
 	want := interruptedMembers("ctrl-c", 30)
-	w := newWorkdir(t, forEachMember(proxy, imageID, want, ""))
+	w := tfcli.NewWorkdir(t, forEachMember(proxy, imageID, want, ""))
 
-	apply := w.command("apply", "-auto-approve", "-input=false", "-parallelism=10")
+	apply := w.Command("apply", "-auto-approve", "-input=false", "-parallelism=10")
 	apply.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's Ctrl-C reaches the whole group
 	var out strings.Builder
 	apply.Stdout, apply.Stderr = &out, &out
@@ -110,10 +111,10 @@ func TestAccInterrupted_ctrlC(t *testing.T) {
 	}
 	err := apply.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() == 0 {
-		t.Fatalf("the interrupted apply did not fail (%v):\n%s", err, tail(out.String(), 40))
+		t.Fatalf("the interrupted apply did not fail (%v):\n%s", err, tfcli.Tail(out.String(), 40))
 	}
-	if !strings.Contains(flat(out.String()), "the run was interrupted (Ctrl-C") {
-		t.Errorf("the interruption is not reported as one:\n%s", tail(out.String(), 40))
+	if !strings.Contains(tfcli.Flat(out.String()), "the run was interrupted (Ctrl-C") {
+		t.Errorf("the interruption is not reported as one:\n%s", tfcli.Tail(out.String(), 40))
 	}
 	proxy.Settle() // Glance finishes the adds terraform gave up on
 	proxy.SetFaultRate(0)
@@ -131,14 +132,14 @@ func TestAccInterrupted_ctrlC(t *testing.T) {
 func TestAccInterrupted_frozenGlance(t *testing.T) {
 	imageID, proxy := behindFrozenGlance(t, 10*time.Minute)
 	want := interruptedMembers("frozen", 12)
-	w := newWorkdir(t, forEachMember(proxy, imageID, want, "\n  timeouts {\n    create = \"20s\"\n    delete = "+
+	w := tfcli.NewWorkdir(t, forEachMember(proxy, imageID, want, "\n  timeouts {\n    create = \"20s\"\n    delete = "+
 		"\"20s\"\n  }\n"))
-	out, code := w.run("apply", "-auto-approve", "-input=false", "-parallelism=12")
+	out, code := w.Run("apply", "-auto-approve", "-input=false", "-parallelism=12")
 	if code == 0 {
-		t.Fatalf("the apply against a frozen Glance succeeded:\n%s", tail(out, 30))
+		t.Fatalf("the apply against a frozen Glance succeeded:\n%s", tfcli.Tail(out, 30))
 	}
-	if n := strings.Count(flat(out), "the operation's timeout passed before Glance answered"); n != len(want) {
-		t.Errorf("%d timeout errors, want %d:\n%s", n, len(want), tail(out, 40))
+	if n := strings.Count(tfcli.Flat(out), "the operation's timeout passed before Glance answered"); n != len(want) {
+		t.Errorf("%d timeout errors, want %d:\n%s", n, len(want), tfcli.Tail(out, 40))
 	}
 	proxy.Settle() // Glance finishes what terraform gave up on
 	t.Logf(
@@ -150,11 +151,11 @@ func TestAccInterrupted_frozenGlance(t *testing.T) {
 	convergesInOneApply(t, w, imageID, want)
 
 	proxy.SetFaultRate(1)
-	out, code = w.run("destroy", "-auto-approve", "-input=false", "-parallelism=12")
-	if code == 0 || !strings.Contains(flat(out), "may or may not be gone") ||
-		!strings.Contains(flat(out), `timeouts { delete = "20m" }`) {
+	out, code = w.Run("destroy", "-auto-approve", "-input=false", "-parallelism=12")
+	if code == 0 || !strings.Contains(tfcli.Flat(out), "may or may not be gone") ||
+		!strings.Contains(tfcli.Flat(out), `timeouts { delete = "20m" }`) {
 		t.Fatalf("the destroy against a frozen Glance must fail saying the outcome is unknown, and which timeout to raise "+
-			"(exit %d):\n%s", code, tail(out, 30))
+			"(exit %d):\n%s", code, tfcli.Tail(out, 30))
 	}
 	proxy.Settle()
 	t.Logf(

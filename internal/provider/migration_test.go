@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
@@ -15,14 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
-)
-
-// The provider users migrate from, built from the Go module proxy (no registry download).
-const openstackModule = "github.com/terraform-provider-openstack/terraform-provider-openstack/v3@v3.4.0"
-
-var (
-	installOpenstack sync.Once
-	installErr       error
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // migrationGuide holds the files the migration guide shows; the tests run them as they are.
@@ -34,7 +26,7 @@ const migrationGuide = "../../examples/guides/migration/"
 // guide's cloud names).
 func TestAccMigration_fromOpenstack(t *testing.T) {
 	env := acctest.PreCheck(t)
-	installOpenstackProvider(t)
+	tfcli.InstallOpenstack(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	vars := config.Variables{
 		"image_id":          config.StringVariable(imageID),
@@ -117,11 +109,11 @@ func (c onlyForgetAndImport) CheckPlan(
 // second step is the guide's to-authoritative.tf as it is.
 func TestAccMigration_toAuthoritative(t *testing.T) {
 	env := acctest.PreCheck(t)
-	installOpenstackProvider(t)
+	tfcli.InstallOpenstack(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	tenants := []string{env.ConsumerProject, env.Consumer2Project}
 	// count, not for_each: the test framework's state reader cannot index by key.
-	before := requiredProviders("openstack") + fmt.Sprintf(`
+	before := tfcli.RequiredProviders("openstack") + fmt.Sprintf(`
 provider "openstack" {
   cloud = "platform"
 }
@@ -131,13 +123,13 @@ resource "openstack_images_image_access_v2" "tenants" {
   image_id  = %q
   member_id = [%s][count.index]
 }
-`, imageID, quoteAll(tenants))
+`, imageID, tfcli.QuoteAll(tenants))
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		CheckDestroy: checkMembers(t, imageID),
 		Steps: []tfresource.TestStep{
 			{
 				ExternalProviders: map[string]tfresource.ExternalProvider{
-					"openstack": {Source: providerSources["openstack"], VersionConstraint: "3.4.0"},
+					"openstack": {Source: tfcli.ProviderSources["openstack"], VersionConstraint: "3.4.0"},
 				},
 				Config: before,
 				Check:  checkMembers(t, imageID, tenants...),

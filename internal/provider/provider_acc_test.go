@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // The provider configured attribute by attribute (no clouds.yaml) against the real Keystone.
@@ -49,7 +50,7 @@ provider "glance" {
 func TestAccProvider_validateReportsEveryConflict(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	w := newWorkdir(t, `
+	w := tfcli.NewWorkdir(t, `
 provider "glance" {
   auth_url     = "http://127.0.0.1:1/v3"
   token        = "a-token"
@@ -59,12 +60,12 @@ provider "glance" {
   cert         = "client.pem"
 }
 `+memberBlock("test", exampleImageID, "p1")) // validate checks only the providers that something uses
-	out, code := w.run("validate")
+	out, code := w.Run("validate")
 	if code == 0 {
 		t.Fatalf("validate accepted conflicting settings:\n%s", out)
 	}
 	for _, want := range []string{`[token,password]`, `[project_id,project_name,tenant_id,tenant_name]`, `[cert,key]`} {
-		if !strings.Contains(flat(out), want) {
+		if !strings.Contains(tfcli.Flat(out), want) {
 			t.Errorf("validate does not report %s:\n%s", want, out)
 		}
 	}
@@ -105,16 +106,9 @@ provider "glance" {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-			w := newWorkdir(t, tc.config+memberBlock("test", imageID, env.ConsumerProject), tc.env...)
-			w.must("apply", "-auto-approve", "-input=false")
-			if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
-				t.Fatal(err)
-			}
-			w.expectEmptyPlan()
-			w.must("destroy", "-auto-approve", "-input=false")
-			if err := checkMemberGone(t, imageID, env.ConsumerProject)(nil); err != nil {
-				t.Fatal(err)
-			}
+			w := tfcli.NewWorkdir(t, tc.config+memberBlock("test", imageID, env.ConsumerProject), tc.env...)
+			w.Must("apply", "-auto-approve", "-input=false")
+			pendingThenDestroyed(t, w, imageID, env.ConsumerProject)
 		})
 	}
 }

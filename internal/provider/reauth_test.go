@@ -15,6 +15,7 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // An apply that outlives its token, on each Image API version: the local cloud's second
@@ -31,7 +32,7 @@ func TestAccProvider_reauthentication(t *testing.T) {
 			imageID := svc.newImage(t)
 			slow := proxytest.New(t, svc.url, proxytest.Options{Faults: []proxytest.Fault{proxytest.Latency}, Latency: latency})
 			var config strings.Builder
-			config.WriteString(providerVia(devcloud.ProducerShortToken, slow.URL))
+			config.WriteString(tfcli.ProviderVia(devcloud.ProducerShortToken, slow.URL))
 			var want []string
 			for i := range n {
 				member := fmt.Sprintf("reauth-%02d", i)
@@ -97,7 +98,7 @@ func TestAccProvider_keystoneRestart(t *testing.T) {
 		env.ImageURL,
 		proxytest.Options{Faults: []proxytest.Fault{proxytest.Latency}, Latency: time.Second},
 	)
-	w := newWorkdir(t, fmt.Sprintf(`
+	w := tfcli.NewWorkdir(t, fmt.Sprintf(`
 provider "glance" {
   auth_url            = %q
   image_endpoint      = %q
@@ -113,9 +114,9 @@ resource "glance_image_member" "m" {
   image_id  = each.value
   member_id = %q
 }
-`, keystone.URL, slow.URL, env.Password("producer"), quoteAll(imageIDs), env.Consumer2Project),
+`, keystone.URL, slow.URL, env.Password("producer"), tfcli.QuoteAll(imageIDs), env.Consumer2Project),
 		"TF_LOG_PROVIDER=WARN") // the retries' log lines
-	w.must("apply", "-auto-approve", "-input=false", "-parallelism=10")
+	w.Must("apply", "-auto-approve", "-input=false", "-parallelism=10")
 
 	// plan runs a refresh of 30 reads, two at a time, a second each: longer than a token lives.
 	plan := func(outage time.Duration) (string, int) {
@@ -127,7 +128,7 @@ resource "glance_image_member" "m" {
 		var code int
 		go func() {
 			defer close(done)
-			out, code = w.run("plan", "-detailed-exitcode", "-input=false", "-parallelism=2")
+			out, code = w.Run("plan", "-detailed-exitcode", "-input=false", "-parallelism=2")
 		}()
 		for len(slow.Requests()) == 0 { // logged in; the refresh has begun
 			time.Sleep(50 * time.Millisecond)
@@ -144,7 +145,7 @@ resource "glance_image_member" "m" {
 
 	out, code := plan(time.Duration(env.ShortTokenSeconds+3) * time.Second)
 	if code != 0 {
-		t.Fatalf("the plan did not survive a Keystone restart (exit %d):\n%s", code, tail(out, 40))
+		t.Fatalf("the plan did not survive a Keystone restart (exit %d):\n%s", code, tfcli.Tail(out, 40))
 	}
 	expired := 0
 	for _, e := range slow.Exchanges() {
@@ -165,7 +166,7 @@ resource "glance_image_member" "m" {
 		t.Fatalf(
 			"no login was retried: the token did not run out while Keystone was away (%d answers 401):\n%s",
 			expired,
-			tail(out, 30),
+			tfcli.Tail(out, 30),
 		)
 	}
 	t.Logf(
@@ -177,12 +178,12 @@ resource "glance_image_member" "m" {
 
 	// Keystone stays away. One retry each, so that the 30 reads, each needing a token, give
 	// up in seconds (the retries' backoff and bounds are TestReauth_retriesKeystone's).
-	w.env = append(w.env, "OS_MAX_RETRIES=1")
+	w.Setenv("OS_MAX_RETRIES=1")
 	out, code = plan(0)
-	if code != 1 || !strings.Contains(flat(out), "Glance asked for a new token (HTTP 401)") ||
-		!strings.Contains(flat(out), "Keystone ("+keystone.URL+")") {
-		t.Fatalf("with Keystone gone the plan must fail naming it (exit %d):\n%s", code, tail(out, 40))
+	if code != 1 || !strings.Contains(tfcli.Flat(out), "Glance asked for a new token (HTTP 401)") ||
+		!strings.Contains(tfcli.Flat(out), "Keystone ("+keystone.URL+")") {
+		t.Fatalf("with Keystone gone the plan must fail naming it (exit %d):\n%s", code, tfcli.Tail(out, 40))
 	}
 	keystone.Start()
-	w.must("destroy", "-auto-approve", "-input=false", "-parallelism=10")
+	w.Must("destroy", "-auto-approve", "-input=false", "-parallelism=10")
 }

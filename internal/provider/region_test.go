@@ -17,6 +17,7 @@ import (
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // memberIn is a Check that the membership exists (want) or is gone, in region's Glance.
@@ -144,12 +145,12 @@ resource "glance_image_member_acceptance" "a" {
   image_id = glance_image_member.m.image_id
 }
 `, listID, env.Consumer2Project)
-	w := newWorkdir(t, config, "OS_REGION_NAME="+devcloud.RegionOne)
-	w.must("apply", "-auto-approve", "-input=false")
-	w.expectEmptyPlan()
+	w := tfcli.NewWorkdir(t, config, "OS_REGION_NAME="+devcloud.RegionOne)
+	w.Must("apply", "-auto-approve", "-input=false")
+	w.ExpectEmptyPlan()
 
-	w.env = []string{"OS_REGION_NAME=" + devcloud.RegionTwo}
-	diags, code := w.planDiagnostics()
+	w.Setenv("OS_REGION_NAME=" + devcloud.RegionTwo)
+	diags, code := w.PlanDiagnostics()
 	if code != 0 {
 		t.Errorf("the plan after the provider's region changed is not empty (exit %d): %v", code, diags)
 	}
@@ -169,8 +170,8 @@ resource "glance_image_member_acceptance" "a" {
 	if len(want) > 0 {
 		t.Errorf("no region warning for %v; the plan said: %v", want, diags)
 	}
-	w.must("apply", "-auto-approve", "-input=false")
-	w.expectEmptyPlan()
+	w.Must("apply", "-auto-approve", "-input=false")
+	w.ExpectEmptyPlan()
 	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "accepted")(nil); err != nil {
 		t.Error(err)
 	}
@@ -178,7 +179,7 @@ resource "glance_image_member_acceptance" "a" {
 		t.Error(err)
 	}
 
-	w.must("destroy", "-auto-approve", "-input=false")
+	w.Must("destroy", "-auto-approve", "-input=false")
 	gone := [][2]string{{imageID, env.ConsumerProject}, {listID, env.Consumer2Project}}
 	if err := acctest.CheckMemberGone(t, gone...); err != nil {
 		t.Error(err)
@@ -196,24 +197,24 @@ func TestAccRegion_configuredRegionMoves(t *testing.T) {
 	in := func(region string) string {
 		return providerProducer + memberBlock("test", imageID, env.ConsumerProject, fmt.Sprintf("region = %q", region))
 	}
-	w := newWorkdir(t, in(devcloud.RegionOne))
-	w.must("apply", "-auto-approve", "-input=false")
-	w.expectEmptyPlan()
+	w := tfcli.NewWorkdir(t, in(devcloud.RegionOne))
+	w.Must("apply", "-auto-approve", "-input=false")
+	w.ExpectEmptyPlan()
 
-	w.setConfig(in(devcloud.RegionTwo))
-	plan, code := w.run("plan", "-detailed-exitcode", "-input=false")
+	w.SetConfig(in(devcloud.RegionTwo))
+	plan, code := w.Run("plan", "-detailed-exitcode", "-input=false")
 	for _, want := range []string{
 		"must be replaced",
 		"Changing region replaces the resource",
 		"Image " + imageID + ", member " + env.ConsumerProject + ": region changes from RegionOne to RegionTwo",
 		"in RegionTwo the membership starts again as pending",
 	} {
-		if code != 2 || !strings.Contains(flat(plan), want) {
+		if code != 2 || !strings.Contains(tfcli.Flat(plan), want) {
 			t.Errorf("the plan (exit %d) does not say %q:\n%s", code, want, plan)
 		}
 	}
-	w.must("apply", "-auto-approve", "-input=false")
-	w.expectEmptyPlan()
+	w.Must("apply", "-auto-approve", "-input=false")
+	w.ExpectEmptyPlan()
 	for _, check := range []func(*terraform.State) error{
 		memberIn(t, devcloud.RegionOne, imageID, env.ConsumerProject, false),
 		memberIn(t, devcloud.RegionTwo, imageID, env.ConsumerProject, true),
@@ -222,7 +223,7 @@ func TestAccRegion_configuredRegionMoves(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	w.must("destroy", "-auto-approve", "-input=false")
+	w.Must("destroy", "-auto-approve", "-input=false")
 	if err := memberIn(t, devcloud.RegionTwo, imageID, env.ConsumerProject, false)(nil); err != nil {
 		t.Error(err)
 	}

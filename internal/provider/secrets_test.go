@@ -17,6 +17,7 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -38,7 +39,7 @@ func TestAccSecrets_neverLogged(t *testing.T) {
 	if token == "" {
 		t.Fatal("no token from the local cloud: run make testacc")
 	}
-	w := newWorkdir(t, fmt.Sprintf(`
+	w := tfcli.NewWorkdir(t, fmt.Sprintf(`
 provider "glance" {
   cloud = "producer" # password
 }
@@ -60,12 +61,12 @@ provider "glance" {
 		memberBlock("by_appcred", imageID, "secrets-by-appcred", "provider = glance.appcred"), "TF_LOG=TRACE")
 
 	var out strings.Builder
-	out.WriteString(w.must("apply", "-auto-approve", "-input=false"))
+	out.WriteString(w.Must("apply", "-auto-approve", "-input=false"))
 	if got := acctest.MemberIDs(t, imageID); len(got) != 3 {
 		t.Fatalf("apply made members %v, want 3", got)
 	}
-	out.WriteString(w.expectEmptyPlan())
-	out.WriteString(w.must("destroy", "-auto-approve", "-input=false"))
+	out.WriteString(w.ExpectEmptyPlan())
+	out.WriteString(w.Must("destroy", "-auto-approve", "-input=false"))
 	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
 		t.Fatalf("destroy left members %v", got)
 	}
@@ -92,7 +93,7 @@ provider "glance" {
 	t.Logf("searched %d bytes of TRACE output from apply, plan and destroy: no password, token or secret", len(log))
 
 	// And the state holds none of them either.
-	state, err := os.ReadFile(w.dir + "/terraform.tfstate")
+	state, err := os.ReadFile(w.Dir + "/terraform.tfstate")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 		tfresource.ParallelTest(t, tfresource.TestCase{
 			ProtoV6ProviderFactories: testAccProviders,
 			Steps: []tfresource.TestStep{{
-				Config: providerVia(
+				Config: tfcli.ProviderVia(
 					"producer",
 					glance.URL,
 				) + memberBlock(
@@ -203,7 +204,7 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []tfresource.TestStep{{
-					Config:      providerVia("producer", glance.URL) + memberBlock("test", imageID, env.ConsumerProject),
+					Config:      tfcli.ProviderVia("producer", glance.URL) + memberBlock("test", imageID, env.ConsumerProject),
 					ExpectError: refused(trap, "Error adding image member"),
 				}},
 			})

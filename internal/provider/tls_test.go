@@ -8,6 +8,7 @@ import (
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
@@ -82,20 +83,13 @@ func TestAccTLS_insecureWarns(t *testing.T) {
 	ca := proxytest.NewCA(t)
 	provider := tlsCloud(t, ca, false)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	w := newWorkdir(t, tlsMemberConfig(provider("  insecure = true"), imageID, env.ConsumerProject))
-	out := w.must("apply", "-auto-approve", "-input=false")
+	w := tfcli.NewWorkdir(t, tlsMemberConfig(provider("  insecure = true"), imageID, env.ConsumerProject))
+	out := w.Must("apply", "-auto-approve", "-input=false")
 	if !strings.Contains(out, "Warning: TLS certificate verification is off") ||
 		!strings.Contains(out, "Set cacert_file") {
-		t.Errorf("apply with insecure = true did not warn:\n%s", tail(out, 30))
+		t.Errorf("apply with insecure = true did not warn:\n%s", tfcli.Tail(out, 30))
 	}
-	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
-		t.Fatal(err)
-	}
-	w.expectEmptyPlan()
-	w.must("destroy", "-auto-approve", "-input=false")
-	if err := checkMemberGone(t, imageID, env.ConsumerProject)(nil); err != nil {
-		t.Fatal(err)
-	}
+	pendingThenDestroyed(t, w, imageID, env.ConsumerProject)
 }
 
 // Keystone and Glance demand a client certificate: without one, or with one from another

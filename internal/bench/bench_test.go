@@ -1,4 +1,4 @@
-package provider
+package bench
 
 // What sharing one image with many projects costs our users, three ways: Glance requests
 // (counted by a proxy), wall time of the terraform command, and CPU time of the provider
@@ -23,6 +23,7 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/glancev1test"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
+	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
 // sharingWay is one way to write "share this image with these projects".
@@ -41,7 +42,7 @@ var (
 	peerWay = sharingWay{
 		name: "openstack_images_image_access_v2",
 		config: func(proxyURL, imageID string, projects []string) string {
-			return requiredProviders("openstack") + fmt.Sprintf(`
+			return tfcli.RequiredProviders("openstack") + fmt.Sprintf(`
 provider "openstack" {
   cloud              = "producer"
   endpoint_overrides = { image = "%s/v2/" }
@@ -52,18 +53,21 @@ resource "openstack_images_image_access_v2" "m" {
   image_id  = %q
   member_id = each.value
 }
-`, proxyURL, quoteAll(projects), imageID)
+`, proxyURL, tfcli.QuoteAll(projects), imageID)
 		},
 	}
-	memberWay = sharingWay{name: "glance_image_member", config: func(proxyURL, imageID string, projects []string) string {
-		return providerVia("producer", proxyURL) + fmt.Sprintf(`
+	memberWay = sharingWay{
+		name: "glance_image_member",
+		config: func(proxyURL, imageID string, projects []string) string {
+			return tfcli.ProviderVia("producer", proxyURL) + fmt.Sprintf(`
 resource "glance_image_member" "m" {
   for_each  = toset([%s])
   image_id  = %q
   member_id = each.value
 }
-`, quoteAll(projects), imageID)
-	}}
+`, tfcli.QuoteAll(projects), imageID)
+		},
+	}
 	floorWay = sharingWay{name: "terraform_data", noGlance: true, config: func(_, _ string, projects []string) string {
 		return fmt.Sprintf(`
 terraform {
@@ -74,17 +78,17 @@ resource "terraform_data" "m" {
   for_each = toset([%s])
   input    = each.value
 }
-`, quoteAll(projects))
+`, tfcli.QuoteAll(projects))
 	}}
 	membersWay = sharingWay{
 		name: "glance_image_members",
 		config: func(proxyURL, imageID string, projects []string) string {
-			return providerVia("producer", proxyURL) + fmt.Sprintf(`
+			return tfcli.ProviderVia("producer", proxyURL) + fmt.Sprintf(`
 resource "glance_image_members" "all" {
   image_id   = %q
   member_ids = [%s]
 }
-`, imageID, quoteAll(projects))
+`, imageID, tfcli.QuoteAll(projects))
 		},
 	}
 )
@@ -119,7 +123,7 @@ type stepCost struct {
 func (c stepCost) count(method string) int {
 	n := 0
 	for _, r := range c.requests {
-		if r == versionDetection {
+		if r == acctest.VersionDetection {
 			continue
 		}
 		if method == "" || strings.HasPrefix(r, method+" ") {
@@ -133,7 +137,7 @@ func (c stepCost) count(method string) int {
 func (c stepCost) detections() int {
 	n := 0
 	for _, r := range c.requests {
-		if r == versionDetection {
+		if r == acctest.VersionDetection {
 			n++
 		}
 	}
@@ -164,7 +168,7 @@ func shareAndUnshare(
 		imageID = acctest.NewImage(t, images.ImageVisibilityShared)
 	}
 	proxy := proxytest.New(t, target, proxytest.Options{})
-	w := newWorkdir(t, way.config(proxy.URL, imageID, benchProjects(n)), tfEnv...)
+	w := tfcli.NewWorkdir(t, way.config(proxy.URL, imageID, acctest.MadeUpProjects(n)), tfEnv...)
 	costs := map[string]stepCost{}
 	for _, step := range benchSteps {
 		proxy.Reset()
@@ -174,10 +178,17 @@ func shareAndUnshare(
 			}
 		}
 		start := time.Now()
-		out, code := w.run(step.args...)
+		out, code := w.Run(step.args...)
 		wall := time.Since(start)
 		if code != 0 {
-			t.Fatalf("%s, %d projects: terraform %s failed (exit %d):\n%s", way.name, n, step.name, code, tail(out, 40))
+			t.Fatalf(
+				"%s, %d projects: terraform %s failed (exit %d):\n%s",
+				way.name,
+				n,
+				step.name,
+				code,
+				tfcli.Tail(out, 40),
+			)
 		}
 		costs[step.name] = stepCost{requests: proxy.Requests(), wall: wall, cpu: cpuTime(t, cpuLog)}
 		want := n
@@ -219,8 +230,17 @@ func TestAccCost_requests(t *testing.T) {
 			costs := shareAndUnshare(t, env, tc.way, n, "")
 			for _, step := range benchSteps {
 				c := costs[step.name]
-				t.Logf("%s of %d: %d requests (%d GET, %d PUT, %d POST, %d DELETE), and %d version detections", step.name, n,
-					c.count(""), c.count("GET"), c.count("PUT"), c.count("POST"), c.count("DELETE"), c.detections())
+				t.Logf(
+					"%s of %d: %d requests (%d GET, %d PUT, %d POST, %d DELETE), and %d version detections",
+					step.name,
+					n,
+					c.count(""),
+					c.count("GET"),
+					c.count("PUT"),
+					c.count("POST"),
+					c.count("DELETE"),
+					c.detections(),
+				)
 				if writes := c.count("") - c.count("GET"); writes != tc.writes[step.name] {
 					t.Errorf("%s of %d memberships: %d writes, want %d:%s",
 						step.name, n, writes, tc.writes[step.name], acctest.Lines(c.requests))
@@ -283,7 +303,7 @@ func benchRuns(b *testing.B) int {
 // a Markdown table for the README.
 func BenchmarkSharing(b *testing.B) {
 	env := acctest.PreCheck(b)
-	installOpenstackProvider(b)
+	tfcli.InstallOpenstack(b)
 	mirror, cpuLog := cpuMirror(b)
 	tfEnv := []string{"TF_CLI_CONFIG_FILE=" + mirror, "GLANCE_BENCH_CPU_LOG=" + cpuLog}
 	ways := []sharingWay{peerWay, memberWay, membersWay, memberV1Way, membersV1Way, floorWay}
@@ -299,12 +319,21 @@ func BenchmarkSharing(b *testing.B) {
 			}
 		}
 		peer := medianCosts(measured[peerWay.name])
-		fmt.Fprintf(&report, "| %d | `%s` (terraform-provider-openstack 3.4.0) |%s\n", n, peerWay.name, costCells(peer, nil))
+		fmt.Fprintf(
+			&report,
+			"| %d | `%s` (terraform-provider-openstack "+tfcli.OpenstackVersion+") |%s\n",
+			n,
+			peerWay.name,
+			costCells(peer, nil),
+		)
 		for _, way := range ways[1:] {
 			ours := medianCosts(measured[way.name])
 			name := "`" + way.name + "`"
 			if way.v1 {
-				name = "`" + strings.TrimSuffix(way.name, " on Image API v1") + "` on Image API v1 (stand-in: wall not comparable)"
+				name = "`" + strings.TrimSuffix(
+					way.name,
+					" on Image API v1",
+				) + "` on Image API v1 (stand-in: wall not comparable)"
 			}
 			if way.noGlance {
 				name = "Terraform alone: `terraform_data`, no provider"
@@ -313,9 +342,14 @@ func BenchmarkSharing(b *testing.B) {
 			fmt.Fprintf(&report, "| | ratio to the openstack provider |%s\n", costCells(ours, peer))
 		}
 	}
-	b.Logf("sharing one image with N projects; Terraform %s, -parallelism=10, %d CPUs, median of %d runs; wall time of "+
-		"the terraform command, CPU time (user + system) of the provider processes it started:\n\n%s",
-		terraformVersion(b), runtime.NumCPU(), runs, report.String())
+	b.Logf(
+		"sharing one image with N projects; Terraform %s, -parallelism=10, %d CPUs, median of %d runs; wall time of "+
+			"the terraform command, CPU time (user + system) of the provider processes it started:\n\n%s",
+		terraformVersion(b),
+		runtime.NumCPU(),
+		runs,
+		report.String(),
+	)
 }
 
 // medianCosts is each step's median wall and CPU time over the runs, and its median number
@@ -384,17 +418,19 @@ var (
 func cpuMirror(b *testing.B) (cliConfig, cpuLog string) {
 	cpuMirrorOnce.Do(func() {
 		dir := b.TempDir()
-		src := mirrorDir
-		platform := runtime.GOOS + "_" + runtime.GOARCH
-		for _, bin := range []string{
-			filepath.Join("glancetf", "glance", mirrorVersion, platform, "terraform-provider-glance_v"+mirrorVersion),
-			filepath.Join("terraform-provider-openstack", "openstack", "3.4.0", platform, "terraform-provider-openstack"),
-		} {
-			provider := filepath.Join(src, "registry.terraform.io", bin)
-			wrapper := filepath.Join(dir, "registry.terraform.io", bin)
+		src := tfcli.MirrorDir()
+		for _, provider := range []string{tfcli.GlanceBinary(src), tfcli.OpenstackBinary(src)} {
+			rel, err := filepath.Rel(src, provider)
+			if err != nil {
+				b.Fatal(err)
+			}
+			wrapper := filepath.Join(dir, rel)
 			// times prints the shell's own CPU time, then its children's: not in a pipe,
 			// whose subshell has no children.
-			script := fmt.Sprintf("#!/bin/bash\n%q \"$@\"\nrc=$?\ntimes >>\"$GLANCE_BENCH_CPU_LOG\"\nexit $rc\n", provider)
+			script := fmt.Sprintf(
+				"#!/bin/bash\n%q \"$@\"\nrc=$?\ntimes >>\"$GLANCE_BENCH_CPU_LOG\"\nexit $rc\n",
+				provider,
+			)
 			if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
 				b.Fatal(err)
 			}
