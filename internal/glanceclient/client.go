@@ -37,17 +37,27 @@ type Client struct {
 	regions *regional
 	// reads shares reads of one image among the resources (cache.go).
 	reads *readCache
-	// ProjectID is the project the token is scoped to: who we act as.
-	ProjectID string
-	// FixedToken says the provider was given a token, which cannot be renewed.
-	FixedToken bool
-	// AuthURL is Keystone's, for the messages about logging in again.
-	AuthURL string
+	Login
 	// earlierAdds are the adds of unknown outcome that resources told of (EarlierAdd).
 	earlierAdds struct {
 		sync.Mutex
 		started map[string]time.Time // by "<image_id>/<member_id>"
 	}
+}
+
+// Login is what a client knows of its token, for the messages about it; the clients of
+// other regions share it.
+type Login struct {
+	// ProjectID is the project the token is scoped to: who we act as ("" when system-scoped).
+	ProjectID string
+	// FixedToken says the provider was given a token, which cannot be renewed.
+	FixedToken bool
+	// ReauthOff is where allow_reauth = false came from ("" when the provider logs in again).
+	ReauthOff string
+	// SystemScope is where system_scope = true came from ("" for a project-scoped token).
+	SystemScope string
+	// AuthURL is Keystone's, for the messages about logging in again.
+	AuthURL string
 }
 
 // maxIdleConnsPerHost is how many idle connections to each of Keystone and Glance are kept.
@@ -72,13 +82,15 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 			Msg:  fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from(AttrAuthURL), cfg.Get(AttrAuthURL), err),
 		}
 	}
-	pc.HTTPClient = http.Client{
-		Transport: newLoggingTransport(
-			&versionsGuard{next: &trackingTransport{next: &readTransport{next: transport}}},
-			cfg.Secrets(),
-		),
-		CheckRedirect: sameHostRedirects,
+	var chain http.RoundTripper = newLoggingTransport(
+		&versionsGuard{next: &trackingTransport{next: &readTransport{next: transport}}},
+		cfg.Secrets(),
+		cfg.Flag(AttrEnableLogging),
+	)
+	if !cfg.Flag(AttrDisableNoCacheHeader) {
+		chain = noCacheTransport{next: chain}
 	}
+	pc.HTTPClient = http.Client{Transport: chain, CheckRedirect: sameHostRedirects}
 	pc.UserAgent.Prepend(userAgent)
 	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
@@ -105,6 +117,12 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	}
 	c := newClient(pc, root, api)
 	c.FixedToken, c.AuthURL, c.Region = cfg.Get(AttrToken) != "", cfg.Get(AttrAuthURL), region
+	if !cfg.Flag(AttrAllowReauth) {
+		c.ReauthOff = cfg.From(AttrAllowReauth)
+	}
+	if cfg.Flag(AttrSystemScope) {
+		c.SystemScope = cfg.From(AttrSystemScope)
+	}
 	c.regions = &regional{
 		pc:           pc,
 		availability: cfg.Availability(),
@@ -174,8 +192,9 @@ func authError(cfg *Config, err error) error {
 			"project %q): %s. Check password, token or application credential, and the user and project names and domains.",
 			authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err))}
 	case errors.As(err, &netErr):
-		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Cannot reach Keystone at %s (%s): %s. Check auth_url "+
-			"(OS_AUTH_URL) and that the host and port are reachable from here.", authURL, cfg.sources[AttrAuthURL], err)}
+		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Cannot reach Keystone at %s (auth_url, from %s): %s. "+
+			"Check that URL where it is set, and that the host and port are reachable from here. This may pass: if "+
+			"Keystone was down for a moment, run again.", authURL, cfg.sources[AttrAuthURL], err)}
 	}
 	return &ConfigError{
 		Attr: AttrAuthURL,
@@ -208,6 +227,15 @@ func Status(err error) int {
 		return e.Actual
 	}
 	return 0
+}
+
+// Request is the method and URL of a call Glance answered with an error ("", "" for none).
+func Request(err error) (method, url string) {
+	var e gophercloud.ErrUnexpectedResponseCode
+	if errors.As(err, &e) {
+		return e.Method, e.URL
+	}
+	return "", ""
 }
 
 // IsNotFound says whether the service answered 404, or the member list had no such member
@@ -266,6 +294,7 @@ func NewStatic(imageEndpoint, token, projectID, api string) *Client {
 			Transport: newLoggingTransport(
 				&versionsGuard{next: &trackingTransport{next: &readTransport{next: http.DefaultTransport}}},
 				[]string{token},
+				false,
 			),
 			CheckRedirect: sameHostRedirects,
 		},

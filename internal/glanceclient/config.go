@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -45,6 +46,13 @@ const (
 	AttrKey                         = "key"
 	AttrMaxRetries                  = "max_retries"
 	AttrInsecure                    = "insecure"
+	AttrSystemScope                 = "system_scope"
+	AttrAllowReauth                 = "allow_reauth"
+	AttrDelayedAuth                 = "delayed_auth"
+	AttrEnableLogging               = "enable_logging"
+	AttrDisableNoCacheHeader        = "disable_no_cache_header"
+	AttrSwauth                      = "swauth"
+	AttrEndpointOverrides           = "endpoint_overrides"
 )
 
 // Setting is one provider attribute that configures the client: its name in the provider
@@ -127,11 +135,55 @@ var Settings = []Setting{
 		"or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve " +
 		"Glance v1\"). Unset, the provider reads the image service's version document once and uses v2 when it is listed, " +
 		"else v1. A minor version (`2.0`, `1.1`) counts as its major."},
-	{Attr: AttrCACertFile, Env: []string{"OS_CACERT"}, Description: "PEM file of the certificate authorities to trust " +
-		"for TLS."},
-	{Attr: AttrCert, Env: []string{"OS_CERT"}, Description: "PEM file of a client certificate for TLS; needs `key`."},
-	{Attr: AttrKey, Env: []string{"OS_KEY"}, Description: "PEM file of the client certificate's private key; needs " +
-		"`cert`."},
+	{Attr: AttrCACertFile, Env: []string{"OS_CACERT"}, Description: "The certificate authorities to trust for TLS: " +
+		"the path of a PEM file, or the PEM text itself (as the openstack provider decides: a path to an existing file " +
+		"is read, anything else is taken as PEM). A leading `~/` is the home directory."},
+	{Attr: AttrCert, Env: []string{"OS_CERT"}, Description: "A client certificate for TLS, as a PEM file's path or " +
+		"the PEM text; needs `key`."},
+	{Attr: AttrKey, Env: []string{"OS_KEY"}, Sensitive: true, Description: "The client certificate's private key, as " +
+		"a PEM file's path or the PEM text; needs `cert`."},
+}
+
+// Flag is a boolean provider attribute of terraform-provider-openstack's block: its name, the
+// environment variables it falls back to, and its value when neither sets it.
+type Flag struct {
+	Attr        string
+	Env         []string
+	Default     bool
+	Description string
+}
+
+// Flags are the openstack provider's boolean attributes other than insecure, so that its
+// provider block can be pasted in; each does here what it does there, as far as image sharing
+// goes. Precedence: the provider block, then (system_scope only) clouds.yaml, then the
+// environment.
+var Flags = []Flag{
+	{Attr: AttrSystemScope, Env: []string{"OS_SYSTEM_SCOPE"}, Description: "Ask Keystone for a system-scoped token " +
+		"instead of a project-scoped one, as the openstack provider does. Glance's image member calls act for a " +
+		"project, and Glance refuses a system-scoped token (the errors say so): use it only where your cloud's policy " +
+		"allows it. A clouds.yaml entry with `auth.system_scope: all` sets it too."},
+	{Attr: AttrAllowReauth, Env: []string{"OS_ALLOW_REAUTH"}, Default: true, Description: "Log in again when " +
+		"Keystone's token expires during a long run. Default `true`; with `false`, an expired token fails the request " +
+		"(HTTP 401) and says so. A given `token` is never renewed."},
+	{Attr: AttrDelayedAuth, Env: []string{"OS_DELAYED_AUTH"}, Description: "Log in when the first resource or data " +
+		"source needs Glance, not when the provider is configured: a plan that reads nothing from Glance then needs no " +
+		"Keystone. Default `false` (the openstack provider's default is `true`): a wrong password or an unreachable " +
+		"Keystone fails the plan at once, on the provider block."},
+	{Attr: AttrEnableLogging, Env: []string{"OS_DEBUG"}, Description: "Log every HTTP exchange with Keystone and " +
+		"Glance (secrets masked) at INFO, so that `TF_LOG=INFO` shows them; without it they are logged at DEBUG. " +
+		"`OS_DEBUG` set to anything but a false value turns it on, as in the OpenStack tools."},
+	{Attr: AttrDisableNoCacheHeader, Description: "Do not send `Cache-Control: no-cache` with each request to Glance. " +
+		"By default it is sent, as the openstack provider does, so that a caching proxy in front of Glance never answers " +
+		"a member list from its cache."},
+	{Attr: AttrSwauth, Env: []string{"OS_SWAUTH"}, Description: "Refused when `true`: it is Swift's own " +
+		"authentication, for object storage, and Glance accepts only Keystone tokens. Accepted as `false` so that the " +
+		"openstack provider's block can be pasted in; `OS_SWAUTH` is ignored with a warning."},
+}
+
+// ConfigWarning is a setting that is accepted but does nothing here, or less than the user may
+// think: the provider shows it as a warning on Attr.
+type ConfigWarning struct {
+	Attr, Summary, Detail string
 }
 
 // InsecureEnv is the environment fallback of the `insecure` attribute.
@@ -167,10 +219,30 @@ type Config struct {
 	TLS      *tls.Config
 	// MaxRetries bounds the tries after a transient failure of one request.
 	MaxRetries int
+	// Warnings are accepted settings that do nothing here, for the provider to show.
+	Warnings []ConfigWarning
 }
 
 // Get returns the resolved value of a setting.
 func (c *Config) Get(attr string) string { return c.values[attr] }
+
+// Flag returns the resolved value of one of Flags (parsed by Resolve).
+func (c *Config) Flag(attr string) bool {
+	if v := c.values[attr]; v != "" {
+		b, _ := strconv.ParseBool(v)
+		return b
+	}
+	for _, f := range Flags {
+		if f.Attr == attr {
+			return f.Default
+		}
+	}
+	return false
+}
+
+// From says where a setting's value came from: "provider attribute x", "OS_X", "clouds.yaml
+// cloud y".
+func (c *Config) From(attr string) string { return c.sources[attr] }
 
 // Secrets are the resolved secret values, for masking in logs.
 func (c *Config) Secrets() []string {
@@ -208,7 +280,40 @@ func Resolve(explicit map[string]string, insecure *bool, getenv func(string) str
 	if err := c.parseMaxRetries(); err != nil {
 		return nil, err
 	}
+	if err := c.checkFlags(); err != nil {
+		return nil, err
+	}
 	return c, c.validate()
+}
+
+// checkFlags checks that each of Flags is a boolean, and refuses swauth.
+func (c *Config) checkFlags() error {
+	for _, f := range Flags {
+		v := c.values[f.Attr]
+		if v == "" {
+			continue
+		}
+		if _, err := strconv.ParseBool(v); err != nil {
+			if c.sources[f.Attr] == "OS_DEBUG" { // the OpenStack tools turn debugging on with any value
+				c.values[f.Attr] = "true"
+				continue
+			}
+			return &ConfigError{Attr: f.Attr, Msg: fmt.Sprintf("%s = %q is not a boolean: set it to true or false.",
+				c.from(f.Attr), v)}
+		}
+	}
+	if c.Flag(AttrSwauth) {
+		if c.sources[AttrSwauth] != "OS_SWAUTH" {
+			return &ConfigError{Attr: AttrSwauth, Msg: "swauth = true asks for Swift's own authentication, which only " +
+				"object storage understands: Glance accepts Keystone tokens only. Remove swauth (or set it to false) and " +
+				"configure Keystone credentials."}
+		}
+		c.Warnings = append(c.Warnings, ConfigWarning{Attr: AttrSwauth, Summary: "OS_SWAUTH is ignored",
+			Detail: "OS_SWAUTH asks for Swift's own authentication, which only object storage understands; this provider " +
+				"logs in to Keystone, as Glance requires, whatever OS_SWAUTH says."})
+		delete(c.values, AttrSwauth)
+	}
+	return nil
 }
 
 // applyDomains fills the user's and the project's domains as the openstack provider does
@@ -270,17 +375,26 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	// cloud entry's. Parse would read OS_CACERT, OS_CERT and OS_KEY itself; given here, the
 	// files are checked first, so that a bad one is blamed on where it came from.
 	tlsFiles := map[string]string{}
-	for attr, env := range map[string]string{AttrCACertFile: "OS_CACERT", AttrCert: "OS_CERT", AttrKey: "OS_KEY"} {
-		path, from := explicit[attr], "provider attribute "+attr
-		if path == "" {
-			path, from = getenv(env), env
+	pemDir := ""
+	defer func() {
+		if pemDir != "" {
+			_ = os.RemoveAll(pemDir)
 		}
-		if path == "" {
+	}()
+	for _, attr := range []string{AttrCACertFile, AttrCert, AttrKey} {
+		value, from := explicit[attr], "provider attribute "+attr
+		if value == "" {
+			env := settingEnv(attr)
+			value, from = getenv(env), env
+		}
+		if value == "" {
 			continue
 		}
-		if _, err := os.Stat(path); err != nil {
-			return &ConfigError{Attr: attr, Msg: fmt.Sprintf("%s (from %s) = %q cannot be read: %s. Give the path of a "+
-				"readable PEM file, or unset it.", attr, from, path, errors.Unwrap(err))}
+		path, err := pemPath(value, attr, &pemDir)
+		if err != nil {
+			return &ConfigError{Attr: attr, Msg: fmt.Sprintf("%s (from %s) is neither a readable file nor PEM text: %s. "+
+				"Give the path of a readable PEM file, or the PEM text itself (-----BEGIN …), or unset it.",
+				attr, from, err)}
 		}
 		tlsFiles[attr] = path
 	}
@@ -331,6 +445,48 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	return nil
 }
 
+// settingEnv is the environment variable of one of Settings.
+func settingEnv(attr string) string {
+	for _, s := range Settings {
+		if s.Attr == attr {
+			return s.Env[0]
+		}
+	}
+	return ""
+}
+
+// pemPath decides, as the openstack provider does, whether value is a path (an existing file,
+// after a leading ~/) or PEM text. clouds.Parse reads TLS material from files only, so PEM
+// text is written to a file in a private directory (*dir, made on first need; the caller
+// removes it as soon as Parse has read it).
+func pemPath(value, attr string, dir *string) (string, error) {
+	path := value
+	if rest, ok := strings.CutPrefix(value, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, rest)
+		}
+	}
+	info, statErr := os.Stat(path)
+	if statErr == nil && !info.IsDir() {
+		return path, nil
+	}
+	if !strings.Contains(value, "-----BEGIN ") {
+		if statErr == nil {
+			return "", fmt.Errorf("%q is a directory", value)
+		}
+		return "", fmt.Errorf("%q: %w", value, errors.Unwrap(statErr))
+	}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "glance-provider-pem-") // 0700
+		if err != nil {
+			return "", err
+		}
+		*dir = d
+	}
+	file := filepath.Join(*dir, attr+".pem")
+	return file, os.WriteFile(file, []byte(value), 0o600)
+}
+
 // fromCloudEntry takes the values of clouds.yaml's entry name, as gophercloud parsed them.
 func (c *Config) fromCloudEntry(name string, ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts) {
 	src := "clouds.yaml cloud " + name
@@ -351,6 +507,9 @@ func (c *Config) fromCloudEntry(name string, ao gophercloud.AuthOptions, eo goph
 		AttrRegion:                      eo.Region,
 	} {
 		c.set(attr, v, src)
+	}
+	if ao.Scope != nil && ao.Scope.System {
+		c.set(AttrSystemScope, "true", src)
 	}
 	if ao.Scope != nil && ao.Scope.ProjectName != "" {
 		c.set(AttrProjectDomainID, ao.Scope.DomainID, src)
@@ -374,6 +533,11 @@ func (c *Config) fromEnv(getenv func(string) string, only ...string) {
 	}
 	if len(only) == 0 {
 		c.set(AttrMaxRetries, getenv(MaxRetriesEnv), MaxRetriesEnv)
+		for _, f := range Flags {
+			for _, env := range f.Env {
+				c.set(f.Attr, getenv(env), env)
+			}
+		}
 	}
 }
 
@@ -542,12 +706,16 @@ func (c *Config) AuthOptions() gophercloud.AuthOptions {
 		ApplicationCredentialID:     v[AttrApplicationCredentialID],
 		ApplicationCredentialName:   v[AttrApplicationCredentialName],
 		ApplicationCredentialSecret: v[AttrApplicationCredentialSecret],
-		// A long apply can outlive its token: get a new one instead of failing. A given
-		// token cannot be renewed (and gophercloud refuses to try).
-		AllowReauth: v[AttrToken] == "",
+		// A long apply can outlive its token: get a new one instead of failing, unless
+		// allow_reauth says not to. A given token cannot be renewed (and gophercloud refuses to try).
+		AllowReauth: v[AttrToken] == "" && c.Flag(AttrAllowReauth),
 	}
 	if ao.ApplicationCredentialSecret != "" {
 		return ao // an application credential carries its own scope
+	}
+	if c.Flag(AttrSystemScope) {
+		ao.Scope = &gophercloud.AuthScope{System: true}
+		return ao
 	}
 	switch {
 	case v[AttrProjectID] != "":

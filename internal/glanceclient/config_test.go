@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 	"github.com/gophercloud/gophercloud/v2"
 )
 
@@ -480,5 +481,142 @@ func TestResolveTLSFileBlamesItsSource(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Attr != "cacert_file" || !strings.Contains(ce.Msg, "cacert_file (from OS_CACERT)") ||
 		strings.Contains(ce.Msg, "clouds.yaml") {
 		t.Errorf("got %v; want an error on cacert_file naming OS_CACERT, not the cloud entry", err)
+	}
+}
+
+// The openstack provider's boolean attributes: defaults, the provider block over the
+// environment, OS_DEBUG's any-value, a bad value blamed on its source, swauth refused in the
+// block and ignored with a warning from the environment, system_scope from clouds.yaml.
+func TestResolveFlags(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p", "project_name": "x"}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	cfg, err := Resolve(base, nil, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for attr, want := range map[string]bool{AttrAllowReauth: true, AttrDelayedAuth: false, AttrSystemScope: false,
+		AttrEnableLogging: false, AttrDisableNoCacheHeader: false, AttrSwauth: false} {
+		if got := cfg.Flag(attr); got != want {
+			t.Errorf("default %s = %v, want %v", attr, got, want)
+		}
+	}
+	if !cfg.AuthOptions().AllowReauth {
+		t.Error("AllowReauth off by default")
+	}
+
+	_, err = Resolve(with(map[string]string{AttrAllowReauth: "false"}), nil,
+		envOf(map[string]string{"OS_ALLOW_REAUTH": "true", "OS_DEBUG": "1", "OS_DELAYED_AUTH": "yes"}))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attr != AttrDelayedAuth ||
+		!strings.Contains(ce.Msg, "delayed_auth (from OS_DELAYED_AUTH)") {
+		t.Fatalf("OS_DELAYED_AUTH=yes: %v; want an error naming OS_DELAYED_AUTH", err)
+	}
+	cfg, err = Resolve(with(map[string]string{AttrAllowReauth: "false"}), nil,
+		envOf(map[string]string{"OS_ALLOW_REAUTH": "true", "OS_DEBUG": "1", "OS_DELAYED_AUTH": "true"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Flag(AttrAllowReauth) || cfg.AuthOptions().AllowReauth || cfg.From(AttrAllowReauth) != "provider attribute "+
+		"allow_reauth" {
+		t.Errorf("allow_reauth = false in the block lost to OS_ALLOW_REAUTH (from %s)", cfg.From(AttrAllowReauth))
+	}
+	if !cfg.Flag(AttrEnableLogging) || !cfg.Flag(AttrDelayedAuth) {
+		t.Errorf("OS_DEBUG=1 / OS_DELAYED_AUTH=true: enable_logging %v, delayed_auth %v", cfg.Flag(AttrEnableLogging),
+			cfg.Flag(AttrDelayedAuth))
+	}
+	if cfg, _ := Resolve(base, nil, envOf(map[string]string{"OS_DEBUG": "false"})); cfg.Flag(AttrEnableLogging) {
+		t.Error("OS_DEBUG=false turned logging on")
+	}
+
+	_, err = Resolve(with(map[string]string{AttrSwauth: "true"}), nil, envOf(nil))
+	if !errors.As(err, &ce) || ce.Attr != AttrSwauth || !strings.Contains(ce.Msg, "Glance accepts Keystone tokens only") {
+		t.Errorf("swauth = true: %v; want it refused, saying why", err)
+	}
+	cfg, err = Resolve(with(map[string]string{AttrSwauth: "false"}), nil, envOf(map[string]string{"OS_SWAUTH": "true"}))
+	if err != nil || len(cfg.Warnings) != 0 {
+		t.Errorf("swauth = false in the block, OS_SWAUTH=true: %v, warnings %v; want neither", err, cfg.Warnings)
+	}
+	cfg, err = Resolve(base, nil, envOf(map[string]string{"OS_SWAUTH": "true"}))
+	if err != nil || len(cfg.Warnings) != 1 || cfg.Warnings[0].Attr != AttrSwauth {
+		t.Errorf("OS_SWAUTH=true: %v, warnings %v; want one warning", err, cfg.Warnings)
+	}
+
+	cfg, err = Resolve(with(map[string]string{AttrSystemScope: "true"}), nil, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := cfg.AuthOptions().Scope; s == nil || !s.System || s.ProjectName != "" {
+		t.Errorf("system_scope = true: scope %+v, want the system's", s)
+	}
+	clouds := filepath.Join(t.TempDir(), "clouds.yaml")
+	yaml := "clouds:\n  sys:\n    auth:\n      auth_url: https://k.example/v3\n      username: u\n      password: p\n" +
+		"      user_domain_name: Default\n      system_scope: all\n"
+	if err := os.WriteFile(clouds, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = Resolve(map[string]string{"cloud": "sys"}, nil, envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}))
+	if err != nil || !cfg.Flag(AttrSystemScope) || cfg.From(AttrSystemScope) != "clouds.yaml cloud sys" {
+		t.Errorf("auth.system_scope: all in clouds.yaml: %v, system_scope %v", err, cfg.Flag(AttrSystemScope))
+	}
+}
+
+// cacert_file, cert and key take PEM text as well as a path, from the block or the
+// environment, as the openstack provider does; neither is blamed on its source.
+func TestResolveTLSAsPEMText(t *testing.T) {
+	t.Parallel()
+	ca := proxytest.NewCA(t)
+	read := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	base := map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p"}
+	for _, tc := range []struct {
+		name     string
+		explicit map[string]string
+		env      map[string]string
+	}{
+		{"PEM text in the block", map[string]string{AttrCACertFile: read(ca.CertFile), AttrCert: read(ca.ClientCert),
+			AttrKey: read(ca.ClientKey)}, nil},
+		{"PEM text in the environment", nil, map[string]string{"OS_CACERT": read(ca.CertFile),
+			"OS_CERT": read(ca.ClientCert), "OS_KEY": read(ca.ClientKey)}},
+		{"paths and text mixed", map[string]string{AttrCACertFile: ca.CertFile, AttrKey: read(ca.ClientKey)},
+			map[string]string{"OS_CERT": ca.ClientCert}},
+	} {
+		explicit := map[string]string{}
+		for k, v := range base {
+			explicit[k] = v
+		}
+		for k, v := range tc.explicit {
+			explicit[k] = v
+		}
+		cfg, err := Resolve(explicit, nil, envOf(tc.env))
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if cfg.TLS.RootCAs == nil || len(cfg.TLS.Certificates) != 1 {
+			t.Errorf("%s: RootCAs %v, %d client certificates; want the CA and one", tc.name, cfg.TLS.RootCAs != nil,
+				len(cfg.TLS.Certificates))
+		}
+	}
+	_, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p"}, nil,
+		envOf(map[string]string{"OS_CACERT": "not a path and not PEM"}))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attr != AttrCACertFile ||
+		!strings.Contains(ce.Msg, "cacert_file (from OS_CACERT) is neither a readable file nor PEM text") {
+		t.Errorf("neither a path nor PEM: %v", err)
 	}
 }

@@ -113,7 +113,7 @@ func (c *Client) ForRegion(ctx context.Context, region string) (*Client, error) 
 	}
 	other := newClient(r.pc, root, api)
 	other.Region, other.regions = inRegion, r
-	other.ProjectID, other.FixedToken, other.AuthURL = c.ProjectID, c.FixedToken, c.AuthURL
+	other.Login = c.Login
 	r.clients[region] = other
 	return other, nil
 }

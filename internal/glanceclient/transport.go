@@ -2,6 +2,7 @@ package glanceclient
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,33 +30,50 @@ const maxLoggedBody = 8 << 10
 // secretHeaders never reach the log with their values.
 var secretHeaders = []string{"X-Auth-Token", "X-Subject-Token", "X-Service-Token", "Authorization"}
 
-// loggingTransport logs every request and answer at DEBUG in its own subsystem, with
-// credentials masked: auth headers are replaced, Keystone auth request bodies are left out,
-// and the configured secret values are masked wherever they would appear.
+// loggingTransport logs every request and answer at DEBUG (at INFO with enable_logging) in
+// its own subsystem, with credentials masked: auth headers are replaced, Keystone auth request
+// bodies are left out, and the configured secret values are masked wherever they would appear.
 type loggingTransport struct {
 	next    http.RoundTripper
 	secrets []string
 	// level is LogLevelEnv's, read once: NoLevel when it is not set.
 	level hclog.Level
+	// info logs the exchanges at INFO instead of DEBUG (enable_logging, OS_DEBUG).
+	info bool
 }
 
-func newLoggingTransport(next http.RoundTripper, secrets []string) *loggingTransport {
-	return &loggingTransport{next: next, secrets: secrets, level: hclog.LevelFromString(os.Getenv(LogLevelEnv))}
-}
-
-// debugOn says the HTTP log is on for this request: by its own level when set, else by
-// the provider's, which the request's context carries.
-func (t *loggingTransport) debugOn(req *http.Request) bool {
-	if t.level != hclog.NoLevel {
-		return t.level <= hclog.Debug
+func newLoggingTransport(next http.RoundTripper, secrets []string, info bool) *loggingTransport {
+	return &loggingTransport{
+		next: next, secrets: secrets, level: hclog.LevelFromString(os.Getenv(LogLevelEnv)), info: info,
 	}
-	return tflog.IsDebug(req.Context())
+}
+
+// logOn says the HTTP log is on for this request: by its own level when set, else by the
+// provider's, which the request's context carries. With info, the subsystem's level decides.
+func (t *loggingTransport) logOn(req *http.Request) bool {
+	want := hclog.Debug
+	if t.info {
+		want = hclog.Info
+	}
+	if t.level != hclog.NoLevel {
+		return t.level <= want
+	}
+	return t.info || tflog.IsDebug(req.Context())
+}
+
+// log writes one line of the HTTP log at the transport's level.
+func (t *loggingTransport) log(ctx context.Context, msg string, fields map[string]any) {
+	if t.info {
+		tflog.SubsystemInfo(ctx, LogSubsystem, msg, fields)
+		return
+	}
+	tflog.SubsystemDebug(ctx, LogSubsystem, msg, fields)
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// The exchange is logged at DEBUG: when that level is off, as it is unless someone is
 	// debugging, cost nothing (no subsystem, no fields, no copy of the body).
-	if !t.debugOn(req) {
+	if !t.logOn(req) {
 		return t.next.RoundTrip(req)
 	}
 	ctx := tflog.NewSubsystem(req.Context(), LogSubsystem, tflog.WithLevel(t.level))
@@ -73,7 +91,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			reqFields["body"] = string(b)
 		}
 	}
-	tflog.SubsystemDebug(ctx, LogSubsystem, "request", reqFields)
+	t.log(ctx, "request", reqFields)
 
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
@@ -84,7 +102,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	if err != nil {
 		fields["error"] = err.Error()
-		tflog.SubsystemDebug(ctx, LogSubsystem, "request failed", fields)
+		t.log(ctx, "request failed", fields)
 		return resp, err
 	}
 	fields["status"] = resp.StatusCode
@@ -101,7 +119,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		fields["body"] = string(b)
 	}
-	tflog.SubsystemDebug(ctx, LogSubsystem, "response", fields)
+	t.log(ctx, "response", fields)
 	return resp, nil
 }
 
@@ -116,6 +134,19 @@ func maskedHeaders(h http.Header) map[string]string {
 		}
 	}
 	return out
+}
+
+// noCacheTransport asks every cache between the provider and Keystone or Glance not to answer
+// from its copy (Cache-Control: no-cache), as the openstack provider does unless
+// disable_no_cache_header: a member list read from a cache would hide a change.
+type noCacheTransport struct{ next http.RoundTripper }
+
+func (t noCacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("Cache-Control") == "" {
+		req = req.Clone(req.Context()) // a RoundTripper must not change its caller's request
+		req.Header.Set("Cache-Control", "no-cache")
+	}
+	return t.next.RoundTrip(req)
 }
 
 // WrongAPIError is an image call answered with the service's versions document (HTTP 300):

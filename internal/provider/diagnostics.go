@@ -115,6 +115,8 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	}
 	var cause string
 	switch status := glanceclient.Status(err); {
+	case client.SystemScope != "" && (status == http.StatusForbidden || status == http.StatusNotFound):
+		cause = systemScopeCause(client, status)
 	case alreadyMember:
 		cause = fmt.Sprintf("project %s is already a member of image %s, added outside this resource. "+
 			"To manage that membership here, import it: terraform import glance_image_member.<name> %s (or an import block "+
@@ -127,9 +129,10 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 				"reader sees the images shared with the project but cannot answer. Give the user the member role on project %s, "+
 				"or use credentials that have it.", memberID, memberID)
 		case op == opStatus:
-			cause = fmt.Sprintf("only the member project can accept or reject an image it was offered, and the provider acts "+
-				"as project %s, not %s (the image's owner cannot answer for its members). Configure this provider with "+
-				"credentials scoped to project %s.", client.ProjectID, memberID, memberID)
+			cause = fmt.Sprintf("only the member project, or an admin, can accept or reject an image it was offered, and "+
+				"the provider acts as project %s, not %s, without the admin role (the image's owner cannot answer for its "+
+				"members). Configure this provider with credentials scoped to project %s, or with an admin's.",
+				client.ProjectID, memberID, memberID)
 		default:
 			cause = forbiddenCause(client, op, imageID, err)
 		}
@@ -148,15 +151,50 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	case status == http.StatusUnauthorized:
 		cause = "Glance did not accept the provider's token. Check the provider credentials; if they were changed during " +
 			"the run, run again."
-		if client.FixedToken {
+		switch {
+		case client.FixedToken:
 			cause = "Glance did not accept the token given in token (OS_TOKEN): it has expired or was revoked, and a given " +
-				"token cannot be renewed. Give a fresh token, or configure a password or application credential so the provider " +
-				"can log in again by itself."
+				"token cannot be renewed. Give a fresh token, or configure a password or application credential so the " +
+				"provider can log in again by itself."
+		case client.ReauthOff != "":
+			cause = fmt.Sprintf("Glance did not accept the provider's token: it has expired or was revoked, and "+
+				"allow_reauth = false (from %s) keeps the provider from logging in again. Set allow_reauth to true (the "+
+				"default), or keep runs shorter than the token's lifetime.", client.ReauthOff)
 		}
 	default:
-		cause = fmt.Sprintf("Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.", status)
+		cause = statusCause(status, err)
 	}
 	return diag.NewErrorDiagnostic(opSummary[op], subject+cause+next+"\n\nGlance said: "+glanceclient.Message(err))
+}
+
+// systemScopeCause explains Glance's 403 or 404 to a system-scoped token: it sees images and
+// members only for a project.
+func systemScopeCause(client *glanceclient.Client, status int) string {
+	return fmt.Sprintf("the provider's token is system-scoped (system_scope = true, from %s), and Glance acts on "+
+		"images and their members only for a project: it answered HTTP %d. Unset system_scope (and OS_SYSTEM_SCOPE, or "+
+		"auth.system_scope in clouds.yaml), and scope the credentials to a project (project_name or project_id).",
+		client.SystemScope, status)
+}
+
+// statusCause is the advice for an answer no branch of memberError knows: running again only
+// where it may pass (5xx); for a 4xx, the request, and that the request itself must change.
+func statusCause(status int, err error) string {
+	method, url := glanceclient.Request(err)
+	req := method + " " + url
+	switch {
+	case status >= 500:
+		return fmt.Sprintf("Glance failed on its side (HTTP %d to %s), after the retries max_retries allows. This may "+
+			"pass: run again; if it persists, show the cloud operator Glance's message below.", status, req)
+	case status == http.StatusBadRequest:
+		return fmt.Sprintf("Glance refused %s as malformed (HTTP 400). Check image_id (an image UUID) and member_id (a "+
+			"Keystone project ID) in the configuration; running again will not change the answer.", req)
+	case status == http.StatusConflict:
+		return fmt.Sprintf("Glance refused %s: it conflicts with the image's or the membership's current state (HTTP "+
+			"409), for example an image being deleted or a member answer Glance does not allow. Check the image (openstack "+
+			"image show) and Glance's message below; running again will not change the answer.", req)
+	}
+	return fmt.Sprintf("Glance refused %s with HTTP %d. Check the provider's configuration, image_id and member_id "+
+		"against Glance's message below; running again will not change the answer.", req, status)
 }
 
 // wrongAPICause explains an image call answered with the service's versions document.
@@ -327,6 +365,20 @@ func unexpectedProviderData(data any) diag.Diagnostic {
 	)
 }
 
+// delayedLoginFailed is the diagnostic for a resource whose first use of the provider, with
+// delayed_auth, failed to log in or to find the image service.
+func delayedLoginFailed(imageID, memberID string, err error) diag.Diagnostic {
+	subject := subjectOf(imageID, memberID)
+	if subject != "" {
+		subject += "nothing was read or changed, because "
+	}
+	return diag.NewErrorDiagnostic(
+		"Invalid provider configuration",
+		subject+"the glance provider could not log in when this resource first needed it (delayed_auth = true): "+
+			err.Error(),
+	)
+}
+
 // unconfiguredClient is the diagnostic for a resource used before the provider has a client.
 func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
 	subject := subjectOf(imageID, memberID)
@@ -392,8 +444,11 @@ func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
 		cause = "Glance refused the filters; check owner (a project ID)."
 	case http.StatusUnauthorized, http.StatusForbidden:
 		cause = "Check that the provider's credentials are valid and have a role (reader or member) on the project."
+		if client.SystemScope != "" {
+			cause = upperFirst(systemScopeCause(client, glanceclient.Status(err)))
+		}
 	default:
-		cause = "Run again; if it persists, the message below is Glance's own."
+		cause = upperFirst(statusCause(glanceclient.Status(err), err))
 	}
 	return diag.NewErrorDiagnostic(
 		"Error listing shared images",
@@ -523,11 +578,7 @@ func imageSearchError(client *glanceclient.Client, q glanceclient.ImageQuery, er
 	}
 	return diag.NewErrorDiagnostic(
 		"Error searching images",
-		subject+fmt.Sprintf(
-			"Glance answered HTTP %d. Run again; if it persists, the message below is Glance's own.\n\nGlance said: %s",
-			glanceclient.Status(err),
-			glanceclient.Message(err),
-		),
+		subject+statusCause(glanceclient.Status(err), err)+"\n\nGlance said: "+glanceclient.Message(err),
 	)
 }
 

@@ -242,6 +242,10 @@ func TestMemberError_everyBranch(t *testing.T) {
 	v1 := glanceclient.NewStatic("http://glance:9292", "token", caller, glanceclient.ImageAPIv1)
 	renewable := glanceclient.NewStatic("http://glance:9292", "token", caller, glanceclient.ImageAPIv2)
 	renewable.FixedToken = false
+	noReauth := glanceclient.NewStatic("http://glance:9292", "token", caller, glanceclient.ImageAPIv2)
+	noReauth.FixedToken, noReauth.ReauthOff = false, "OS_ALLOW_REAUTH"
+	system := glanceclient.NewStatic("http://glance:9292", "token", "", glanceclient.ImageAPIv2)
+	system.SystemScope = "provider attribute system_scope"
 	cases := []struct {
 		name   string
 		client *glanceclient.Client
@@ -292,7 +296,7 @@ func TestMemberError_everyBranch(t *testing.T) {
 			[]string{"Error setting image member status", "lacks the member role there", "Give the user the member role on " +
 				"project caller"}},
 		{"answer refused: not the member", v2, opStatus, member, glance(403, "Forbidden"),
-			[]string{"only the member project can accept or reject", "acts as project caller, not proj"}},
+			[]string{"only the member project, or an admin, can accept or reject", "acts as project caller, not proj"}},
 		{"answer: not shared with it", v2, opStatus, member, glance(404, "not found"),
 			[]string{"is not shared with project proj", "must first add project proj as a member"}},
 		{"image not found", v2, opRead, member, glance(404, "not found"),
@@ -312,8 +316,24 @@ func TestMemberError_everyBranch(t *testing.T) {
 			[]string{"token given in token (OS_TOKEN)", "cannot be renewed"}},
 		{"token refused", renewable, opRead, member, glance(401, "unauthorized"),
 			[]string{"did not accept the provider's token", "Check the provider credentials"}},
-		{"another answer", v2, opAdd, member, glance(400, "bad request"),
-			[]string{"Glance answered HTTP 400", "Glance said: bad request"}},
+		{"malformed", v2, opAdd, member, glance(400, "bad request"),
+			[]string{"Glance refused POST http://glance:9292/v2/images/" + img + "/members as malformed (HTTP 400)",
+				"Check image_id", "running again will not change the answer", "Glance said: bad request"}},
+		{"conflict", v2, opListAdd, member, glance(409, "image is being deleted"),
+			[]string{"conflicts with the image's or the membership's current state (HTTP 409)",
+				"running again will not change the answer", "Glance said: image is being deleted"}},
+		{"another refusal", v2, opRemove, member, glance(405, "method not allowed"),
+			[]string{"Glance refused POST http://glance:9292/v2/images/" + img + "/members with HTTP 405",
+				"running again will not change the answer"}},
+		{"Glance failing", v2, opRead, member, glance(500, "internal error"),
+			[]string{"Glance failed on its side (HTTP 500 to POST", "This may pass: run again", "Glance said: internal error"}},
+		{"system-scoped token", system, opAdd, member, glance(403, "Forbidden"),
+			[]string{"token is system-scoped (system_scope = true, from provider attribute system_scope)",
+				"it answered HTTP 403", "Unset system_scope"}},
+		{"system-scoped token, image not found", system, opRead, member, glance(404, "not found"),
+			[]string{"token is system-scoped", "it answered HTTP 404", "scope the credentials to a project"}},
+		{"token refused, no re-login", noReauth, opRead, member, glance(401, "unauthorized"),
+			[]string{"allow_reauth = false (from OS_ALLOW_REAUTH) keeps the provider from logging in again"}},
 		{"unsupported", v2, opCanShare, member, &glanceclient.UnsupportedError{API: "2", What: "can_share"},
 			[]string{"speaks Image API v2, which has no can_share", "Glance was not asked"}},
 		{

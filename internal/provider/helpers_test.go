@@ -115,6 +115,13 @@ func spaced(pattern string) string { return strings.ReplaceAll(pattern, " ", `\s
 
 // --- the provider's own client and state, for tests that call a resource directly ------------
 
+// withClient is a resource's or data source's configuredClient with client, logged in.
+func withClient(client *glanceclient.Client) configuredClient {
+	s := &clientSource{client: client}
+	s.once.Do(func() {})
+	return configuredClient{source: s}
+}
+
 // directClient is the provider's own client, logged in as a cloud of the local cloud's
 // clouds.yaml.
 func directClient(t *testing.T, cloud string) *glanceclient.Client {

@@ -140,7 +140,7 @@ func (r *imageMemberAcceptanceResource) ModifyPlan(
 	if client != nil && !client.HasMemberStatus() {
 		var plan imageMemberAcceptanceModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		resp.Diagnostics.AddError(acceptanceNeedsV2(plan.ImageID.ValueString(), r.memberID(plan), client.Endpoint))
+		resp.Diagnostics.AddError(acceptanceNeedsV2(plan.ImageID.ValueString(), memberOf(plan, client), client.Endpoint))
 		return
 	}
 	if client == nil || client.ProjectID == "" {
@@ -180,7 +180,7 @@ func (r *imageMemberAcceptanceResource) Read(
 	if client == nil {
 		return
 	}
-	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
+	imageID, memberID := state.ImageID.ValueString(), memberOf(state, client)
 	m, err := client.GetMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
 		tflog.Warn(
@@ -234,7 +234,7 @@ func (r *imageMemberAcceptanceResource) Delete(
 	if client == nil {
 		return
 	}
-	imageID, memberID := state.ImageID.ValueString(), r.memberID(state)
+	imageID, memberID := state.ImageID.ValueString(), memberOf(state, client)
 	_, err := client.UpdateMemberStatus(ctx, imageID, memberID, state.StatusOnDestroy.ValueString())
 	if glanceclient.IsNotFound(err) {
 		return // the owner removed the membership already: nothing left to answer
@@ -253,8 +253,12 @@ func (r *imageMemberAcceptanceResource) ImportState(
 	if before, _, ok := strings.Cut(id, "/"); ok && region == "" && !uuidPattern.MatchString(before) {
 		region, id = splitRegion(id, 0) // <region>/<image_id>: the image alone, in a region
 	}
-	if !strings.Contains(id, "/") && r.client != nil {
-		id = memberImportID(id, r.client.ProjectID) // the image ID alone: this project answers
+	if !strings.Contains(id, "/") {
+		client := r.root(ctx, id, "", &resp.Diagnostics)
+		if client == nil {
+			return
+		}
+		id = memberImportID(id, client.ProjectID) // the image ID alone: this project answers
 	}
 	imageID, memberID, err := parseMemberID(id)
 	if err != nil {
@@ -277,7 +281,7 @@ func (r *imageMemberAcceptanceResource) setStatus(
 	state *tfsdk.State,
 	diags *diag.Diagnostics,
 ) {
-	imageID, memberID := plan.ImageID.ValueString(), r.memberID(plan)
+	imageID, memberID := plan.ImageID.ValueString(), memberOf(plan, client)
 	m, err := client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
 	if err != nil {
 		diags.Append(memberError(client, opStatus, imageID, memberID, err))
@@ -291,12 +295,12 @@ func (r *imageMemberAcceptanceResource) setStatus(
 	diags.Append(state.Set(ctx, acceptanceFromAPI(m, client.Region, plan.StatusOnDestroy, plan.Timeouts))...)
 }
 
-// memberID is the configured member, or the token's project.
-func (r *imageMemberAcceptanceResource) memberID(m imageMemberAcceptanceModel) string {
+// memberOf is the configured member, or the project of client's token.
+func memberOf(m imageMemberAcceptanceModel, client *glanceclient.Client) string {
 	if v := m.MemberID.ValueString(); v != "" {
 		return v
 	}
-	return r.client.ProjectID
+	return client.ProjectID
 }
 
 type imageMemberAcceptanceModel struct {

@@ -129,7 +129,7 @@ func TestImageMemberAcceptance_statusOnDestroyAloneCostsNothing(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 	r := &imageMemberAcceptanceResource{
-		configuredClient{client: glanceclient.NewStatic(closed.URL, "token", "p1", glanceclient.ImageAPIv2)},
+		withClient(glanceclient.NewStatic(closed.URL, "token", "p1", glanceclient.ImageAPIv2)),
 	}
 	prior := imageMemberAcceptanceModel{
 		ID:       types.StringValue("3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77/p1"),

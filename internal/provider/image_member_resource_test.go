@@ -249,7 +249,7 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 	})
 
 	ctx := context.Background()
-	r := &imageMemberResource{configuredClient{client: directClient(t, devcloud.Producer)}}
+	r := &imageMemberResource{withClient(directClient(t, devcloud.Producer))}
 	state := memberState(t, imageID, env.ConsumerProject)
 	resp := resource.ReadResponse{State: state}
 	r.Read(ctx, resource.ReadRequest{State: state}, &resp)

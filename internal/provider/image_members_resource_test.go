@@ -220,7 +220,7 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	ctx := context.Background()
-	r := &imageMembersResource{configuredClient{client: directClient(t, devcloud.Producer)}}
+	r := &imageMembersResource{withClient(directClient(t, devcloud.Producer))}
 
 	// Direct Update: the image has quota-1 members, all in state; the plan adds two more, and
 	// the quota lets one of them through.
@@ -289,7 +289,7 @@ func TestAccImageMembers_imageMadePrivateOrDeleted(t *testing.T) {
 	// Each read is a new client, as each terraform command is a new provider process: one
 	// process answers reads of an image from what it read in the last seconds.
 	read := func() resource.ReadResponse {
-		r := &imageMembersResource{configuredClient{client: directClient(t, devcloud.Producer)}}
+		r := &imageMembersResource{withClient(directClient(t, devcloud.Producer))}
 		resp := resource.ReadResponse{State: state}
 		r.Read(ctx, resource.ReadRequest{State: state}, &resp)
 		return resp
@@ -381,7 +381,7 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 	}))
 	t.Cleanup(glance.Close)
 	r := &imageMembersResource{
-		configuredClient{client: glanceclient.NewStatic(glance.URL, "token", "owner", glanceclient.ImageAPIv2)},
+		withClient(glanceclient.NewStatic(glance.URL, "token", "owner", glanceclient.ImageAPIv2)),
 	}
 	state := emptyState(r)
 	ids, d := types.SetValue(types.StringType, []attr.Value{types.StringValue("p1"), types.StringUnknown()})

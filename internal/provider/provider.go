@@ -5,8 +5,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -72,6 +75,20 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				"Environment: `" + glanceclient.InsecureEnv + "`.",
 		},
 	}
+	for _, f := range glanceclient.Flags {
+		desc := f.Description
+		if len(f.Env) > 0 {
+			desc += " Environment: " + envList(f.Env) + "."
+		}
+		attrs[f.Attr] = schema.BoolAttribute{Optional: true, MarkdownDescription: desc}
+	}
+	attrs[glanceclient.AttrEndpointOverrides] = schema.MapAttribute{
+		ElementType: types.StringType,
+		Optional:    true,
+		MarkdownDescription: "The openstack provider's per-service endpoints. The `image` key is `image_endpoint` (the " +
+			"two must agree when both are set); this provider calls only Keystone and Glance, so any other key is " +
+			"ignored, with a warning.",
+	}
 	for _, s := range glanceclient.Settings {
 		a := schema.StringAttribute{
 			Optional:            true,
@@ -82,8 +99,11 @@ func (p *glanceProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			attrs[alias] = schema.StringAttribute{
 				Optional:  true,
 				Sensitive: s.Sensitive,
-				MarkdownDescription: fmt.Sprintf("Another name for `%s`, as terraform-provider-openstack names it; set one of "+
-					"them.", s.Attr),
+				MarkdownDescription: fmt.Sprintf(
+					"Another name for `%s`, as terraform-provider-openstack names it; set one of "+
+						"them.",
+					s.Attr,
+				),
 			}
 		}
 		switch s.Attr {
@@ -160,27 +180,39 @@ func (p *glanceProvider) Configure(
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, cfg.Secrets()...)
 	ctx = tflog.MaskMessageStrings(ctx, cfg.Secrets()...)
 	if cfg.Insecure {
-		resp.Diagnostics.AddAttributeWarning(path.Root("insecure"), "TLS certificate verification is off",
+		resp.Diagnostics.AddAttributeWarning(
+			path.Root("insecure"),
+			"TLS certificate verification is off",
 			"insecure = true (or OS_INSECURE) makes the provider accept any certificate from Keystone and Glance, so a man in "+
-				"the middle could read the credentials. Set cacert_file to the authority that signed the certificates instead.")
+				"the middle could read the credentials. Set cacert_file to the authority that signed the certificates instead.",
+		)
+	}
+	for _, w := range cfg.Warnings {
+		resp.Diagnostics.AddAttributeWarning(path.Root(w.Attr), w.Summary, w.Detail)
 	}
 	userAgent := fmt.Sprintf("terraform-provider-glance/%s Terraform/%s", p.version, req.TerraformVersion)
-	// The login and the version document have no timeouts block: the read default bounds them,
-	// so that a Keystone or Glance that answers too slowly (or trickles) never holds a plan.
-	configureCtx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
-	defer cancel()
-	client, err := glanceclient.New(configureCtx, cfg, userAgent)
-	if err != nil {
-		addConfigError(resp, err)
-		return
+	login := func(ctx context.Context) (*glanceclient.Client, error) {
+		client, err := glanceclient.New(ctx, cfg, userAgent)
+		if err == nil {
+			tflog.Info(ctx, "glance provider logged in", map[string]any{
+				"auth_url": cfg.Get(glanceclient.AttrAuthURL), "cloud": cfg.Get(glanceclient.AttrCloud),
+				"project_id": client.ProjectID, "region": cfg.Get(glanceclient.AttrRegion),
+				"image_endpoint": client.Endpoint, "image_api_version": client.ImageAPI,
+			})
+		}
+		return client, err
 	}
-	tflog.Info(ctx, "glance provider configured", map[string]any{
-		"auth_url": cfg.Get(glanceclient.AttrAuthURL), "cloud": cfg.Get(glanceclient.AttrCloud),
-		"project_id": client.ProjectID, "region": cfg.Get(glanceclient.AttrRegion),
-		"image_endpoint": client.Endpoint, "image_api_version": client.ImageAPI,
-	})
-	resp.ResourceData = client
-	resp.DataSourceData = client
+	source := &clientSource{login: login}
+	if !cfg.Flag(glanceclient.AttrDelayedAuth) {
+		// The login and the version document have no timeouts block: the read default bounds
+		// them, so that a Keystone or Glance that answers too slowly (or trickles) never holds a plan.
+		if _, err := source.get(ctx); err != nil {
+			addConfigError(resp, err)
+			return
+		}
+	}
+	resp.ResourceData = source
+	resp.DataSourceData = source
 }
 
 // explicitSettings reads the attributes set in the provider block. A value not yet known
@@ -196,15 +228,39 @@ func explicitSettings(
 			var v types.String
 			resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
 			if v.IsUnknown() {
-				resp.Diagnostics.AddAttributeError(path.Root(name), "Provider attribute not known yet",
-					fmt.Sprintf("%s depends on a value that is only known after apply, so the provider cannot log in during plan. "+
-						"Use a value known at plan time, or apply the resources it depends on first with -target.", name))
+				resp.Diagnostics.AddAttributeError(
+					path.Root(name),
+					"Provider attribute not known yet",
+					fmt.Sprintf(
+						"%s depends on a value that is only known after apply, so the provider cannot log in during plan. "+
+							"Use a value known at plan time, or apply the resources it depends on first with -target.",
+						name,
+					),
+				)
 			}
 			if v.ValueString() != "" && explicit[s.Attr] == "" {
 				explicit[s.Attr] = v.ValueString()
 			}
 		}
 	}
+	for _, f := range glanceclient.Flags {
+		var v types.Bool
+		resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root(f.Attr), &v)...)
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(
+				path.Root(f.Attr),
+				"Provider attribute not known yet",
+				fmt.Sprintf(
+					"%s depends on a value that is only known after apply. Use a value known at plan time.",
+					f.Attr,
+				),
+			)
+		}
+		if !v.IsNull() && !v.IsUnknown() {
+			explicit[f.Attr] = strconv.FormatBool(v.ValueBool())
+		}
+	}
+	endpointOverrides(ctx, config, explicit, resp)
 	var maxRetries types.Int64
 	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("max_retries"), &maxRetries)...)
 	if !maxRetries.IsNull() && !maxRetries.IsUnknown() {
@@ -216,6 +272,59 @@ func explicitSettings(
 		return nil, nil, false
 	}
 	return explicit, insecure.ValueBoolPointer(), true
+}
+
+// endpointOverrides takes the openstack provider's endpoint_overrides: its image entry is
+// image_endpoint (an error when both are set and differ), any other entry is warned about.
+func endpointOverrides(
+	ctx context.Context,
+	config tfsdk.Config,
+	explicit map[string]string,
+	resp *provider.ConfigureResponse,
+) {
+	attr := path.Root(glanceclient.AttrEndpointOverrides)
+	var overrides map[string]types.String
+	resp.Diagnostics.Append(config.GetAttribute(ctx, attr, &overrides)...)
+	keys := slices.Sorted(maps.Keys(overrides))
+	for _, key := range keys {
+		v := overrides[key]
+		switch {
+		case v.IsUnknown():
+			resp.Diagnostics.AddAttributeError(
+				attr.AtMapKey(key),
+				"Provider attribute not known yet",
+				fmt.Sprintf(
+					"endpoint_overrides[%q] depends on a value that is only known after apply. Use a value known "+
+						"at plan time.",
+					key,
+				),
+			)
+		case key != "image":
+			resp.Diagnostics.AddAttributeWarning(
+				attr.AtMapKey(key),
+				"Endpoint override ignored",
+				fmt.Sprintf(
+					"endpoint_overrides[%q] is ignored: this provider calls only Keystone (auth_url) and Glance "+
+						"(the image key, or image_endpoint). Remove it from this provider block.",
+					key,
+				),
+			)
+		case explicit[glanceclient.AttrImageEndpoint] == "":
+			explicit[glanceclient.AttrImageEndpoint] = v.ValueString()
+		case glanceclient.UnversionedEndpoint(explicit[glanceclient.AttrImageEndpoint]) !=
+			glanceclient.UnversionedEndpoint(v.ValueString()):
+			resp.Diagnostics.AddAttributeError(
+				attr.AtMapKey(key),
+				"Conflicting image endpoints",
+				fmt.Sprintf(
+					"endpoint_overrides[\"image\"] = %q and image_endpoint = %q name different image services. "+
+						"Keep one of them.",
+					v.ValueString(),
+					explicit[glanceclient.AttrImageEndpoint],
+				),
+			)
+		}
+	}
 }
 
 func addConfigError(resp *provider.ConfigureResponse, err error) {
@@ -233,10 +342,32 @@ const (
 	defaultReadTimeout  = 5 * time.Minute
 )
 
-// configuredClient is embedded by every resource and data source: it takes the provider's
-// client in Configure, and its begin is every CRUD method's preamble.
-type configuredClient struct {
+// clientSource is what Configure hands the resources and data sources: the provider's client,
+// logged in at Configure, or with delayed_auth at its first use (once: every later use shares
+// the client or the error).
+type clientSource struct {
+	once   sync.Once
+	login  func(ctx context.Context) (*glanceclient.Client, error)
 	client *glanceclient.Client
+	err    error
+}
+
+// get is the client, logging in first if that has not been done yet. The login outlives
+// the caller's cancellation, since every later caller shares its outcome, but not its
+// deadline.
+func (s *clientSource) get(ctx context.Context) (*glanceclient.Client, error) {
+	s.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultReadTimeout)
+		defer cancel()
+		s.client, s.err = s.login(ctx)
+	})
+	return s.client, s.err
+}
+
+// configuredClient is embedded by every resource and data source: it takes the provider's
+// client source in Configure, and its begin is every CRUD method's preamble.
+type configuredClient struct {
+	source *clientSource
 }
 
 func (c *configuredClient) Configure(
@@ -253,12 +384,31 @@ func (c *configuredClient) take(data any) diag.Diagnostics {
 	if data == nil {
 		return nil
 	}
-	client, ok := data.(*glanceclient.Client)
+	source, ok := data.(*clientSource)
 	if !ok {
 		return diag.Diagnostics{unexpectedProviderData(data)}
 	}
-	c.client = client
+	c.source = source
 	return nil
+}
+
+// root is the provider's client, in the provider's region; nil after adding a diagnostic
+// (the provider not configured, or with delayed_auth, the login failed).
+func (c *configuredClient) root(
+	ctx context.Context,
+	imageID, memberID string,
+	diags *diag.Diagnostics,
+) *glanceclient.Client {
+	if c.source == nil {
+		diags.Append(unconfiguredClient(imageID, memberID))
+		return nil
+	}
+	client, err := c.source.get(ctx)
+	if err != nil {
+		diags.Append(delayedLoginFailed(imageID, memberID, err))
+		return nil
+	}
+	return client
 }
 
 // configuredDataSource is configuredClient for data sources, whose Configure differs.
@@ -319,13 +469,13 @@ func (c *configuredClient) begin(
 	if diags.HasError() {
 		return ctx, func() {}, nil
 	}
-	if c.client == nil {
-		diags.Append(unconfiguredClient(m.target()))
+	imageID, memberID := m.target()
+	root := c.root(ctx, imageID, memberID, diags)
+	if root == nil {
 		return ctx, func() {}, nil
 	}
-	client, err := c.client.ForRegion(ctx, m.regionName())
+	client, err := root.ForRegion(ctx, m.regionName())
 	if err != nil {
-		imageID, memberID := m.target()
 		diags.Append(regionError(imageID, memberID, m.regionName(), err))
 		return ctx, func() {}, nil
 	}
@@ -406,7 +556,7 @@ func (c *configuredClient) planRegion(
 	req resource.ModifyPlanRequest,
 	resp *resource.ModifyPlanResponse,
 ) *glanceclient.Client {
-	if req.Plan.Raw.IsNull() || c.client == nil {
+	if req.Plan.Raw.IsNull() || c.source == nil {
 		return nil
 	}
 	var configured, state types.String
@@ -422,7 +572,11 @@ func (c *configuredClient) planRegion(
 		region = state.ValueString()
 	}
 	imageID, memberID := planTarget(ctx, req.Plan)
-	client, err := c.client.ForRegion(ctx, region)
+	root := c.root(ctx, imageID, memberID, &resp.Diagnostics)
+	if root == nil {
+		return nil
+	}
+	client, err := root.ForRegion(ctx, region)
 	if err != nil {
 		resp.Diagnostics.Append(regionError(imageID, memberID, region, err))
 		return nil
@@ -430,8 +584,8 @@ func (c *configuredClient) planRegion(
 	planned := optionalString(client.Region)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("region"), planned)...)
 	switch {
-	case kept && c.client.Region != "" && client.Region != c.client.Region:
-		resp.Diagnostics.Append(regionKept(imageID, memberID, client.Region, c.client.Region))
+	case kept && root.Region != "" && client.Region != root.Region:
+		resp.Diagnostics.Append(regionKept(imageID, memberID, client.Region, root.Region))
 	case !kept && !state.IsNull() && !state.Equal(planned):
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("region"))
 		resp.Diagnostics.Append(regionMoved(imageID, memberID, state.ValueString(), client.Region))

@@ -2,6 +2,11 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
@@ -111,4 +117,198 @@ provider "glance" {
 			pendingThenDestroyed(t, w, imageID, env.ConsumerProject)
 		})
 	}
+}
+
+// terraform-provider-openstack 3.4's provider block, with every argument its docs list,
+// pasted in as it is (the ones that exclude each other null): it plans against the real
+// Keystone and Glance with no error and one warning per endpoint override this provider cannot
+// use, applies, and each argument does here what it does there: endpoint_overrides.image is
+// the image endpoint, cacert_file/cert/key as PEM text are accepted, delayed_auth logs in at
+// the first resource, enable_logging puts the HTTP exchanges in an INFO log, and every request
+// asks caches not to answer (Cache-Control: no-cache), except through a provider with
+// disable_no_cache_header.
+func TestAccProvider_wholeOpenstackBlock(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	ca := proxytest.NewCA(t)
+	pem := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(b))
+	}
+	glance := proxytest.New(t, env.ImageURL, proxytest.Options{})
+	noCache := proxytest.New(t, env.ImageURL, proxytest.Options{})
+	config := fmt.Sprintf(`
+provider "glance" {
+  auth_url                      = %q
+  region                        = "RegionOne"
+  user_name                     = "producer"
+  user_id                       = null
+  application_credential_id     = null
+  application_credential_name   = null
+  application_credential_secret = null
+  tenant_id                     = null
+  tenant_name                   = "producer"
+  password                      = %q
+  token                         = null
+  user_domain_name              = "Default"
+  user_domain_id                = null
+  project_domain_name           = "Default"
+  project_domain_id             = null
+  domain_id                     = null
+  domain_name                   = null
+  default_domain                = "default"
+  system_scope                  = false
+  insecure                      = false
+  endpoint_type                 = "public"
+  cacert_file                   = <<-EOT
+%s
+EOT
+  cert                          = <<-EOT
+%s
+EOT
+  key                           = <<-EOT
+%s
+EOT
+  swauth                        = false
+  delayed_auth                  = true
+  allow_reauth                  = true
+  cloud                         = null
+  max_retries                   = 3
+  disable_no_cache_header       = false
+  enable_logging                = true
+  endpoint_overrides = {
+    image   = "%s/v2/"
+    compute = "http://127.0.0.1:8774/v2.1/"
+    network = "http://127.0.0.1:9696/"
+  }
+}
+
+provider "glance" {
+  alias                   = "cached"
+  cloud                   = "producer"
+  image_endpoint          = %q
+  disable_no_cache_header = true
+}
+
+data "glance_image_members" "cached" {
+  provider = glance.cached
+  image_id = %q
+}
+`, env.AuthURL, env.Password("producer"), pem(ca.CertFile), pem(ca.ClientCert), pem(ca.ClientKey), glance.URL,
+		noCache.URL, imageID) + memberBlock("test", imageID, env.ConsumerProject)
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	w := tfcli.NewWorkdir(t, config, "TF_LOG=INFO", "TF_LOG_PATH="+logFile)
+
+	diags, code := w.PlanDiagnostics()
+	var warned []string
+	for _, d := range diags {
+		if d.Severity != "warning" {
+			t.Errorf("the plan said %s: %s: %s", d.Severity, d.Summary, d.Detail)
+			continue
+		}
+		warned = append(warned, d.Detail)
+	}
+	if code != 2 || len(warned) != 2 || !strings.Contains(warned[0], `endpoint_overrides["compute"] is ignored`) ||
+		!strings.Contains(warned[1], `endpoint_overrides["network"] is ignored`) {
+		t.Fatalf("plan: exit %d (want 2), warnings %q; want one for each of compute and network", code, warned)
+	}
+	w.Must("apply", "-auto-approve", "-input=false")
+	if len(glance.Requests()) == 0 {
+		t.Fatal("no request reached Glance through endpoint_overrides.image")
+	}
+	for _, p := range []struct {
+		proxy *proxytest.Proxy
+		want  string
+	}{{glance, "no-cache"}, {noCache, ""}} {
+		for _, e := range p.proxy.Exchanges() {
+			if got := e.Header.Get("Cache-Control"); got != p.want {
+				t.Errorf("%s %s: Cache-Control %q, want %q", e.Method, e.Path, got, p.want)
+			}
+		}
+	}
+	log, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`\[INFO\].*response:.*/v2/images/` + imageID + `/members`).Match(log) {
+		t.Errorf("enable_logging: the INFO log (%d bytes) has no HTTP exchange with Glance", len(log))
+	}
+	if strings.Contains(string(log), pem(ca.ClientKey)[40:80]) {
+		t.Error("the key's PEM text is in the log")
+	}
+	pendingThenDestroyed(t, w, imageID, env.ConsumerProject)
+}
+
+// delayed_auth: the provider logs in when a resource first needs it, so a configuration whose
+// glance resources have no instances (count = 0) plans without Keystone; without it the same
+// plan fails on the provider block; and a resource that does need Glance gets the login's error,
+// saying it came from the delayed login.
+func TestAccProvider_delayedAuth(t *testing.T) {
+	env := acctest.PreCheck(t)
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close() // a Keystone that refuses connections
+	config := func(delayed bool, count int) string {
+		return fmt.Sprintf(`
+provider "glance" {
+  auth_url         = "%s/v3"
+  user_name        = "producer"
+  password         = "x"
+  user_domain_name = "Default"
+  project_name     = "producer"
+  delayed_auth     = %t
+}
+
+resource "glance_image_member" "test" {
+  count     = %d
+  image_id  = %q
+  member_id = %q
+}
+`, gone.URL, delayed, count, exampleImageID, env.ConsumerProject)
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{
+			{Config: config(true, 0), PlanOnly: true},
+			{
+				Config:      config(false, 0),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(spaced("Cannot reach Keystone at")),
+			},
+			{
+				Config:   config(true, 1),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(
+					spaced(
+						`could not log in when this resource first needed it \(delayed_auth = true\): Cannot reach Keystone`,
+					),
+				),
+			},
+		},
+	})
+}
+
+// system_scope: the real Keystone gives the admin a system-scoped token, as the openstack
+// provider asks for one; Glance's member calls need a project, Glance refuses, and the error
+// says that the token's scope is why and how to change it. Nothing is created.
+func TestAccProvider_systemScope(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	config := `
+provider "glance" {
+  cloud        = "admin"
+  system_scope = true
+}
+` + memberBlock("test", imageID, env.ConsumerProject)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{{
+			Config: config,
+			ExpectError: regexp.MustCompile(spaced(`token is system-scoped \(system_scope = true, from provider ` +
+				`attribute system_scope\), and Glance acts on images and their members only for a project`)),
+		}},
+	})
 }

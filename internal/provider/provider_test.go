@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
@@ -13,16 +15,63 @@ import (
 func TestConfiguredClient_take(t *testing.T) {
 	t.Parallel()
 	var c configuredClient
-	if diags := c.take(nil); diags.HasError() || c.client != nil {
-		t.Errorf("nil provider data: %v, client %v", diags, c.client)
+	if diags := c.take(nil); diags.HasError() || c.source != nil {
+		t.Errorf("nil provider data: %v, source %v", diags, c.source)
 	}
 	diags := c.take("a string")
-	if !diags.HasError() || !strings.Contains(diags[0].Detail(), "handed its resources a string") || c.client != nil {
+	if !diags.HasError() || !strings.Contains(diags[0].Detail(), "handed its resources a string") || c.source != nil {
 		t.Errorf("provider data of another type: %v", diags)
 	}
 	client := glanceclient.NewStatic("http://glance:9292", "t", "p", glanceclient.ImageAPIv2)
-	if diags := c.take(client); diags.HasError() || c.client != client {
-		t.Errorf("the client: %v", diags)
+	if diags := c.take(client); !diags.HasError() {
+		t.Errorf("a bare client, not a source: no error")
+	}
+	source := withClient(client).source
+	if diags := c.take(source); diags.HasError() || c.source != source {
+		t.Errorf("the client's source: %v", diags)
+	}
+}
+
+// With delayed_auth, the first use logs in, once; every later use shares the client, or the
+// error, which the diagnostics name as the login's.
+func TestClientSource_delayedLogin(t *testing.T) {
+	t.Parallel()
+	client := glanceclient.NewStatic("http://glance:9292", "t", "p", glanceclient.ImageAPIv2)
+	logins := 0
+	c := configuredClient{source: &clientSource{login: func(context.Context) (*glanceclient.Client, error) {
+		logins++
+		return client, nil
+	}}}
+	var diags diag.Diagnostics
+	for range 3 {
+		if got := c.root(context.Background(), "img", "", &diags); got != client {
+			t.Fatalf("root = %v, want the logged-in client (%v)", got, diags)
+		}
+	}
+	if logins != 1 {
+		t.Errorf("%d logins, want 1", logins)
+	}
+	failing := configuredClient{source: &clientSource{login: func(context.Context) (*glanceclient.Client, error) {
+		logins++
+		return nil, &glanceclient.ConfigError{
+			Attr: "auth_url",
+			Msg:  "Cannot reach Keystone at http://k (auth_url, from OS_AUTH_URL).",
+		}
+	}}}
+	for range 2 {
+		diags = nil
+		if got := failing.root(context.Background(), "img", "m", &diags); got != nil || !diags.HasError() {
+			t.Fatalf("root = %v, %v; want nil and an error", got, diags)
+		}
+	}
+	if logins != 2 {
+		t.Errorf("%d logins after the failing source's two uses, want 2 in all", logins)
+	}
+	detail := diags[0].Detail()
+	for _, want := range []string{"Image img, member m", "delayed_auth", "Cannot reach Keystone at http://k"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("diagnostic %q does not say %q", detail, want)
+		}
 	}
 }
 

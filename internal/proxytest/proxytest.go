@@ -60,8 +60,9 @@ type Options struct {
 // Exchange is one request as the proxy handled it.
 type Exchange struct {
 	Method, Path string
-	Status       int   // the answer passed back, 0 when the connection was reset
-	Fault        Fault // "" when passed on untouched
+	Header       http.Header // the request's
+	Status       int         // the answer passed back, 0 when the connection was reset
+	Fault        Fault       // "" when passed on untouched
 }
 
 // Stats counts what the proxy saw and did.
@@ -133,7 +134,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	p.userAgents[r.UserAgent()] = true
 	i, generation := len(p.log), p.generation
-	p.log = append(p.log, Exchange{Method: r.Method, Path: r.URL.Path, Fault: fault})
+	p.log = append(p.log, Exchange{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Fault: fault})
 	p.mu.Unlock()
 
 	status := 0
