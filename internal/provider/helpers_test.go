@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -244,6 +245,19 @@ func pendingThenDestroyed(t *testing.T, w *tfcli.Workdir, imageID, memberID stri
 		t.Fatal(err)
 	}
 }
+
+// pemOf is the PEM text of a file, for attributes that take a path or the text itself.
+func pemOf(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// heredoc is s as an HCL heredoc, for PEM text in an attribute.
+func heredoc(s string) string { return "<<-EOT\n" + s + "\nEOT" }
 
 // stateMembers is the member_id of every glance_image_member in the work directory's state,
 // sorted, and how many of them are tainted.

@@ -131,13 +131,7 @@ func TestAccProvider_wholeOpenstackBlock(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	ca := proxytest.NewCA(t)
-	pem := func(path string) string {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.TrimSpace(string(b))
-	}
+	pem := func(path string) string { return pemOf(t, path) }
 	glance := proxytest.New(t, env.ImageURL, proxytest.Options{})
 	noCache := proxytest.New(t, env.ImageURL, proxytest.Options{})
 	config := fmt.Sprintf(`

@@ -72,6 +72,14 @@ func TestAccTLS_cacertFile(t *testing.T) {
 				Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
+			{ // the CA's PEM text instead of its path, as Vault or a CI variable hands it over
+				Config: tlsMemberConfig(
+					provider("  cacert_file = "+heredoc(pemOf(t, ca.CertFile))),
+					imageID,
+					env.ConsumerProject,
+				),
+				PlanOnly: true,
+			},
 		},
 	})
 }
@@ -126,6 +134,15 @@ func TestAccTLS_clientCertificate(t *testing.T) {
 				),
 				Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
 				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{ // all three as PEM text
+				Config: tlsMemberConfig(
+					provider(fmt.Sprintf("  cacert_file = %s\n  cert = %s\n  key = %s\n", heredoc(pemOf(t, ca.CertFile)),
+						heredoc(pemOf(t, ca.ClientCert)), heredoc(pemOf(t, ca.ClientKey)))),
+					imageID,
+					env.ConsumerProject,
+				),
+				PlanOnly: true,
 			},
 		},
 	})
