@@ -76,8 +76,9 @@ func (r *imageMemberAcceptanceResource) Schema(
 			"member_id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "The member project. Defaults to the project the provider's token is scoped to, which is " +
-					"the only project that may answer. Changing it replaces the resource.",
+				MarkdownDescription: "The member project. Defaults to the project the provider's token is scoped to, the " +
+					"project that answers; set it, with an admin's credentials, to answer for another project. Changing it " +
+					"replaces the resource.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
 				Validators:    memberIDValidators(),
 			},

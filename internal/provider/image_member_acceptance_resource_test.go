@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -197,4 +198,54 @@ func TestImageMemberAcceptance_destroyPlanWarns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// An admin answers for a member project, as openstack_images_image_access_v2's status lets a
+// "privileged user" do: Glance's modify_member policy allows the admin role. With member_id
+// set and admin credentials: accept, reject, back to pending, import, and destroy, which leaves
+// status_on_destroy. The member project itself is never used.
+func TestAccImageMemberAcceptance_admin(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	acctest.AddMember(t, imageID, env.ConsumerProject) // the owner's offer
+	t.Cleanup(func() { acctest.RemoveMember(t, imageID, env.ConsumerProject) })
+	config := func(status string) string {
+		return fmt.Sprintf(`
+provider "glance" {
+  cloud = "admin"
+}
+
+resource "glance_image_member_acceptance" "test" {
+  image_id          = %q
+  member_id         = %q
+  status            = %q
+  status_on_destroy = "rejected"
+}
+`, imageID, env.ConsumerProject, status)
+	}
+	step := func(status string) tfresource.TestStep {
+		return tfresource.TestStep{
+			Config: config(status),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(acceptanceAddr, tfjsonpath.New("status"), knownvalue.StringExact(status)),
+			},
+			Check:            checkAPIStatus(t, imageID, env.ConsumerProject, status),
+			ConfigPlanChecks: emptyPlanAfterApply,
+		}
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkAPIStatus(t, imageID, env.ConsumerProject, "rejected"),
+		Steps: []tfresource.TestStep{
+			step("accepted"),
+			step("rejected"),
+			step("pending"),
+			{
+				ResourceName: acceptanceAddr, ImportState: true, ImportStateVerify: true, Config: config("pending"),
+				ImportStateId:           imageID + "/" + env.ConsumerProject,
+				ImportStateVerifyIgnore: []string{"status_on_destroy"},
+			},
+			step("accepted"),
+		},
+	})
 }
