@@ -70,9 +70,11 @@ type Setting struct {
 // Settings drives the provider schema, the environment fallback and the configuration errors,
 // so the three never disagree. `insecure` is the one boolean and is handled beside them.
 var Settings = []Setting{
-	{Attr: AttrCloud, Env: []string{"OS_CLOUD"}, Description: "Name of an entry in clouds.yaml (found through " +
-		"`OS_CLIENT_CONFIG_FILE`, `./clouds.yaml`, `~/.config/openstack/clouds.yaml` or `/etc/openstack/clouds.yaml`). Its " +
-		"values sit between the explicit attributes (which win) and the environment."},
+	{Attr: AttrCloud, Env: []string{"OS_CLOUD"}, Description: "Name of an entry in the clouds file: " +
+		"`OS_CLIENT_CONFIG_FILE`, else the first `clouds.yaml` or `clouds.yml` in the current directory, " +
+		"`~/.config/openstack` or `/etc/openstack`, with `secure.yaml` beside it merged in and `profile` entries from " +
+		"`clouds-public.yaml` (see Clouds files above). Its values sit between the explicit attributes (which win) and " +
+		"the environment."},
 	{Attr: AttrAuthURL, Env: []string{"OS_AUTH_URL"}, Description: "Keystone URL, for example " +
 		"`https://keystone.example.com:5000/v3`."},
 	{Attr: AttrRegion, Env: []string{"OS_REGION_NAME"}, Description: "Region of the image service in the catalog."},
@@ -240,8 +242,8 @@ func (c *Config) Flag(attr string) bool {
 	return false
 }
 
-// From says where a setting's value came from: "provider attribute x", "OS_X", "clouds.yaml
-// cloud y".
+// From says where a setting's value came from: "provider attribute x", "OS_X", "cloud y of
+// /path/clouds.yaml".
 func (c *Config) From(attr string) string { return c.sources[attr] }
 
 // Secrets are the resolved secret values, for masking in logs.
@@ -419,11 +421,15 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	if insecure != nil {
 		opts = append(opts, clouds.WithInsecure(*insecure))
 	}
+	var files cloudsFiles
 	if cloudName != "" {
-		opts = append(opts, clouds.WithCloudName(cloudName))
-		if loc := getenv("OS_CLIENT_CONFIG_FILE"); loc != "" {
-			opts = append(opts, clouds.WithLocations(loc))
+		files = findCloudsFiles(getenv, searchDirs(getenv))
+		fileOpts, closeFiles, err := files.parseOptions(cloudName)
+		if err != nil {
+			return err
 		}
+		defer closeFiles()
+		opts = append(opts, fileOpts...)
 	} else {
 		empty := strings.NewReader("clouds: {glance: {auth: {}}}")
 		opts = append(opts, clouds.WithCloudName("glance"), clouds.WithCloudsYAML(empty))
@@ -434,15 +440,31 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 			"cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
 	}
 	if err != nil {
-		return &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cannot use cloud %q from clouds.yaml: %s. Check the cloud "+
-			"name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE).", cloudName, err)}
+		return cloudEntryError(cloudName, files, err)
 	}
 	c.TLS = tlsConfig
 	c.Insecure = tlsConfig.InsecureSkipVerify
 	if cloudName != "" {
-		c.fromCloudEntry(cloudName, ao, eo)
+		c.fromCloudEntry(cloudName, files.clouds, ao, eo)
 	}
 	return nil
+}
+
+// cloudEntryError explains why the named entry could not be used, naming the file it was
+// looked for in, and the entries there when it has no such entry.
+func cloudEntryError(cloud string, files cloudsFiles, err error) error {
+	if strings.Contains(err.Error(), "not found in clouds.yaml") {
+		names := files.cloudNames()
+		have := "no entries"
+		if len(names) > 0 {
+			have = "entries " + strings.Join(names, ", ")
+		}
+		return &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cloud %q is not in %s, which has %s. Check the cloud "+
+			"name (attribute cloud or OS_CLOUD), or point OS_CLIENT_CONFIG_FILE at the file that has it.",
+			cloud, files.clouds, have)}
+	}
+	return &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cannot use cloud %q from %s: %s. Check that entry (and its "+
+		"profile in clouds-public.yaml, if it names one).", cloud, files.describe(), err)}
 }
 
 // settingEnv is the environment variable of one of Settings.
@@ -487,9 +509,9 @@ func pemPath(value, attr string, dir *string) (string, error) {
 	return file, os.WriteFile(file, []byte(value), 0o600)
 }
 
-// fromCloudEntry takes the values of clouds.yaml's entry name, as gophercloud parsed them.
-func (c *Config) fromCloudEntry(name string, ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts) {
-	src := "clouds.yaml cloud " + name
+// fromCloudEntry takes the values of the clouds file's entry name, as gophercloud parsed them.
+func (c *Config) fromCloudEntry(name, file string, ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts) {
+	src := "cloud " + name + " of " + file
 	for attr, v := range map[string]string{
 		AttrCloud:                       name,
 		AttrAuthURL:                     ao.IdentityEndpoint,

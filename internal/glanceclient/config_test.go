@@ -207,7 +207,7 @@ func TestResolveErrors(t *testing.T) {
 			map[string]string{"cloud": "nope"},
 			map[string]string{"OS_CLIENT_CONFIG_FILE": clouds},
 			"cloud",
-			[]string{`cloud "nope"`, "not found"},
+			[]string{`Cloud "nope" is not in ` + clouds + ", which has entries noauth, prod"},
 		},
 		{
 			"cloud without auth section",
@@ -565,7 +565,7 @@ func TestResolveFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, err = Resolve(map[string]string{"cloud": "sys"}, nil, envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}))
-	if err != nil || !cfg.Flag(AttrSystemScope) || cfg.From(AttrSystemScope) != "clouds.yaml cloud sys" {
+	if err != nil || !cfg.Flag(AttrSystemScope) || cfg.From(AttrSystemScope) != "cloud sys of "+clouds {
 		t.Errorf("auth.system_scope: all in clouds.yaml: %v, system_scope %v", err, cfg.Flag(AttrSystemScope))
 	}
 }

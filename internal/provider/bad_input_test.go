@@ -108,7 +108,7 @@ func badInputs(env acctest.Env) []badInput {
 			visibility: images.ImageVisibilityShared,
 			before:     shareWithConsumer,
 			config:     func(id string) string { return as("producer", acceptance(id, env.ConsumerProject)) },
-			says:       "only the member project can accept or reject an image it was offered",
+			says:       "only the member project, or an admin, can accept or reject an image it was offered",
 			alsoSays:   `acts as project ` + env.ProducerProject + `, not ` + env.ConsumerProject,
 		},
 		{
@@ -139,8 +139,9 @@ provider "glance" {
 			visibility: images.ImageVisibilityShared,
 			before:     shareWithConsumer,
 			config:     func(id string) string { return as("no-such-cloud", member(id, env.Consumer2Project)) },
-			says:       "Check the cloud name (attribute cloud or OS_CLOUD) and the file (OS_CLIENT_CONFIG_FILE)",
-			alsoSays:   `Cannot use cloud "no-such-cloud"`,
+			says: "Check the cloud name (attribute cloud or OS_CLOUD), or point OS_CLIENT_CONFIG_FILE at the file that " +
+				"has it.",
+			alsoSays: `Cloud "no-such-cloud" is not in [^ ]+clouds.yaml, which has entries admin, consumer,`,
 		},
 		{name: "Two ways to log in", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
 			config: func(id string) string {
@@ -150,7 +151,7 @@ provider "glance" {
 				)
 			},
 			says:     "More than one way to authenticate is configured",
-			alsoSays: `password \(from clouds.yaml cloud producer\), token \(from provider attribute token\)`},
+			alsoSays: `password \(from cloud producer of [^)]*clouds.yaml\), token \(from provider attribute token\)`},
 		{name: "Unreachable auth_url", owner: "producer", visibility: images.ImageVisibilityShared, before: shareWithConsumer,
 			config: func(id string) string {
 				return "provider \"glance\" {\n  auth_url = \"http://127.0.0.1:1/v3\"\n  token    = \"x\"\n}\n" + member(
@@ -158,7 +159,8 @@ provider "glance" {
 					env.Consumer2Project,
 				)
 			},
-			says: "Check auth_url (OS_AUTH_URL) and that the host and port are reachable from here"},
+			says: "Check that URL where it is set, and that the host and port are reachable from here.",
+			alsoSays: `Cannot reach Keystone at http://127.0.0.1:1/v3 \(auth_url, from provider attribute auth_url\)`},
 		{
 			name:       "Import ID without '/'",
 			owner:      "producer",

@@ -306,3 +306,59 @@ provider "glance" {
 		}},
 	})
 }
+
+// The clouds files as the OpenStack tools find them, each read by terraform as users run it
+// (no OS_CLIENT_CONFIG_FILE) against the real Keystone and Glance: clouds.yml in the working
+// directory; ~/.config/openstack/clouds.yaml with the password in secure.yml beside it;
+// $XDG_CONFIG_HOME/openstack/clouds.yaml whose entry takes auth_url and region from a
+// clouds-public.yaml profile. Each shares an image and destroys the membership.
+func TestAccProvider_cloudsFiles(t *testing.T) {
+	env := acctest.PreCheck(t)
+	const region = "    region_name: RegionOne\n"
+	authURL := "      auth_url: " + env.AuthURL + "\n"
+	user := "      username: producer\n      project_name: producer\n      user_domain_name: Default\n" +
+		"      project_domain_name: Default\n"
+	password := "      password: " + env.Password("producer") + "\n"
+	for _, tc := range []struct {
+		name string
+		// files are written relative to the work directory ("."), the home directory ("~") and
+		// XDG_CONFIG_HOME ("xdg", set only when a file is there).
+		files map[string]string
+	}{
+		{"clouds.yml in the working directory", map[string]string{
+			"./clouds.yml": "clouds:\n  files:\n" + region + "    auth:\n" + authURL + user + password,
+		}},
+		{"~/.config/openstack/clouds.yaml and secure.yml", map[string]string{
+			"~/.config/openstack/clouds.yaml": "clouds:\n  files:\n" + region + "    auth:\n" + authURL + user,
+			"~/.config/openstack/secure.yml":  "clouds:\n  files:\n    auth:\n" + password,
+		}},
+		{"$XDG_CONFIG_HOME/openstack/clouds.yaml with a clouds-public.yaml profile", map[string]string{
+			"xdg/openstack/clouds.yaml":        "clouds:\n  files:\n    profile: devcloud\n    auth:\n" + user + password,
+			"xdg/openstack/clouds-public.yaml": "public-clouds:\n  devcloud:\n" + region + "    auth:\n" + authURL,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+			home, xdg := t.TempDir(), ""
+			config := "provider \"glance\" {\n  cloud = \"files\"\n}\n" + memberBlock("test", imageID, env.ConsumerProject)
+			w := tfcli.NewWorkdir(t, config, "OS_CLIENT_CONFIG_FILE=", "OS_CLOUD=", "HOME="+home, "XDG_CONFIG_HOME=")
+			for name, content := range tc.files {
+				root, rel, _ := strings.Cut(name, "/")
+				if root == "xdg" && xdg == "" {
+					xdg = t.TempDir()
+					w.Setenv("XDG_CONFIG_HOME=" + xdg)
+				}
+				path := filepath.Join(map[string]string{".": w.Dir, "~": home, "xdg": xdg}[root], rel)
+				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.Must("apply", "-auto-approve", "-input=false")
+			pendingThenDestroyed(t, w, imageID, env.ConsumerProject)
+		})
+	}
+}

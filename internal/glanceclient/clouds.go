@@ -1,0 +1,138 @@
+package glanceclient
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
+	"gopkg.in/yaml.v3"
+)
+
+// cloudsFiles are the files a named cloud is read from, found as the OpenStack tools find
+// them (openstacksdk's search, which gophercloud follows for clouds.yaml alone):
+//   - clouds: OS_CLIENT_CONFIG_FILE, else the first of clouds.yaml and clouds.yml in the current
+//     directory, the user's configuration directory ($XDG_CONFIG_HOME or ~/.config, then
+//     openstack/), and /etc/openstack;
+//   - secure: OS_CLIENT_SECURE_FILE, else secure.yaml or secure.yml beside the clouds file,
+//     merged over its entry (passwords kept apart);
+//   - public: the candidates for clouds-public.yaml (and .yml) in the same directories, for an
+//     entry's `profile`; gophercloud reads the first that exists.
+type cloudsFiles struct {
+	clouds, secure string
+	public         []string
+	searched       []string // the clouds candidates, for the error when none exists
+}
+
+// searchDirs are the directories the clouds files are looked for in, in order.
+func searchDirs(getenv func(string) string) []string {
+	var dirs []string
+	if cwd, err := os.Getwd(); err == nil {
+		dirs = append(dirs, cwd)
+	}
+	config := getenv("XDG_CONFIG_HOME")
+	if config == "" {
+		home := getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		if home != "" {
+			config = filepath.Join(home, ".config")
+		}
+	}
+	if config != "" {
+		dirs = append(dirs, filepath.Join(config, "openstack"))
+	}
+	return append(dirs, filepath.Join("/etc", "openstack"))
+}
+
+// findCloudsFiles finds the files in dirs (searchDirs), or at OS_CLIENT_CONFIG_FILE and
+// OS_CLIENT_SECURE_FILE. clouds is "" when no candidate exists.
+func findCloudsFiles(getenv func(string) string, dirs []string) cloudsFiles {
+	var f cloudsFiles
+	if path := getenv("OS_CLIENT_CONFIG_FILE"); path != "" {
+		f.searched = []string{path}
+	} else {
+		for _, dir := range dirs {
+			f.searched = append(f.searched, filepath.Join(dir, "clouds.yaml"), filepath.Join(dir, "clouds.yml"))
+		}
+	}
+	f.clouds = firstFile(f.searched)
+	if path := getenv("OS_CLIENT_SECURE_FILE"); path != "" {
+		f.secure = path
+	} else if f.clouds != "" {
+		dir := filepath.Dir(f.clouds)
+		f.secure = firstFile([]string{filepath.Join(dir, "secure.yaml"), filepath.Join(dir, "secure.yml")})
+	}
+	for _, dir := range dirs {
+		f.public = append(f.public, filepath.Join(dir, "clouds-public.yaml"), filepath.Join(dir, "clouds-public.yml"))
+	}
+	return f
+}
+
+// firstFile is the first of paths that is a file, or "".
+func firstFile(paths []string) string {
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+// parseOptions are clouds.Parse's options that read cloud from the files found.
+func (f cloudsFiles) parseOptions(cloud string) ([]clouds.ParseOption, func(), error) {
+	if f.clouds == "" {
+		return nil, nil, &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cloud %q is named, but no clouds file was "+
+			"found: looked for %s. Put clouds.yaml in one of those places, or set OS_CLIENT_CONFIG_FILE to its path.",
+			cloud, strings.Join(f.searched, ", "))}
+	}
+	opts := []clouds.ParseOption{
+		clouds.WithCloudName(cloud), clouds.WithLocations(f.clouds), clouds.WithPublicLocations(f.public...),
+	}
+	closeAll := func() {}
+	if f.secure != "" {
+		secure, err := os.Open(f.secure)
+		if err != nil {
+			return nil, nil, &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("The secure file %s (passwords for %s) "+
+				"cannot be read: %s. Fix its permissions, or unset OS_CLIENT_SECURE_FILE.", f.secure, f.clouds,
+				errors.Unwrap(err))}
+		}
+		opts = append(opts, clouds.WithSecureYAML(secure))
+		closeAll = func() { _ = secure.Close() }
+	}
+	return opts, closeAll, nil
+}
+
+// describe names the files an entry was read from, for messages: "/x/clouds.yaml" or
+// "/x/clouds.yml (with /x/secure.yaml)".
+func (f cloudsFiles) describe() string {
+	if f.secure == "" {
+		return f.clouds
+	}
+	return f.clouds + " (with " + f.secure + ")"
+}
+
+// cloudNames are the entries of the clouds file, sorted, for the error naming a cloud it does
+// not have; nil when it cannot be read.
+func (f cloudsFiles) cloudNames() []string {
+	b, err := os.ReadFile(f.clouds)
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		Clouds map[string]any `yaml:"clouds"`
+	}
+	if yaml.Unmarshal(b, &doc) != nil {
+		return nil
+	}
+	names := make([]string, 0, len(doc.Clouds))
+	for name := range doc.Clouds {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
