@@ -159,7 +159,7 @@ provider "glance" {
 					env.Consumer2Project,
 				)
 			},
-			says: "Check that URL where it is set, and that the host and port are reachable from here.",
+			says:     "Check that URL where it is set, and that the host and port are reachable from here.",
 			alsoSays: `Cannot reach Keystone at http://127.0.0.1:1/v3 \(auth_url, from provider attribute auth_url\)`},
 		{
 			name:       "Import ID without '/'",
