@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -186,4 +187,44 @@ resource "glance_image_member" "m" {
 	}
 	keystone.Start()
 	w.Must("destroy", "-auto-approve", "-input=false", "-parallelism=10")
+}
+
+// allow_reauth = false, as the openstack provider's: an apply that outlives its token is not
+// logged in again; the 401 fails it with an error that names allow_reauth and where it was set.
+// A destroy afterwards (a new token) removes what was made.
+func TestAccProvider_allowReauthFalse(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	const latency = 2 * time.Second
+	slow := proxytest.New(t, env.ImageURL, proxytest.Options{
+		Faults: []proxytest.Fault{proxytest.Latency}, Latency: latency, FaultRate: 1,
+		Only: func(r *http.Request) bool { return r.Method == http.MethodPost }, // the adds; destroy is quick
+	})
+	var config strings.Builder
+	config.WriteString(fmt.Sprintf(`
+provider "glance" {
+  cloud          = %q
+  image_endpoint = %q
+  allow_reauth   = false
+}
+`, devcloud.ProducerShortToken, slow.URL))
+	n := env.ShortTokenSeconds/int(latency.Seconds()) + 3 // a chain of adds that outlasts one token
+	for i := range n {
+		var depends []string
+		if i > 0 {
+			depends = append(depends, fmt.Sprintf("depends_on = [glance_image_member.m%d]", i-1))
+		}
+		config.WriteString(memberBlock(fmt.Sprintf("m%d", i), imageID, fmt.Sprintf("no-reauth-%02d", i), depends...))
+	}
+	w := tfcli.NewWorkdir(t, config.String())
+	out, code := w.Run("apply", "-auto-approve", "-input=false")
+	if code == 0 || !strings.Contains(tfcli.Flat(out), "allow_reauth = false (from provider attribute allow_reauth) keeps "+
+		"the provider from logging in again") {
+		t.Fatalf("an apply that outlived its token with allow_reauth = false (exit %d):\n%s", code, tfcli.Tail(out, 30))
+	}
+	w.Must("destroy", "-auto-approve", "-input=false")
+	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+		t.Fatalf("destroy left %v", got)
+	}
 }
