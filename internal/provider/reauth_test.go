@@ -202,13 +202,13 @@ func TestAccProvider_allowReauthFalse(t *testing.T) {
 		Only: func(r *http.Request) bool { return r.Method == http.MethodPost }, // the adds; destroy is quick
 	})
 	var config strings.Builder
-	config.WriteString(fmt.Sprintf(`
+	fmt.Fprintf(&config, `
 provider "glance" {
   cloud          = %q
   image_endpoint = %q
   allow_reauth   = false
 }
-`, devcloud.ProducerShortToken, slow.URL))
+`, devcloud.ProducerShortToken, slow.URL)
 	n := env.ShortTokenSeconds/int(latency.Seconds()) + 3 // a chain of adds that outlasts one token
 	for i := range n {
 		var depends []string
@@ -219,8 +219,8 @@ provider "glance" {
 	}
 	w := tfcli.NewWorkdir(t, config.String())
 	out, code := w.Run("apply", "-auto-approve", "-input=false")
-	if code == 0 || !strings.Contains(tfcli.Flat(out), "allow_reauth = false (from provider attribute allow_reauth) keeps "+
-		"the provider from logging in again") {
+	want := "allow_reauth = false (from provider attribute allow_reauth) keeps the provider from logging in again"
+	if code == 0 || !strings.Contains(tfcli.Flat(out), want) {
 		t.Fatalf("an apply that outlived its token with allow_reauth = false (exit %d):\n%s", code, tfcli.Tail(out, 30))
 	}
 	w.Must("destroy", "-auto-approve", "-input=false")
