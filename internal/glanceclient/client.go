@@ -198,7 +198,9 @@ func authError(cfg *Config, err error) error {
 	}
 	return &ConfigError{
 		Attr: AttrAuthURL,
-		Msg:  fmt.Sprintf("Authentication with Keystone at %s failed: %s.", authURL, Message(err)),
+		Msg: fmt.Sprintf("Authentication with Keystone at %s (auth_url, from %s) failed: %s. Check that auth_url is "+
+			"Keystone's v3 URL and the credentials' user, project and domains.", authURL, cfg.sources[AttrAuthURL],
+			Message(err)),
 	}
 }
 
