@@ -9,7 +9,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -146,4 +150,70 @@ func optionalString(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
+}
+
+// --- resource identity (Terraform 1.12 and later) ---------------------------------------------
+
+// identityMember is how a resource's identity names the member project.
+type identityMember int
+
+const (
+	noMember       identityMember = iota // glance_image_members: the image's whole list
+	memberRequired                       // glance_image_member
+	memberOptional                       // glance_image_member_acceptance: the provider's project when omitted
+)
+
+// identitySchema is a resource's identity: the image, the member and the region, the same
+// values as its state's. An import by identity reads them as the string import ID does
+// (identityImportID).
+func identitySchema(member identityMember) identityschema.Schema {
+	attrs := map[string]identityschema.Attribute{
+		"image_id": identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the image."},
+		"region": identityschema.StringAttribute{OptionalForImport: true, Description: "Region of the image " +
+			"service; the provider's when omitted."},
+	}
+	if member != noMember {
+		attrs["member_id"] = identityschema.StringAttribute{
+			RequiredForImport: member == memberRequired,
+			OptionalForImport: member == memberOptional,
+			Description:       "ID of the member project.",
+		}
+	}
+	return identityschema.Schema{Attributes: attrs}
+}
+
+// setIdentity gives the resource the identity its state says, after a create, read or
+// update (deferred, so that every path that keeps the resource sets it), unless it was
+// removed. Terraform before 1.12 ignores it.
+func setIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	if identity == nil || state.Raw.IsNull() || diags.HasError() {
+		return
+	}
+	for name := range identity.Schema.GetAttributes() {
+		var v types.String
+		diags.Append(state.GetAttribute(ctx, path.Root(name), &v)...)
+		diags.Append(identity.SetAttribute(ctx, path.Root(name), types.StringValue(v.ValueString()))...)
+	}
+}
+
+// identityImportID is an import by identity as the import ID that names the same thing,
+// `[<region>/]<image_id>[/<member_id>]`, so that one parser checks both forms.
+func identityImportID(ctx context.Context, identity *tfsdk.ResourceIdentity) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	value := func(name string) string {
+		if _, ok := identity.Schema.GetAttributes()[name]; !ok {
+			return ""
+		}
+		var v types.String
+		diags.Append(identity.GetAttribute(ctx, path.Root(name), &v)...)
+		return v.ValueString()
+	}
+	id := value("image_id")
+	if member := value("member_id"); member != "" {
+		id += "/" + member
+	}
+	if region := value("region"); region != "" {
+		id = region + "/" + id
+	}
+	return id, diags
 }

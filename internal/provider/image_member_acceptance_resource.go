@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*imageMemberAcceptanceResource)(nil)
 	_ resource.ResourceWithImportState = (*imageMemberAcceptanceResource)(nil)
+	_ resource.ResourceWithIdentity    = (*imageMemberAcceptanceResource)(nil)
 	_ resource.ResourceWithMoveState   = (*imageMemberAcceptanceResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*imageMemberAcceptanceResource)(nil)
 )
@@ -159,6 +160,7 @@ func (r *imageMemberAcceptanceResource) Create(
 	req resource.CreateRequest,
 	resp *resource.CreateResponse,
 ) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan imageMemberAcceptanceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, cancel, client := r.begin(ctx, &plan, crudCreate, &resp.Diagnostics)
@@ -174,6 +176,7 @@ func (r *imageMemberAcceptanceResource) Read(
 	req resource.ReadRequest,
 	resp *resource.ReadResponse,
 ) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMemberAcceptanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
@@ -207,6 +210,7 @@ func (r *imageMemberAcceptanceResource) Update(
 	req resource.UpdateRequest,
 	resp *resource.UpdateResponse,
 ) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state imageMemberAcceptanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -250,7 +254,13 @@ func (r *imageMemberAcceptanceResource) ImportState(
 	req resource.ImportStateRequest,
 	resp *resource.ImportStateResponse,
 ) {
-	region, id := splitRegion(req.ID, 1)
+	id := req.ID
+	if id == "" { // an import block with identity (Terraform 1.12+)
+		var diags diag.Diagnostics
+		id, diags = identityImportID(ctx, req.Identity)
+		resp.Diagnostics.Append(diags...)
+	}
+	region, id := splitRegion(id, 1)
 	if before, _, ok := strings.Cut(id, "/"); ok && region == "" && !uuidPattern.MatchString(before) {
 		region, id = splitRegion(id, 0) // <region>/<image_id>: the image alone, in a region
 	}
@@ -348,4 +358,12 @@ func acceptanceFromAPI(
 		CreatedAt:       timestamp(m.CreatedAt),
 		UpdatedAt:       timestamp(m.UpdatedAt),
 	}
+}
+
+func (r *imageMemberAcceptanceResource) IdentitySchema(
+	_ context.Context,
+	_ resource.IdentitySchemaRequest,
+	resp *resource.IdentitySchemaResponse,
+) {
+	resp.IdentitySchema = identitySchema(memberOptional)
 }

@@ -24,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*imageMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*imageMemberResource)(nil)
+	_ resource.ResourceWithIdentity    = (*imageMemberResource)(nil)
 	_ resource.ResourceWithMoveState   = (*imageMemberResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*imageMemberResource)(nil)
 )
@@ -110,6 +111,7 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 }
 
 func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan imageMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, cancel, client := r.begin(ctx, &plan, crudCreate, &resp.Diagnostics)
@@ -148,6 +150,7 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
@@ -215,6 +218,7 @@ func (r *imageMemberResource) ModifyPlan(
 // Update changes can_share (v1, one request) and records a changed timeouts block; every
 // other argument forces replacement.
 func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state imageMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -269,7 +273,13 @@ func (r *imageMemberResource) ImportState(
 	req resource.ImportStateRequest,
 	resp *resource.ImportStateResponse,
 ) {
-	region, id := splitRegion(req.ID, 1)
+	id := req.ID
+	if id == "" { // an import block with identity (Terraform 1.12+)
+		var diags diag.Diagnostics
+		id, diags = identityImportID(ctx, req.Identity)
+		resp.Diagnostics.Append(diags...)
+	}
+	region, id := splitRegion(id, 1)
 	imageID, memberID, err := parseMemberID(id)
 	if err != nil {
 		resp.Diagnostics.Append(invalidImportID(memberImportForm, err))
@@ -358,4 +368,12 @@ func earlierAdd(ctx context.Context, private privateState) time.Time {
 	}
 	t, _ := time.Parse(time.RFC3339Nano, text)
 	return t
+}
+
+func (r *imageMemberResource) IdentitySchema(
+	_ context.Context,
+	_ resource.IdentitySchemaRequest,
+	resp *resource.IdentitySchemaResponse,
+) {
+	resp.IdentitySchema = identitySchema(memberRequired)
 }

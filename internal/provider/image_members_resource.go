@@ -27,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*imageMembersResource)(nil)
 	_ resource.ResourceWithImportState = (*imageMembersResource)(nil)
+	_ resource.ResourceWithIdentity    = (*imageMembersResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*imageMembersResource)(nil)
 )
 
@@ -161,6 +162,7 @@ func warnRemovals(ctx context.Context, client *glanceclient.Client, plan imageMe
 // Create makes the image's member list exactly member_ids: one list call, then the adds and
 // removes that differ.
 func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan imageMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, cancel, client := r.begin(ctx, &plan, crudCreate, &resp.Diagnostics)
@@ -195,6 +197,7 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 // Read is one list call: the members Glance has are the state, so changes made outside
 // Terraform show up as drift.
 func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
@@ -225,6 +228,7 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 
 // Update adds the new members and removes the missing ones; state is what Glance has after.
 func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -283,7 +287,13 @@ func (r *imageMembersResource) ImportState(
 	req resource.ImportStateRequest,
 	resp *resource.ImportStateResponse,
 ) {
-	region, id := splitRegion(req.ID, 0)
+	id := req.ID
+	if id == "" { // an import block with identity (Terraform 1.12+)
+		var diags diag.Diagnostics
+		id, diags = identityImportID(ctx, req.Identity)
+		resp.Diagnostics.Append(diags...)
+	}
+	region, id := splitRegion(id, 0)
 	imageID, err := parseImageID(id)
 	if err != nil {
 		resp.Diagnostics.Append(invalidImportID(imageImportForm, err))
@@ -434,4 +444,12 @@ func imageMembersFromAPI(
 		MemberStatus: memberStatus,
 		Timeouts:     t,
 	}
+}
+
+func (r *imageMembersResource) IdentitySchema(
+	_ context.Context,
+	_ resource.IdentitySchemaRequest,
+	resp *resource.IdentitySchemaResponse,
+) {
+	resp.IdentitySchema = identitySchema(noMember)
 }
