@@ -399,7 +399,7 @@ func ratio(ours, theirs float64) string {
 }
 
 func terraformVersion(t testing.TB) string {
-	out, err := exec.Command("terraform", "version").Output()
+	out, err := exec.Command(tfcli.Terraform(), "version").Output()
 	if err != nil {
 		t.Fatal(err)
 	}

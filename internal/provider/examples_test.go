@@ -55,7 +55,7 @@ func TestAccExamples_valid(t *testing.T) {
 				}
 			}
 			for _, args := range [][]string{{"init", "-backend=false", "-input=false", "-no-color"}, {"validate", "-no-color"}} {
-				cmd := exec.Command("terraform", args...)
+				cmd := exec.Command(tfcli.Terraform(), args...)
 				cmd.Dir = dir
 				if out, err := cmd.CombinedOutput(); err != nil {
 					t.Fatalf("terraform %s: %v\n%s", args[0], err, out)

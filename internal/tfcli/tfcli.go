@@ -55,6 +55,10 @@ func Main(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building the provider for the acceptance tests:", err)
 		os.Exit(1)
 	}
+	if err := mirrorForOpenTofu(bin); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	rc := filepath.Join(dir, "dev.tfrc")
 	conf := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
@@ -76,6 +80,16 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
+// Terraform is the terraform binary the tests run: TF_ACC_TERRAFORM_PATH, as the testing
+// framework takes it (the version matrix sets it to OpenTofu or another Terraform), else
+// terraform on PATH.
+func Terraform() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
 // MirrorDir is the filesystem mirror Main built.
 func MirrorDir() string { return mirrorDir }
 
@@ -91,6 +105,24 @@ func OpenstackBinary(dir string) string {
 		platformDir(dir, "terraform-provider-openstack/openstack", OpenstackVersion),
 		"terraform-provider-openstack",
 	)
+}
+
+// mirrorForOpenTofu links a provider binary of the mirror under registry.opentofu.org too:
+// OpenTofu reads "glancetf/glance" as an address of its own registry.
+func mirrorForOpenTofu(bin string) error {
+	rel, err := filepath.Rel(mirrorDir, bin)
+	if err != nil {
+		return err
+	}
+	link := filepath.Join(mirrorDir, "registry.opentofu.org", strings.TrimPrefix(rel, "registry.terraform.io"+
+		string(filepath.Separator)))
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(link); err == nil {
+		return nil
+	}
+	return os.Link(bin, link)
 }
 
 func platformDir(dir, source, version string) string {
@@ -116,6 +148,7 @@ func InstallOpenstack(t testing.TB) {
 			installErr = fmt.Errorf("go install %s: %v\n%s", openstackModule, err, out)
 			return
 		}
+		installErr = mirrorForOpenTofu(OpenstackBinary(mirrorDir))
 		t.Logf("installed %s in %s", openstackModule, time.Since(start).Round(time.Second))
 	})
 	if installErr != nil {
@@ -194,7 +227,7 @@ func (w *Workdir) Setenv(vars ...string) { w.env = append(w.env, vars...) }
 
 // Command is terraform args in the work directory, with the work directory's environment.
 func (w *Workdir) Command(args ...string) *exec.Cmd {
-	cmd := exec.Command("terraform", append(args, "-no-color")...)
+	cmd := exec.Command(Terraform(), append(args, "-no-color")...)
 	cmd.Dir = w.Dir
 	cmd.Env = append(os.Environ(), w.env...)
 	return cmd
@@ -271,4 +304,29 @@ func Tail(s string, n int) string {
 		lines = append([]string{"…"}, lines[len(lines)-n:]...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Version is the version of Terraform() ("1.13.3"), and whether it is OpenTofu.
+func Version(t testing.TB) (version string, openTofu bool) {
+	t.Helper()
+	out, err := exec.Command(Terraform(), "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", Terraform(), err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v", Terraform(), err)
+	}
+	return v.Version, strings.Contains(filepath.Base(Terraform()), "tofu")
+}
+
+// AtLeast says whether version ("1.13.3") is minor (of major 1) or later.
+func AtLeast(version string, minor int) bool {
+	var major, m int
+	if _, err := fmt.Sscanf(version, "%d.%d", &major, &m); err != nil {
+		return false
+	}
+	return major > 1 || (major == 1 && m >= minor)
 }
