@@ -23,6 +23,15 @@ import (
 // openstackProvider is the source provider, without the registry host (mirrors differ).
 const openstackProvider = "terraform-provider-openstack/openstack"
 
+// fromOpenstack says whether a move's source provider address is the openstack provider's:
+// Terraform and OpenTofu 1.11+ send it whole, with whatever registry host
+// ("registry.opentofu.org/terraform-provider-openstack/openstack"); OpenTofu 1.10 sends only
+// the provider name its resource type implies ("openstack"), and the source type name, checked
+// beside it, tells the rest.
+func fromOpenstack(address string) bool {
+	return strings.HasSuffix(address, "/"+openstackProvider) || address == "openstack"
+}
+
 type openstackAccessState struct {
 	ImageID   string `json:"image_id"`
 	MemberID  string `json:"member_id"`
@@ -66,7 +75,7 @@ func moveFromOpenstack(
 ) resource.StateMover {
 	return resource.StateMover{
 		StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-			if req.SourceTypeName != sourceType || !strings.HasSuffix(req.SourceProviderAddress, "/"+openstackProvider) {
+			if req.SourceTypeName != sourceType || !fromOpenstack(req.SourceProviderAddress) {
 				return
 			}
 			m, region, err := openstackMember(req.SourceRawState)

@@ -98,42 +98,53 @@ func TestMoveState_fromOpenstack(t *testing.T) {
 			"schema",
 		},
 	}
+	// As Terraform sends the address; as OpenTofu 1.11+ does, with its own registry; as
+	// OpenTofu 1.10 does, the implied provider name alone.
+	addresses := []string{openstackAddress, "registry.opentofu.org/" + openstackProvider, "openstack"}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got, resp := move(t, tc.r, openstackAddress, tc.source, openstackAccessJSON)
-			if got == nil {
-				t.Fatalf("no state moved: %v", resp.Diagnostics)
-			}
-			want := map[string]string{}
-			for k, v := range common {
-				want[k] = v
-			}
-			for k, v := range tc.extra {
-				want[k] = v
-			}
-			if tv, ok := got["timeouts"]; !ok || !tv.IsNull() {
-				t.Errorf("timeouts = %v, want null", tv)
-			}
-			delete(got, "timeouts")
-			if cs, ok := got["can_share"]; ok { // glance_image_member's, which openstack has not: false
-				var b bool
-				if err := cs.As(&b); err != nil || b {
-					t.Errorf("can_share = %v, want false", cs)
-				}
-				delete(got, "can_share")
-			} else if _, isMember := tc.r.(*imageMemberResource); isMember {
-				t.Error("the moved glance_image_member has no can_share")
-			}
-			if len(got) != len(want) {
-				t.Errorf("moved state has %d attributes, want %d: %v", len(got), len(want), got)
-			}
-			for k, v := range want {
-				if s := str(t, got[k]); s != v {
-					t.Errorf("%s = %q, want %q", k, s, v)
-				}
-			}
-		})
+		for _, address := range addresses {
+			t.Run(tc.name+" from "+address, func(t *testing.T) {
+				t.Parallel()
+				checkMoved(t, tc.r, address, tc.source, tc.extra, common)
+			})
+		}
+	}
+}
+
+// checkMoved moves source from address into r and compares the result with common and extra.
+func checkMoved(t *testing.T, r resource.Resource, address, source string, extra, common map[string]string) {
+	t.Helper()
+	got, resp := move(t, r, address, source, openstackAccessJSON)
+	if got == nil {
+		t.Fatalf("no state moved: %v", resp.Diagnostics)
+	}
+	want := map[string]string{}
+	for k, v := range common {
+		want[k] = v
+	}
+	for k, v := range extra {
+		want[k] = v
+	}
+	if tv, ok := got["timeouts"]; !ok || !tv.IsNull() {
+		t.Errorf("timeouts = %v, want null", tv)
+	}
+	delete(got, "timeouts")
+	if cs, ok := got["can_share"]; ok { // glance_image_member's, which openstack has not: false
+		var b bool
+		if err := cs.As(&b); err != nil || b {
+			t.Errorf("can_share = %v, want false", cs)
+		}
+		delete(got, "can_share")
+	} else if _, isMember := r.(*imageMemberResource); isMember {
+		t.Error("the moved glance_image_member has no can_share")
+	}
+	if len(got) != len(want) {
+		t.Errorf("moved state has %d attributes, want %d: %v", len(got), len(want), got)
+	}
+	for k, v := range want {
+		if s := str(t, got[k]); s != v {
+			t.Errorf("%s = %q, want %q", k, s, v)
+		}
 	}
 }
 
@@ -142,6 +153,7 @@ func TestMoveState_otherSourcesIgnored(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct{ address, typeName string }{
 		"other provider":         {"registry.terraform.io/hashicorp/random", "openstack_images_image_access_v2"},
+		"other implied provider": {"random", "openstack_images_image_access_v2"},
 		"other openstack type":   {openstackAddress, "openstack_images_image_v2"},
 		"accept into owner side": {openstackAddress, "openstack_images_image_access_accept_v2"},
 		"provider name as suffix": {
