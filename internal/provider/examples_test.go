@@ -18,10 +18,10 @@ import (
 func TestAccExamples_valid(t *testing.T) {
 	acctest.PreCheck(t)
 	tfcli.InstallOpenstack(t) // the migration guide's "before" uses it
-	// Import by identity is Terraform 1.12's; its examples are validated where it is there
-	// (make test-matrix, Terraform 1.13.3).
-	version, openTofu := tfcli.Version(t)
-	identity := tfcli.AtLeast(version, 12) && !openTofu
+	// Import by identity came with Terraform and OpenTofu 1.12; its examples are validated
+	// where it is there (make test-matrix: Terraform 1.13.3, OpenTofu 1.12.6).
+	version := tfcli.Version(t)
+	identity := tfcli.AtLeast(version, 12)
 	modules := map[string][]string{}
 	dirs, _ := filepath.Glob("../../examples/*/*")
 	dirs = append(dirs, "../../examples/provider", "../../examples/demo")

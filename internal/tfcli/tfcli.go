@@ -306,8 +306,8 @@ func Tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// Version is the version of Terraform() ("1.13.3"), and whether it is OpenTofu.
-func Version(t testing.TB) (version string, openTofu bool) {
+// Version is the version of Terraform() ("1.13.3"; OpenTofu reports its own the same way).
+func Version(t testing.TB) string {
 	t.Helper()
 	out, err := exec.Command(Terraform(), "version", "-json").Output()
 	if err != nil {
@@ -319,7 +319,7 @@ func Version(t testing.TB) (version string, openTofu bool) {
 	if err := json.Unmarshal(out, &v); err != nil {
 		t.Fatalf("%s version -json: %v", Terraform(), err)
 	}
-	return v.Version, strings.Contains(filepath.Base(Terraform()), "tofu")
+	return v.Version
 }
 
 // AtLeast says whether version ("1.13.3") is minor (of major 1) or later.
