@@ -176,6 +176,9 @@ func (r *imageMemberAcceptanceResource) Read(
 	req resource.ReadRequest,
 	resp *resource.ReadResponse,
 ) {
+	// The identity of the prior state at once: the framework wants one even from a Read that
+	// removes the resource; and again from the new state (after an import, it was just filled in).
+	setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMemberAcceptanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -150,6 +150,9 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// The identity of the prior state at once: the framework wants one even from a Read that
+	// removes the resource; and again from the new state (after an import, it was just filled in).
+	setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -197,6 +197,9 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 // Read is one list call: the members Glance has are the state, so changes made outside
 // Terraform show up as drift.
 func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// The identity of the prior state at once: the framework wants one even from a Read that
+	// removes the resource; and again from the new state (after an import, it was just filled in).
+	setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
