@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Terraform and OpenTofu versions the test matrix runs beside the Terraform on PATH
 # into DIR (bash build-tools.sh DIR), from the Go module proxy, once: a binary already there is
-# kept. OpenTofu builds from its module as it is; Terraform's go.mod replaces its remote-state
-# backends (and internal/legacy, which only they use) with nested modules that a module download
-# does not contain, so a copy of its source is built without them: the local, http, inmem,
-# remote and cloud backends stay, which is all that tests with local state need.
+# kept. Each is built from a copy of its source without the cloud remote-state backends (azure,
+# consul, cos, gcs, kubernetes, oci, oss, pg, s3): Terraform's go.mod replaces them (and
+# internal/legacy, which only they use) with nested modules that a module download does not
+# contain; OpenTofu's would build, but their SDKs are most of its compile time. The local, http,
+# inmem, remote and cloud backends stay, which is all that tests with local state need.
 set -euo pipefail
 
 dest=$(realpath -m "${1:?usage: build-tools.sh DIR}")
@@ -27,17 +28,18 @@ build() {
   local start=$SECONDS src pkg=./cmd/$name
   src=$(source_dir "$module@v$version")
   [ -n "$src" ] || { echo "build-tools: $module@v$version could not be downloaded" >&2; exit 1; }
+  local copy
+  copy=$(mktemp -d)
+  trap 'rm -rf "$copy"' RETURN
+  cp -r "$src/." "$copy"
+  chmod -R u+w "$copy"
+  sed -i -E '/remote-state\/(azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3)"/d; /backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\.New\(/d' \
+    "$copy/internal/backend/init/init.go"
   if [ "$name" = terraform ]; then
-    local copy
-    copy=$(mktemp -d)
-    trap 'rm -rf "$copy"' RETURN
-    cp -r "$src/." "$copy"
-    chmod -R u+w "$copy"
     sed -i '/github.com\/hashicorp\/terraform\/internal\//d' "$copy/go.mod"
-    sed -i -E '/remote-state\/(azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3)"/d; /backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\.New\(\)/d' \
-      "$copy/internal/backend/init/init.go"
-    src=$copy pkg=.
+    pkg=.
   fi
+  src=$copy
   echo "build-tools: building $name $version from $module@v$version"
   (cd "$src" && go build -trimpath -ldflags "-X $module/version.dev=no" -o "$out.tmp" "$pkg")
   mv "$out.tmp" "$out"
