@@ -368,28 +368,30 @@ func unexpectedProviderData(data any) diag.Diagnostic {
 // delayedLoginFailed is the diagnostic for a resource whose first use of the provider, with
 // delayed_auth, failed to log in or to find the image service.
 func delayedLoginFailed(imageID, memberID string, err error) diag.Diagnostic {
-	subject := subjectOf(imageID, memberID)
-	if subject != "" {
-		subject += "nothing was read or changed, because "
-	}
 	return diag.NewErrorDiagnostic(
 		"Invalid provider configuration",
-		subject+"the glance provider could not log in when this resource first needed it (delayed_auth = true): "+
-			err.Error(),
+		nothingDone(imageID, memberID, "read or changed")+"the glance provider could not log in when this resource "+
+			"first needed it (delayed_auth = true): "+err.Error(),
 	)
 }
 
 // unconfiguredClient is the diagnostic for a resource used before the provider has a client.
 func unconfiguredClient(imageID, memberID string) diag.Diagnostic {
-	subject := subjectOf(imageID, memberID)
-	if subject != "" {
-		subject += "nothing was changed, because "
-	}
 	return diag.NewErrorDiagnostic(
 		"Provider not configured",
-		subject+"the glance provider has no client: its configuration was not known or failed. Fix the provider block "+
-			"errors reported above and run again.",
+		nothingDone(imageID, memberID, "changed")+"the glance provider has no client: its configuration was not known "+
+			"or failed. Fix the provider block errors reported above and run again.",
 	)
+}
+
+// nothingDone opens the diagnostic of a resource that could not start: "Image …, member …:
+// nothing was changed, because " ("" when it names neither).
+func nothingDone(imageID, memberID, done string) string {
+	subject := subjectOf(imageID, memberID)
+	if subject == "" {
+		return ""
+	}
+	return subject + "nothing was " + done + ", because "
 }
 
 // notShared says the read of an image's members was refused because the image is not shared

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -194,6 +195,17 @@ func setIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.Resour
 		diags.Append(state.GetAttribute(ctx, path.Root(name), &v)...)
 		diags.Append(identity.SetAttribute(ctx, path.Root(name), types.StringValue(v.ValueString()))...)
 	}
+}
+
+// importID is what an ImportState parses: the import ID, or an import by identity as the ID
+// that names the same thing.
+func importID(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) string {
+	if req.ID != "" || req.Identity == nil {
+		return req.ID
+	}
+	id, ds := identityImportID(ctx, req.Identity)
+	diags.Append(ds...)
+	return id
 }
 
 // identityImportID is an import by identity as the import ID that names the same thing,

@@ -290,12 +290,7 @@ func (r *imageMembersResource) ImportState(
 	req resource.ImportStateRequest,
 	resp *resource.ImportStateResponse,
 ) {
-	id := req.ID
-	if id == "" { // an import block with identity (Terraform 1.12+)
-		var diags diag.Diagnostics
-		id, diags = identityImportID(ctx, req.Identity)
-		resp.Diagnostics.Append(diags...)
-	}
+	id := importID(ctx, req, &resp.Diagnostics) // the ID, or an import block's identity (Terraform 1.12+)
 	region, id := splitRegion(id, 0)
 	imageID, err := parseImageID(id)
 	if err != nil {
