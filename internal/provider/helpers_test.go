@@ -118,9 +118,7 @@ func spaced(pattern string) string { return strings.ReplaceAll(pattern, " ", `\s
 
 // withClient is a resource's or data source's configuredClient with client, logged in.
 func withClient(client *glanceclient.Client) configuredClient {
-	s := &clientSource{client: client}
-	s.once.Do(func() {})
-	return configuredClient{source: s}
+	return configuredClient{source: loggedIn(client)}
 }
 
 // directClient is the provider's own client, logged in as a cloud of the local cloud's

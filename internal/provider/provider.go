@@ -205,11 +205,16 @@ func (p *glanceProvider) Configure(
 	source := &clientSource{login: login}
 	if !cfg.Flag(glanceclient.AttrDelayedAuth) {
 		// The login and the version document have no timeouts block: the read default bounds
-		// them, so that a Keystone or Glance that answers too slowly (or trickles) never holds a plan.
-		if _, err := source.get(ctx); err != nil {
+		// them, so that a Keystone or Glance that answers too slowly (or trickles) never holds a
+		// plan; a Ctrl-C ends them.
+		configureCtx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+		defer cancel()
+		client, err := login(configureCtx)
+		if err != nil {
 			addConfigError(resp, err)
 			return
 		}
+		source = loggedIn(client)
 	}
 	resp.ResourceData = source
 	resp.DataSourceData = source
@@ -352,9 +357,16 @@ type clientSource struct {
 	err    error
 }
 
-// get is the client, logging in first if that has not been done yet. The login outlives
-// the caller's cancellation, since every later caller shares its outcome, but not its
-// deadline.
+// loggedIn is the source of a client logged in already.
+func loggedIn(client *glanceclient.Client) *clientSource {
+	s := &clientSource{client: client}
+	s.once.Do(func() {})
+	return s
+}
+
+// get is the client, logging in first if that has not been done yet. Every later caller
+// shares the login's outcome, so it is bounded by the read default, not by the first caller's
+// cancellation or deadline.
 func (s *clientSource) get(ctx context.Context) (*glanceclient.Client, error) {
 	s.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultReadTimeout)
