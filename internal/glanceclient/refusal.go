@@ -45,8 +45,8 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // image is read (shared as GetImage is, so a refresh of many memberships of one refused image
 // reads it once) and the reason told from what it shows. Any other error is returned as is.
 func (c *Client) explainRefusal(ctx context.Context, imageID string, err error) error {
-	if Status(err) != http.StatusForbidden {
-		return err
+	if Status(err) != http.StatusForbidden || c.SystemScope != "" {
+		return err // a system-scoped token is refused whatever the image: nothing to read
 	}
 	var already *RefusedError
 	if errors.As(err, &already) {
