@@ -44,6 +44,16 @@ func TestExplainRefusal(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a system-scoped token", func(t *testing.T) {
+		t.Parallel()
+		c, s := newScripted(t, status(403, ""))
+		c.SystemScope = "OS_SYSTEM_SCOPE"
+		_, err := c.AddMember(context.Background(), img, "p1", false, time.Time{})
+		var refused *RefusedError
+		if errors.As(err, &refused) || Status(err) != http.StatusForbidden || s.requests() != "POST" {
+			t.Errorf("the refusal of a system-scoped token became %#v after %q; want the 403 alone", err, s.requests())
+		}
+	})
 	t.Run("not a refusal", func(t *testing.T) {
 		t.Parallel()
 		c, s := newScripted(t, status(404, ""))
