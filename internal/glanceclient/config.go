@@ -493,10 +493,17 @@ func pemPath(value, attr string, dir *string) (string, error) {
 		return path, nil
 	}
 	if !strings.Contains(value, "-----BEGIN ") {
-		if statErr == nil {
-			return "", fmt.Errorf("%q is a directory", value)
+		shown := fmt.Sprintf("%q", value)
+		switch {
+		case attr == AttrKey:
+			shown = "the value" // a key pasted without its BEGIN line must not reach the output
+		case len(value) > 80:
+			shown = fmt.Sprintf("%q…", value[:80])
 		}
-		return "", fmt.Errorf("%q: %w", value, errors.Unwrap(statErr))
+		if statErr == nil {
+			return "", fmt.Errorf("%s is a directory", shown)
+		}
+		return "", fmt.Errorf("%s: %w", shown, errors.Unwrap(statErr))
 	}
 	if *dir == "" {
 		d, err := os.MkdirTemp("", "glance-provider-pem-") // 0700

@@ -612,7 +612,13 @@ func TestResolveTLSAsPEMText(t *testing.T) {
 				len(cfg.TLS.Certificates))
 		}
 	}
-	_, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p"}, nil,
+	_, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p",
+		AttrCert: ca.ClientCert}, nil, envOf(map[string]string{"OS_KEY": "MHcCAQEEIsecret-key-without-its-BEGIN-line"}))
+	if err == nil || !strings.Contains(err.Error(), "key (from OS_KEY) is neither a readable file nor PEM text") ||
+		strings.Contains(err.Error(), "secret-key") {
+		t.Errorf("a key that is neither: %v; want an error naming OS_KEY, without the key", err)
+	}
+	_, err = Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p"}, nil,
 		envOf(map[string]string{"OS_CACERT": "not a path and not PEM"}))
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Attr != AttrCACertFile ||
