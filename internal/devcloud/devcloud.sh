@@ -134,12 +134,14 @@ paste.filter_factory = keystonemiddleware.auth_token:filter_factory
 delay_auth_decision = true
 EOF
 
-  glance_conf glance-api.conf "$gport" glance images staging tasks
-  glance_conf glance2-api.conf "$g2port" glance2 images2 staging2 tasks2
+  glance_conf glance-api.conf "$gport" glance images staging tasks "$quota"
+  # The second region's Glance has no limit on members per image: room for the tests of
+  # thousands of members (internal/bench).
+  glance_conf glance2-api.conf "$g2port" glance2 images2 staging2 tasks2 -1
 }
 
-# glance_conf FILE PORT NAME IMAGES STAGING TASKS: a Glance's configuration; NAME names its
-# database and log.
+# glance_conf FILE PORT NAME IMAGES STAGING TASKS QUOTA: a Glance's configuration; NAME names
+# its database and log; QUOTA is its image_member_quota.
 glance_conf() {
   cat >"$dir/$1" <<EOF
 [DEFAULT]
@@ -148,9 +150,12 @@ bind_port = $2
 # One eventlet process: SQLite takes one writer.
 workers = 0
 log_file = $dir/log/$3-api.log
-image_member_quota = $quota
-# Pages of 2 images (Glance's default is 25), so the tests follow real pagination.
+image_member_quota = $7
+# Pages of 2 images (Glance's default is 25), so the tests follow real pagination; and at most
+# 150 when more are asked for (Glance's default is 1000), so that the provider's lists of 200
+# shared images (TestAccCost_requests) follow it too.
 limit_param_default = 2
+api_limit_max = 150
 enabled_backends = fs:file
 # Like current clouds: secure RBAC with scope checks.
 enforce_secure_rbac = true

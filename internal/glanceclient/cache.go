@@ -29,8 +29,11 @@ type readCache struct {
 }
 
 type cacheKey struct {
-	what    string // "members" or "image"
-	imageID string
+	what    string // "members", "image", or "inbox" (inbox.go)
+	imageID string // the image; for "inbox", the answer listed
+	// api is the Image API version of the read: while it is not known, a read in v2 may be
+	// in flight that a service without v2 answers with a 300, which a read in v1 must not wait for.
+	api string
 }
 
 type cacheEntry struct {
@@ -110,8 +113,11 @@ func (e *cacheEntry) expired(now time.Time, window time.Duration) bool {
 func (c *readCache) forget(imageID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.entries, cacheKey{"members", imageID})
-	delete(c.entries, cacheKey{"image", imageID})
+	for key := range c.entries { // and the lists of images shared with us, which may name it
+		if key.what == "inbox" || key.imageID == imageID {
+			delete(c.entries, key)
+		}
+	}
 }
 
 // keepable answers are Glance's word on the image, not a failure of the moment.

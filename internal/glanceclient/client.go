@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,11 +25,10 @@ import (
 
 // Client is an authenticated image service client.
 type Client struct {
-	// api is the Image API version's calls (members_v2.go, members_v1.go), made through pc.
-	api memberAPI
-	pc  *gophercloud.ProviderClient
-	// ImageAPI is the version spoken: ImageAPIv2, or ImageAPIv1 on a cloud that serves only v1.
-	ImageAPI string
+	// spoken is the Image API version spoken (ImageAPI), and each version's calls
+	// (members_v2.go, members_v1.go), made through pc; version.go.
+	spoken *spoken
+	pc     *gophercloud.ProviderClient
 	// Endpoint is the image service's unversioned root, for messages.
 	Endpoint string
 	// Region is the catalog region of the image service ("" when image_endpoint was given
@@ -58,6 +58,9 @@ type Login struct {
 	SystemScope string
 	// AuthURL is Keystone's, for the messages about logging in again.
 	AuthURL string
+	// Admin says the token has the admin role, to which Glance's image lists ignore the
+	// member_status filter (inbox.go).
+	Admin bool
 }
 
 // maxIdleConnsPerHost is how many idle connections to each of Keystone and Glance are kept.
@@ -108,14 +111,8 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	api := cfg.ImageAPI()
-	if api == "" {
-		if api, err = detectOnce(ctx, pc, root); err != nil {
-			return nil, &ConfigError{Attr: AttrImageEndpoint, Msg: fmt.Sprintf("Cannot tell which Image API the image service "+
-				"speaks: %s, or set image_api_version (OS_IMAGE_API_VERSION) to \"2\" or \"1\" to skip this check.", err)}
-		}
-	}
-	c := newClient(pc, root, api)
+	// The version is image_api_version, or told by the service's first answer (version.go).
+	c := newClient(pc, root, cfg.ImageAPI())
 	c.FixedToken, c.AuthURL, c.Region = cfg.Get(AttrToken) != "", cfg.Get(AttrAuthURL), region
 	if !cfg.Flag(AttrAllowReauth) {
 		c.ReauthOff = cfg.From(AttrAllowReauth)
@@ -133,6 +130,9 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	if r, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := r.ExtractProject(); err == nil && p != nil {
 			c.ProjectID = p.ID
+		}
+		if roles, err := r.ExtractRoles(); err == nil {
+			c.Admin = slices.ContainsFunc(roles, func(r tokens.Role) bool { return strings.EqualFold(r.Name, "admin") })
 		}
 	}
 	return c, nil
@@ -157,16 +157,23 @@ func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (root, region string
 	return UnversionedEndpoint(url), region, nil
 }
 
-// newClient is a client of the image service at root (unversioned) speaking Image API api.
+// newClient is a client of the image service at root (unversioned) speaking Image API api, or
+// the one the service's first answer tells when api is "".
 func newClient(pc *gophercloud.ProviderClient, root, api string) *Client {
-	c := &Client{ImageAPI: api, Endpoint: root, reads: newReadCache(), pc: pc}
-	if api == ImageAPIv1 {
-		c.api = newV1Members(pc, root)
-	} else {
-		sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: root, ResourceBase: root + "v2/", Type: "image"}
-		c.api = v2Members{sc: sc}
+	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: root, ResourceBase: root + "v2/", Type: "image"}
+	return &Client{
+		Endpoint: root,
+		reads:    newReadCache(),
+		pc:       pc,
+		spoken: &spoken{
+			api:  api,
+			v1:   newV1Members(pc, root),
+			v2:   v2Members{sc: sc},
+			pc:   pc,
+			root: root,
+			turn: make(chan struct{}, 1),
+		},
 	}
-	return c
 }
 
 // authError explains why Keystone did not give us a token, and what to change.

@@ -60,7 +60,7 @@ type memberAPI interface {
 	setCanShare(ctx context.Context, imageID, memberID string, canShare bool) error
 	replaceMembers(ctx context.Context, imageID string, memberIDs []string) error
 	getImage(ctx context.Context, imageID string) (*Image, error)
-	sharedImages(ctx context.Context, projectID string, statuses []string, owner string) ([]SharedImage, error)
+	sharedImages(ctx context.Context, projectID, status string) ([]SharedImage, error)
 	findImages(ctx context.Context, q ImageQuery) ([]Image, error)
 }
 
@@ -77,7 +77,9 @@ type ImageQuery struct {
 
 // FindImages lists the images that match q, as Glance filters them (v2 only).
 func (c *Client) FindImages(ctx context.Context, q ImageQuery) ([]Image, error) {
-	return read(ctx, func(ctx context.Context) ([]Image, error) { return c.api.findImages(ctx, q) })
+	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, _ string) ([]Image, error) {
+		return read(ctx, func(ctx context.Context) ([]Image, error) { return api.findImages(ctx, q) })
+	})
 }
 
 // read makes a call that changes nothing, tracked so that an answer it cannot read is named
@@ -99,15 +101,17 @@ func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("the image service speaks Image API v%s, which has no %s", e.API, e.What)
 }
 
-// HasMemberStatus says whether members answer (accept, reject) an image: v2 only.
-func (c *Client) HasMemberStatus() bool { return c.ImageAPI == ImageAPIv2 }
+// HasMemberStatus says whether members answer (accept, reject) an image: v2 only. Until an
+// answer of the service has told the version (ImageAPI), v2 is assumed; Version finds out.
+func (c *Client) HasMemberStatus() bool { return c.ImageAPI() != ImageAPIv1 }
 
-// HasCanShare says whether a member can be allowed to share the image further: v1 only.
-func (c *Client) HasCanShare() bool { return c.ImageAPI == ImageAPIv1 }
+// HasCanShare says whether a member can be allowed to share the image further: v1 only, once
+// known.
+func (c *Client) HasCanShare() bool { return c.ImageAPI() == ImageAPIv1 }
 
 // HasListReplace says whether an image's whole member list is replaced in one request
 // (v1's PUT on the collection); on v2 each member is added or removed by itself.
-func (c *Client) HasListReplace() bool { return c.ImageAPI == ImageAPIv1 }
+func (c *Client) HasListReplace() bool { return c.ImageAPI() == ImageAPIv1 }
 
 // ErrAlreadyMember is AddMember's answer when the project already is a member, added by
 // someone else.
@@ -128,12 +132,24 @@ func (c *Client) AddMember(
 	earlier time.Time,
 ) (*Member, error) {
 	defer c.reads.forget(imageID)
+	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*Member, error) {
+		return c.addMember(ctx, api, version, imageID, memberID, canShare, earlier)
+	})
+}
+
+func (c *Client) addMember(
+	ctx context.Context,
+	api memberAPI,
+	version, imageID, memberID string,
+	canShare bool,
+	earlier time.Time,
+) (*Member, error) {
 	since := time.Now()
 	hadEarlier := !earlier.IsZero() && earlier.Before(since)
 	if hadEarlier {
 		since = earlier
 	}
-	if c.ImageAPI == ImageAPIv1 {
+	if version == ImageAPIv1 {
 		m, err := c.FindMember(ctx, imageID, memberID)
 		switch {
 		case err == nil && hadEarlier:
@@ -151,12 +167,12 @@ func (c *Client) AddMember(
 		}
 	}
 	ctx, t := track(ctx)
-	m, err := c.api.addMember(ctx, imageID, memberID, canShare)
+	m, err := api.addMember(ctx, imageID, memberID, canShare)
 	if gophercloud.ResponseCodeIs(err, http.StatusConflict) {
 		if !t.answerLost.Load() && !hadEarlier {
 			return nil, fmt.Errorf("%w: %w", ErrAlreadyMember, err) // nothing of ours can have made it
 		}
-		existing, ours, getErr := c.addedSince(ctx, imageID, memberID, since)
+		existing, ours, getErr := addedSince(ctx, api, imageID, memberID, since)
 		if getErr != nil {
 			return nil, t.unknownOutcome(getErr)
 		}
@@ -179,8 +195,8 @@ func (c *Client) AddMember(
 // from the Date header of the same answer: since, moved by the difference between the
 // clocks, and cut to the whole second as created_at and Date are. A member someone else
 // created within about a second before since cannot be told from ours, and counts as ours.
-func (c *Client) addedSince(ctx context.Context, imageID, memberID string, since time.Time) (*Member, bool, error) {
-	m, err := c.api.getMember(ctx, imageID, memberID)
+func addedSince(ctx context.Context, api memberAPI, imageID, memberID string, since time.Time) (*Member, bool, error) {
+	m, err := api.getMember(ctx, imageID, memberID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -215,7 +231,9 @@ func (c *Client) RememberEarlierAdd(imageID, memberID string, started time.Time)
 // GetMember reads one membership: v2's GET of the member; v1, which has no such call, finds
 // it in the member list. A member not there is a not-found error.
 func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Member, error) {
-	return read(ctx, func(ctx context.Context) (*Member, error) { return c.api.getMember(ctx, imageID, memberID) })
+	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, _ string) (*Member, error) {
+		return read(ctx, func(ctx context.Context) (*Member, error) { return api.getMember(ctx, imageID, memberID) })
+	})
 }
 
 // RemoveMember ends a membership: DELETE /v2/images/{id}/members/{member}, or on v1
@@ -224,25 +242,29 @@ func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Memb
 // *OutcomeUnknownError: the member may be gone.
 func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) error {
 	defer c.reads.forget(imageID)
-	ctx, t := track(ctx)
-	err := c.api.removeMember(ctx, imageID, memberID)
-	if IsNotFound(err) && t.answerLost.Load() {
-		tflog.Info(
-			ctx,
-			"a retried remove answered 404: an earlier try removed the member",
-			map[string]any{"image_id": imageID, "member_id": memberID},
-		)
-		return nil
-	}
-	return t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
+	_, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, _ string) (struct{}, error) {
+		ctx, t := track(ctx)
+		err := api.removeMember(ctx, imageID, memberID)
+		if IsNotFound(err) && t.answerLost.Load() {
+			tflog.Info(
+				ctx,
+				"a retried remove answered 404: an earlier try removed the member",
+				map[string]any{"image_id": imageID, "member_id": memberID},
+			)
+			return struct{}{}, nil
+		}
+		return struct{}{}, t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
+	})
+	return err
 }
 
 // SetCanShare changes whether a member may share the image further (v1: one PUT). Setting it
 // twice is harmless, so a lost answer is simply retried.
 func (c *Client) SetCanShare(ctx context.Context, imageID, memberID string, canShare bool) error {
 	defer c.reads.forget(imageID)
-	ctx, t := track(ctx)
-	return t.unknownOutcome(c.explainRefusal(ctx, imageID, c.api.setCanShare(ctx, imageID, memberID, canShare)))
+	return change(ctx, c, imageID, func(ctx context.Context, api memberAPI) error {
+		return api.setCanShare(ctx, imageID, memberID, canShare)
+	})
 }
 
 // ReplaceMembers makes the image's member list exactly memberIDs in one request (v1's PUT on
@@ -250,15 +272,18 @@ func (c *Client) SetCanShare(ctx context.Context, imageID, memberID string, canS
 // so a lost answer is simply retried.
 func (c *Client) ReplaceMembers(ctx context.Context, imageID string, memberIDs []string) error {
 	defer c.reads.forget(imageID)
-	ctx, t := track(ctx)
-	return t.unknownOutcome(c.explainRefusal(ctx, imageID, c.api.replaceMembers(ctx, imageID, memberIDs)))
+	return change(ctx, c, imageID, func(ctx context.Context, api memberAPI) error {
+		return api.replaceMembers(ctx, imageID, memberIDs)
+	})
 }
 
 // GetImage reads an image, to explain a failed member call (is it gone, or not shared?),
 // shared like ListMembers: GET /v2/images/{id}, or v1's HEAD /v1/images/{id}.
 func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
-	img, err := cachedRead(ctx, c.reads, cacheKey{"image", imageID}, func(ctx context.Context) (*Image, error) {
-		return read(ctx, func(ctx context.Context) (*Image, error) { return c.api.getImage(ctx, imageID) })
+	img, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*Image, error) {
+		return cachedRead(ctx, c.reads, cacheKey{"image", imageID, version}, func(ctx context.Context) (*Image, error) {
+			return read(ctx, func(ctx context.Context) (*Image, error) { return api.getImage(ctx, imageID) })
+		})
 	})
 	if img == nil {
 		return nil, err
@@ -272,9 +297,11 @@ func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
 // *OutcomeUnknownError.
 func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, status string) (*Member, error) {
 	defer c.reads.forget(imageID)
-	ctx, t := track(ctx)
-	m, err := c.api.setStatus(ctx, imageID, memberID, status)
-	return m, t.unknownOutcome(err)
+	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, _ string) (*Member, error) {
+		ctx, t := track(ctx)
+		m, err := api.setStatus(ctx, imageID, memberID, status)
+		return m, t.unknownOutcome(err)
+	})
 }
 
 // ListMembers reads every member of an image in one request (Glance does not paginate
@@ -311,18 +338,21 @@ func findMember(list []Member, memberID string) (*Member, error) {
 
 // sharedMembers is the image's member list as every reader shares it: never to be changed.
 func (c *Client) sharedMembers(ctx context.Context, imageID string) ([]Member, error) {
-	return cachedRead(ctx, c.reads, cacheKey{"members", imageID}, func(ctx context.Context) ([]Member, error) {
-		return read(ctx, func(ctx context.Context) ([]Member, error) { return c.api.listMembers(ctx, imageID) })
+	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) ([]Member, error) {
+		return cachedRead(ctx, c.reads, cacheKey{"members", imageID, version}, func(ctx context.Context) ([]Member, error) {
+			return read(ctx, func(ctx context.Context) ([]Member, error) { return api.listMembers(ctx, imageID) })
+		})
 	})
 }
 
-// ListSharedImages lists the images other projects share with the caller's project (only
-// those owned by owner, when given). On v2, only those whose membership has one of the given
-// statuses; v1 has no status, and lists them all.
-func (c *Client) ListSharedImages(ctx context.Context, statuses []string, owner string) ([]SharedImage, error) {
-	return read(ctx, func(ctx context.Context) ([]SharedImage, error) {
-		return c.api.sharedImages(ctx, c.ProjectID, statuses, owner)
+// change makes a change that is harmless to make twice, so a lost answer is simply retried: a
+// refusal is explained, and a failure after a lost answer is an *OutcomeUnknownError.
+func change(ctx context.Context, c *Client, imageID string, call func(context.Context, memberAPI) error) error {
+	_, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, _ string) (struct{}, error) {
+		ctx, t := track(ctx)
+		return struct{}{}, t.unknownOutcome(c.explainRefusal(ctx, imageID, call(ctx, api)))
 	})
+	return err
 }
 
 // seg is an ID as one segment of a URL path: escaped, so that a member ID such as

@@ -218,13 +218,8 @@ const headsInFlight = 4
 
 // sharedImages is shared-images, then one HEAD per image for its name and owner (v1 lists
 // only IDs). An image the project can no longer see (HEAD 404) is left out, as are images
-// the project owns. v1 has no status: statuses is ignored.
-func (v v1Members) sharedImages(
-	ctx context.Context,
-	projectID string,
-	_ []string,
-	owner string,
-) ([]SharedImage, error) {
+// the project owns. v1 has no status: status is ignored.
+func (v v1Members) sharedImages(ctx context.Context, projectID, _ string) ([]SharedImage, error) {
 	shared, err := v.sharedWith(ctx, projectID)
 	if err != nil {
 		return nil, err
@@ -239,7 +234,7 @@ func (v v1Members) sharedImages(
 			case IsNotFound(err): // no longer visible to the project
 			case err != nil:
 				return err
-			case img.Owner != projectID && (owner == "" || img.Owner == owner):
+			case img.Owner != projectID:
 				found[i] = &SharedImage{Image: *img, CanShare: s.CanShare}
 			}
 			return nil

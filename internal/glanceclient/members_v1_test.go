@@ -23,9 +23,10 @@ func v1As(t *testing.T, env acctest.Env, cloud, standIn string) v1Members {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v1, ok := c.api.(v1Members)
-	if !ok || c.ImageAPI != ImageAPIv1 {
-		t.Fatalf("the stand-in at %s/v1 was not detected as v1: %s, %T", standIn, c.ImageAPI, c.api)
+	api, err := c.Version(context.Background())
+	v1, ok := c.spoken.calls(api).(v1Members)
+	if !ok || err != nil {
+		t.Fatalf("the stand-in at %s/v1 was not detected as v1: %q, %v", standIn, api, err)
 	}
 	return v1
 }

@@ -100,40 +100,37 @@ func (v v2Members) getImage(ctx context.Context, imageID string) (*Image, error)
 	return images.Get(ctx, v.sc, seg(imageID)).Extract()
 }
 
-// sharedImages lists the images shared with projectID whose membership has one of the given
-// statuses, following Glance's pagination to the end. Glance only tells an image's member
-// status through the member_status filter, so this is one paginated list per status. Glance
-// also lists the caller's own shared images here; they are not shared *with* the caller and
-// are left out.
-func (v v2Members) sharedImages(
-	ctx context.Context,
-	projectID string,
-	statuses []string,
-	owner string,
-) ([]SharedImage, error) {
+// sharedImages lists the images shared with projectID whose membership has the given status,
+// following Glance's pagination to the end, in pages as large as Glance allows. Glance tells
+// an image's member status only through the member_status filter, so this is one list per
+// status. Glance also lists the caller's own shared images here; they are not shared *with*
+// the caller and are left out.
+func (v v2Members) sharedImages(ctx context.Context, projectID, status string) ([]SharedImage, error) {
+	opts := images.ListOpts{
+		Visibility:   images.ImageVisibilityShared,
+		MemberStatus: images.ImageMemberStatus(status),
+		Limit:        inboxPageSize,
+	}
+	pages, err := images.List(v.sc, opts).AllPages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := images.ExtractImages(pages)
+	if err != nil {
+		return nil, err
+	}
 	var out []SharedImage
-	for _, status := range statuses {
-		opts := images.ListOpts{
-			Visibility:   images.ImageVisibilityShared,
-			MemberStatus: images.ImageMemberStatus(status),
-			Owner:        owner,
-		}
-		pages, err := images.List(v.sc, opts).AllPages(ctx)
-		if err != nil {
-			return nil, err
-		}
-		list, err := images.ExtractImages(pages)
-		if err != nil {
-			return nil, err
-		}
-		for _, img := range list {
-			if img.Owner != projectID {
-				out = append(out, SharedImage{Image: img, MemberStatus: status})
-			}
+	for _, img := range list {
+		if img.Owner != projectID {
+			out = append(out, SharedImage{Image: img, MemberStatus: status})
 		}
 	}
 	return out, nil
 }
+
+// inboxPageSize is the page size asked of Glance's image lists: Glance's default largest
+// (api_limit_max); a cloud with a smaller one answers smaller pages, and the list goes on.
+const inboxPageSize = 1000
 
 // imageListQuery is images.ListOpts with Glance's filters on any image property
 // (?os_distro=ubuntu), which gophercloud's options do not have.

@@ -82,7 +82,7 @@ func catalogImageEndpoint(
 }
 
 // ForRegion is the client for the image service of region: this one for "" or its own region,
-// otherwise the region's own, made on first use (with its own version detection) and kept. A
+// otherwise the region's own, made on first use (its version told by its own first answer) and kept. A
 // region the catalog lacks is a *RegionError; any other region than its own is refused when
 // image_endpoint fixes the image service.
 func (c *Client) ForRegion(ctx context.Context, region string) (*Client, error) {
@@ -104,14 +104,7 @@ func (c *Client) ForRegion(ctx context.Context, region string) (*Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	root := UnversionedEndpoint(url)
-	api := r.api
-	if api == "" {
-		if api, err = detectOnce(ctx, r.pc, root); err != nil {
-			return nil, fmt.Errorf("cannot tell which Image API its image service speaks: %w", err)
-		}
-	}
-	other := newClient(r.pc, root, api)
+	other := newClient(r.pc, UnversionedEndpoint(url), r.api)
 	other.Region, other.regions = inRegion, r
 	other.Login = c.Login
 	r.clients[region] = other

@@ -3,6 +3,7 @@ package glanceclient
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -107,6 +108,132 @@ func getVersions(ctx context.Context, pc *gophercloud.ProviderClient, url string
 		OkCodes: []int{http.StatusOK, http.StatusMultipleChoices}, KeepResponseBody: true,
 		MoreHeaders: map[string]string{"Accept": "application/json"}, OmitHeaders: []string{"X-Auth-Token"},
 	})
+}
+
+// spoken is the Image API version a client speaks, and each version's calls. It is known from
+// image_api_version, or else from the service's first answers: every Glance of the last
+// decade serves v2, so calls are made in v2 until one succeeds, which settles v2 without a
+// request of its own. A Glance without v2 answers every /v2/ path with a 300 (its versions
+// document); that, and any other error answer before v2 is settled, has the version detected
+// (detectOnce) and the call made again if the service speaks only v1 (onAPI).
+type spoken struct {
+	mu  sync.Mutex
+	api string // "" until known
+	// turn is held by the call that finds the version out (onAPI).
+	turn   chan struct{}
+	v1, v2 memberAPI
+	pc     *gophercloud.ProviderClient
+	root   string
+}
+
+func (s *spoken) known() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.api
+}
+
+func (s *spoken) settle(api string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.api == "" {
+		s.api = api
+	}
+}
+
+// calls are the version's HTTP calls.
+func (s *spoken) calls(api string) memberAPI {
+	if api == ImageAPIv1 {
+		return s.v1
+	}
+	return s.v2
+}
+
+// detect reads the version document (once per endpoint and process) and settles the version.
+func (s *spoken) detect(ctx context.Context) (string, error) {
+	if api := s.known(); api != "" {
+		return api, nil
+	}
+	api, err := detectOnce(ctx, s.pc, s.root)
+	if err != nil {
+		return "", err
+	}
+	s.settle(api)
+	return s.known(), nil
+}
+
+// DetectionError is a failed detection of the Image API version the service speaks.
+type DetectionError struct {
+	Err error
+}
+
+func (e *DetectionError) Error() string {
+	return fmt.Sprintf("Cannot tell which Image API the image service speaks: %s, or set image_api_version "+
+		"(OS_IMAGE_API_VERSION) to \"2\" or \"1\" to skip this check", e.Err)
+}
+
+func (e *DetectionError) Unwrap() error { return e.Err }
+
+// onAPI runs call in the version the service speaks (spoken): api is that version's calls.
+// While the version is unknown, the call is made in v2: a success settles v2; a 300, a call v2
+// lacks, or an error answer (which a proxy in front of a v1-only Glance, or an endpoint that
+// is no image service, may give as well) has the version detected first, and the call made
+// again if that finds v1. Until the version is known, one call at a time finds out, so that a
+// service without v2 is tried once, not by every call Terraform runs at once; the calls that
+// call makes itself (its ctx says so) go ahead.
+func onAPI[T any](
+	ctx context.Context,
+	c *Client,
+	call func(ctx context.Context, api memberAPI, version string) (T, error),
+) (T, error) {
+	if v := c.spoken.known(); v != "" {
+		return call(ctx, c.spoken.calls(v), v)
+	}
+	if ctx.Value(findingOut{}) == nil {
+		select {
+		case c.spoken.turn <- struct{}{}:
+		case <-ctx.Done():
+			var zero T
+			return zero, ctx.Err()
+		}
+		defer func() { <-c.spoken.turn }()
+		if v := c.spoken.known(); v != "" { // the call before this one found out
+			return call(ctx, c.spoken.calls(v), v)
+		}
+		ctx = context.WithValue(ctx, findingOut{}, true)
+	}
+	out, err := call(ctx, c.spoken.v2, ImageAPIv2)
+	var wrong *WrongAPIError
+	var unsupported *UnsupportedError
+	switch {
+	case err == nil:
+		c.spoken.settle(ImageAPIv2)
+	case errors.As(err, &wrong), errors.As(err, &unsupported), Status(err) != 0:
+		v, derr := c.spoken.detect(ctx)
+		if derr != nil {
+			return out, &DetectionError{Err: derr}
+		}
+		if v == ImageAPIv1 {
+			return call(ctx, c.spoken.calls(v), v)
+		}
+	}
+	return out, err
+}
+
+// findingOut marks the context of a call made while the version is being found out.
+type findingOut struct{}
+
+// ImageAPI is the version the client speaks: ImageAPIv2, ImageAPIv1, or "" while no answer of
+// the service has told (see Version).
+func (c *Client) ImageAPI() string { return c.spoken.known() }
+
+// Version is the version the client speaks, detected if no answer has told yet: for the
+// plan-time checks of what one version lacks.
+func (c *Client) Version(ctx context.Context) (string, error) {
+	api, err := c.spoken.detect(ctx)
+	if err != nil {
+		return "", &DetectionError{Err: err}
+	}
+	return api, nil
 }
 
 // detected holds each endpoint's version, detected once per provider process: Terraform

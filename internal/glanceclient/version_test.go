@@ -2,10 +2,12 @@ package glanceclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -139,5 +141,130 @@ func TestAccDetectImageAPI_realServices(t *testing.T) {
 				t.Errorf("%s at %s: got %q, %v; want v%s", tc.name, endpoint, got, err, tc.want)
 			}
 		}
+	}
+}
+
+// fakeImageService answers like a Glance that serves only v1 (v2Off), or only v2: members of
+// any image on the version it serves, the versions document (a 300 to any path of the version
+// it lacks), and 404 for an image named "missing". It counts the requests by "METHOD /path".
+type fakeImageService struct {
+	v2Off    bool
+	mu       sync.Mutex
+	requests map[string]int
+}
+
+func (f *fakeImageService) client(t *testing.T) *Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.requests[r.Method+" "+r.URL.Path]++
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		served, lacked := "/v2/", "/v1/"
+		doc := `{"versions":[{"id":"v2.16","status":"CURRENT","links":[]}]}`
+		if f.v2Off {
+			served, lacked = lacked, served
+			doc = `{"versions":[{"id":"v1.1","status":"DEPRECATED","links":[]}]}`
+		}
+		switch {
+		case r.URL.Path == "/versions":
+			fmt.Fprint(w, doc)
+		case strings.HasPrefix(r.URL.Path, lacked):
+			w.WriteHeader(http.StatusMultipleChoices)
+			fmt.Fprint(w, doc)
+		case strings.HasPrefix(r.URL.Path, served+"images/missing/"):
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"message":"No image found"}`)
+		case strings.HasPrefix(r.URL.Path, served) && strings.HasSuffix(r.URL.Path, "/members"):
+			fmt.Fprint(w, `{"members":[{"member_id":"m","image_id":"i","status":"pending","can_share":false}]}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	f.requests = map[string]int{}
+	return NewStatic(srv.URL, "token", "owner", "")
+}
+
+func (f *fakeImageService) count(request string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.requests[request]
+}
+
+// On a v2 service the first answer settles the version: no request of its own.
+func TestOnAPI_v2IsToldByTheFirstAnswer(t *testing.T) {
+	t.Parallel()
+	f := &fakeImageService{}
+	c := f.client(t)
+	if got := c.ImageAPI(); got != "" {
+		t.Fatalf("ImageAPI() before any call = %q, want \"\"", got)
+	}
+	if _, err := c.ListMembers(context.Background(), "i"); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.ImageAPI(); got != ImageAPIv2 || f.count("GET /versions") != 0 {
+		t.Errorf("ImageAPI() = %q after %d detections, want v2 after none", got, f.count("GET /versions"))
+	}
+	if api, err := c.Version(context.Background()); api != ImageAPIv2 || err != nil || f.count("GET /versions") != 0 {
+		t.Errorf("Version() = %q, %v; want v2, known without a request", api, err)
+	}
+}
+
+// On a service without v2, the calls Terraform runs at once try v2 once between them: its 300
+// has the version read once, and every call is made in v1.
+func TestOnAPI_v1IsFoundOnce(t *testing.T) {
+	t.Parallel()
+	f := &fakeImageService{v2Off: true}
+	c := f.client(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.GetMember(context.Background(), fmt.Sprintf("image-%d", i), "m")
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	tries := 0
+	for i := range 20 {
+		tries += f.count(fmt.Sprintf("GET /v2/images/image-%d/members/m", i))
+	}
+	if tries != 1 || f.count("GET /versions") != 1 || c.ImageAPI() != ImageAPIv1 {
+		t.Errorf("%d tries of v2 and %d detections, speaking %q; want one of each, then v1", tries,
+			f.count("GET /versions"), c.ImageAPI())
+	}
+}
+
+// An error answer before the version is known has it confirmed (an endpoint that is no image
+// service answers 404 too); the answer stands on v2, and later errors cost no detection.
+func TestOnAPI_errorAnswerIsConfirmed(t *testing.T) {
+	t.Parallel()
+	f := &fakeImageService{}
+	c := f.client(t)
+	for range 2 {
+		if _, err := c.ListMembers(context.Background(), "missing"); !IsNotFound(err) {
+			t.Errorf("got %v, want Glance's 404", err)
+		}
+	}
+	if f.count("GET /versions") != 1 || c.ImageAPI() != ImageAPIv2 {
+		t.Errorf("%d detections, speaking %q; want one, then v2", f.count("GET /versions"), c.ImageAPI())
+	}
+
+	srv := httptest.NewServer(http.NotFoundHandler()) // no image service at all
+	t.Cleanup(srv.Close)
+	_, err := NewStatic(srv.URL, "token", "owner", "").ListMembers(context.Background(), "i")
+	var detection *DetectionError
+	if !errors.As(err, &detection) || !strings.Contains(err.Error(), "Cannot tell which Image API the image service "+
+		"speaks") || !strings.Contains(err.Error(), "set image_api_version") {
+		t.Errorf("got %v; want the detection's error, with the way to skip it", err)
 	}
 }

@@ -109,6 +109,10 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	if errors.As(err, &wrongAPI) {
 		return diag.NewErrorDiagnostic(opSummary[op], subject+wrongAPICause(client))
 	}
+	var detection *glanceclient.DetectionError
+	if errors.As(err, &detection) {
+		return diag.NewErrorDiagnostic(opSummary[op], subject+detection.Error()+".")
+	}
 	alreadyMember := errors.Is(err, glanceclient.ErrAlreadyMember)
 	if glanceclient.Status(err) == 0 && !alreadyMember {
 		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err, timeoutFor[op])+next)
@@ -197,11 +201,22 @@ func statusCause(status int, err error) string {
 		"against Glance's message below; running again will not change the answer.", req, status)
 }
 
+// detectionFailed is a plan-time check of what one Image API version lacks that could not
+// tell which version the service speaks.
+func detectionFailed(imageID, memberID string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot tell which Image API the image service speaks",
+		subjectOf(imageID, memberID)+err.Error()+".")
+}
+
 // wrongAPICause explains an image call answered with the service's versions document.
 func wrongAPICause(client *glanceclient.Client) string {
+	api := client.ImageAPI()
+	if api == "" {
+		api = glanceclient.ImageAPIv2
+	}
 	return fmt.Sprintf("the image service at %s does not serve Image API v%s: it answered with its versions document "+
 		"(HTTP 300). Unset image_api_version (OS_IMAGE_API_VERSION) so the provider reads which version it serves, or set "+
-		"it to one the service lists.", client.Endpoint, client.ImageAPI)
+		"it to one the service lists.", client.Endpoint, api)
 }
 
 // timeoutFor names the timeouts block entries that bound each operation, for the advice when
@@ -432,11 +447,15 @@ func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
 	projectID := client.ProjectID
 	var cause string
 	var wrongAPI *glanceclient.WrongAPIError
+	var detection *glanceclient.DetectionError
 	switch glanceclient.Status(err) {
 	case 0:
 		cause = upperFirst(noAnswerCause(err, "read"))
 		if errors.As(err, &wrongAPI) {
 			cause = upperFirst(wrongAPICause(client))
+		}
+		if errors.As(err, &detection) {
+			cause = detection.Error() + "."
 		}
 		return diag.NewErrorDiagnostic(
 			"Error listing shared images",

@@ -57,8 +57,12 @@ func memberIDProblem(id string) string {
 		case r < 0x20 || r == 0x7f:
 			return fmt.Sprintf("never contains a control character (U+%04X)", r)
 		case r > 0x7e:
-			return fmt.Sprintf("never contains %q (U+%04X): project IDs are ASCII, and Glance cannot find a member with other "+
-				"characters again by its URL", r, r)
+			return fmt.Sprintf(
+				"never contains %q (U+%04X): project IDs are ASCII, and Glance cannot find a member with other "+
+					"characters again by its URL",
+				r,
+				r,
+			)
 		}
 	}
 	return ""
@@ -186,6 +190,21 @@ func identitySchema(member identityMember) identityschema.Schema {
 // setIdentity gives the resource the identity its state says, after a create, read or
 // update (deferred, so that every path that keeps the resource sets it), unless it was
 // removed. Terraform before 1.12 ignores it.
+// identityAtRead gives a Read's response the identity of its prior state when the framework
+// has none for it (after an import by ID, or for a state from before identities): the
+// framework wants one even from a Read that removes the resource. Otherwise the prior identity
+// stands, as the prior state does; a Read that changes the state calls setIdentity again.
+func identityAtRead(
+	ctx context.Context,
+	state *tfsdk.State,
+	identity *tfsdk.ResourceIdentity,
+	diags *diag.Diagnostics,
+) {
+	if identity != nil && identity.Raw.IsFullyNull() {
+		setIdentity(ctx, state, identity, diags)
+	}
+}
+
 func setIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	if identity == nil || state.Raw.IsNull() || diags.HasError() {
 		return

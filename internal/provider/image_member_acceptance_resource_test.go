@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -19,10 +20,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
+	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
@@ -246,6 +249,87 @@ resource "glance_image_member_acceptance" "test" {
 				ImportStateVerifyIgnore: []string{"status_on_destroy"},
 			},
 			step("accepted"),
+		},
+	})
+}
+
+// A refresh of the member side reads the lists of images shared with the project, one per
+// answer, whatever the number of acceptances: three answers, three lists, and nothing read
+// or written again when nothing changed. An answer changed outside Terraform is drift, put
+// back by the next apply; a membership its owner ended leaves the state at the refresh (no
+// destroy planned); an import reads the member itself, timestamps included.
+func TestAccImageMemberAcceptance_refreshFromSharedLists(t *testing.T) {
+	env := acctest.PreCheck(t)
+	answers := map[string]string{"a": "accepted", "b": "rejected", "c": "pending"}
+	ids := map[string]string{}
+	for name := range answers {
+		ids[name] = acctest.NewImage(t, images.ImageVisibilityShared)
+		acctest.AddMember(t, ids[name], env.ConsumerProject)
+	}
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
+	config := func(names ...string) string {
+		out := tfcli.ProviderVia("consumer", proxy.URL)
+		for _, name := range names {
+			out += fmt.Sprintf("\nresource \"glance_image_member_acceptance\" %q {\n  image_id = %q\n  status   = %q\n}\n",
+				name, ids[name], answers[name])
+		}
+		return out
+	}
+	all := config("a", "b", "c")
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{
+			{Config: all, ConfigPlanChecks: emptyPlanAfterApply},
+			{
+				PreConfig:    proxy.Reset,
+				RefreshState: true,
+				Check: tfresource.ComposeTestCheckFunc(
+					func(*terraform.State) error {
+						got := memberCalls(proxy)
+						for _, r := range got {
+							if r != "GET /v2/images" { // the list, its query aside
+								return fmt.Errorf("a refresh of 3 answers made a request other than a list:%s",
+									acctest.Lines(got))
+							}
+						}
+						if len(got) != 3 {
+							return fmt.Errorf("a refresh of 3 answers made %d requests, want one list per answer:%s",
+								len(got), acctest.Lines(got))
+						}
+						return nil
+					},
+					// the timestamps stay as Glance gave them
+					tfresource.TestMatchResourceAttr("glance_image_member_acceptance.a", "created_at", regexp.MustCompile(`^20`)),
+				),
+			},
+			{ // the consumer's answer to b changed outside Terraform: the apply puts it back
+				PreConfig: func() { acctest.SetStatus(t, "consumer", ids["b"], env.ConsumerProject, "accepted") },
+				Config:    all,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("glance_image_member_acceptance.b", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("glance_image_member_acceptance.a", plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkAPIStatus(t, ids["b"], env.ConsumerProject, "rejected"),
+			},
+			{ // the owner ended c's membership: the refresh drops it, so nothing is left to destroy
+				PreConfig: func() { acctest.RemoveMember(t, ids["c"], env.ConsumerProject) },
+				Config:    config("a", "b"),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      "glance_image_member_acceptance.a",
+				ImportState:       true,
+				ImportStateId:     ids["a"],
+				ImportStateVerify: true,
+				// status_on_destroy is ours alone, and the import's default is the resource's.
+				ImportStateVerifyIgnore: []string{"status_on_destroy"},
+				Config:                  config("a", "b"),
+			},
 		},
 	})
 }

@@ -150,10 +150,7 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// The identity of the prior state at once: the framework wants one even from a Read that
-	// removes the resource; and again from the new state (after an import, it was just filled in).
-	setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
-	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	identityAtRead(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
@@ -167,7 +164,11 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	m, err := client.FindMember(ctx, imageID, memberID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, client.Region, state.Timeouts))...)
+		if next := imageMemberFromAPI(m, client.Region, state.Timeouts); !next.same(state) {
+			resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+		} // else the state stands as it is: nothing to convert
+
 	case errors.Is(err, glanceclient.ErrMemberNotListed) && !earlierAdd(ctx, req.Private).IsZero():
 		// An add whose answer was lost may still land: keep this (tainted) object, so that
 		// the apply replacing it knows of that add (Delete hands it to the Create).
@@ -207,14 +208,19 @@ func (r *imageMemberResource) ModifyPlan(
 	resp *resource.ModifyPlanResponse,
 ) {
 	client := r.planRegion(ctx, req, resp)
-	if client == nil || client.HasCanShare() {
+	if client == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan imageMemberModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() && plan.CanShare.ValueBool() {
-		imageID, memberID := plan.target()
-		resp.Diagnostics.AddAttributeError(canShareNeedsV1(imageID, memberID, client.Endpoint))
+	var canShare types.Bool
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("can_share"), &canShare)...)
+	if !canShare.ValueBool() {
+		return // the one argument whose meaning depends on the version: no need to know it
+	}
+	var imageID, memberID types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("image_id"), &imageID)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("member_id"), &memberID)...)
+	if speaks(ctx, client, imageID.ValueString(), memberID.ValueString(), &resp.Diagnostics) == glanceclient.ImageAPIv2 {
+		resp.Diagnostics.AddAttributeError(canShareNeedsV1(imageID.ValueString(), memberID.ValueString(), client.Endpoint))
 	}
 }
 
@@ -311,6 +317,13 @@ func unconfirmedMember(plan imageMemberModel) imageMemberModel {
 	plan.Status, plan.CreatedAt = types.StringNull(), types.StringNull()
 	plan.UpdatedAt, plan.Schema = types.StringNull(), types.StringNull()
 	return plan
+}
+
+// same says whether two states of a membership say the same (the timeouts block aside).
+func (m imageMemberModel) same(o imageMemberModel) bool {
+	return m.ID.Equal(o.ID) && m.ImageID.Equal(o.ImageID) && m.MemberID.Equal(o.MemberID) &&
+		m.Region.Equal(o.Region) && m.CanShare.Equal(o.CanShare) && m.Status.Equal(o.Status) &&
+		m.CreatedAt.Equal(o.CreatedAt) && m.UpdatedAt.Equal(o.UpdatedAt) && m.Schema.Equal(o.Schema)
 }
 
 func (m *imageMemberModel) target() (string, string) {

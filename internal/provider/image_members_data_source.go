@@ -88,13 +88,13 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	imageID := config.ImageID.ValueString()
-	if !config.Status.IsNull() && !client.HasMemberStatus() {
-		resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("status", config.Status.ValueString(), client.Endpoint))
-		return
-	}
-	list, err := client.ListMembers(ctx, imageID)
+	list, err := client.ListMembers(ctx, imageID) // its answer tells the Image API version
 	if err != nil {
 		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
+		return
+	}
+	if !config.Status.IsNull() && !client.HasMemberStatus() {
+		resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("status", config.Status.ValueString(), client.Endpoint))
 		return
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].MemberID < list[j].MemberID })

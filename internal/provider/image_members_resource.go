@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -82,6 +84,7 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"member_ids": schema.SetAttribute{
 				Required:    true,
 				ElementType: types.StringType,
+				CustomType:  newMemberSetType(), // linear in the number of members (member_set.go)
 				MarkdownDescription: "IDs of every project the image is shared with. An empty set means no members. Changed in " +
 					"place: new projects are added, missing ones removed.",
 				Validators: []validator.Set{setvalidator.ValueStringsAre(memberIDValidators()...)},
@@ -146,10 +149,10 @@ func warnRemovals(ctx context.Context, client *glanceclient.Client, plan imageMe
 	if err != nil {
 		return
 	}
-	want := stringSet(ctx, plan.MemberIDs, diags)
+	want := asSet(stringSet(ctx, plan.MemberIDs, diags))
 	var removed []string
 	for _, m := range current {
-		if !slices.Contains(want, m.MemberID) {
+		if !want[m.MemberID] {
 			removed = append(removed, m.MemberID)
 		}
 	}
@@ -197,10 +200,7 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 // Read is one list call: the members Glance has are the state, so changes made outside
 // Terraform show up as drift.
 func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// The identity of the prior state at once: the framework wants one even from a Read that
-	// removes the resource; and again from the new state (after an import, it was just filled in).
-	setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
-	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	identityAtRead(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
@@ -212,11 +212,11 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 	current, err := client.ListMembers(ctx, imageID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.Append(
-			resp.State.Set(
-				ctx,
-				imageMembersFromAPI(ctx, client, imageID, statusByMember(current), state.Timeouts, &resp.Diagnostics),
-			)...)
+		next := imageMembersFromAPI(ctx, client, imageID, statusByMember(current), state.Timeouts, &resp.Diagnostics)
+		if !next.same(state) {
+			resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+		} // else the state stands as it is: nothing to convert
 	case glanceclient.IsNotFound(err):
 		tflog.Warn(ctx, "image is gone; removing its member list from state", map[string]any{"image_id": imageID})
 		resp.State.RemoveResource(ctx)
@@ -316,19 +316,10 @@ func reconcile(
 	current map[string]string,
 	want []string,
 ) (map[string]string, diag.Diagnostics) {
-	var diags diag.Diagnostics
 	if client.HasListReplace() {
-		if err := client.ReplaceMembers(ctx, imageID, want); err != nil {
-			diags.Append(memberError(client, opList, imageID, "", err))
-			return current, diags
-		}
-		tflog.Info(ctx, "replaced image members", map[string]any{"image_id": imageID, "members": len(want)})
-		after := make(map[string]string, len(want))
-		for _, m := range want {
-			after[m] = "" // v1 has no status
-		}
-		return after, diags
+		return replaceAll(ctx, client, imageID, current, want)
 	}
+	var diags diag.Diagnostics
 	after := maps.Clone(current)
 	var toAdd, toRemove []string
 	for _, m := range want {
@@ -336,13 +327,14 @@ func reconcile(
 			toAdd = append(toAdd, m)
 		}
 	}
+	wanted := asSet(want)
 	for m := range current {
-		if !slices.Contains(want, m) {
+		if !wanted[m] {
 			toRemove = append(toRemove, m)
 		}
 	}
 	var mu sync.Mutex // guards after and diags
-	inParallel(toRemove, func(member string) {
+	remove := func(member string) {
 		err := client.RemoveMember(ctx, imageID, member)
 		mu.Lock()
 		defer mu.Unlock()
@@ -352,8 +344,8 @@ func reconcile(
 		}
 		delete(after, member)
 		tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": member})
-	})
-	inParallel(toAdd, func(member string) {
+	}
+	add := func(member string) {
 		m, err := client.AddMember(ctx, imageID, member, false, time.Time{})
 		if errors.Is(err, glanceclient.ErrAlreadyMember) {
 			// Added outside Terraform since the last refresh: it is what we want.
@@ -367,7 +359,44 @@ func reconcile(
 		}
 		after[member] = m.Status
 		tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": member, "status": m.Status})
-	})
+	}
+	if client.ImageAPI() == "" && len(toRemove)+len(toAdd) > 0 {
+		// No answer has told this process the Image API version yet (an update lists nothing
+		// first): the first change goes alone, and its answer tells; on v1 the rest is one PUT.
+		if len(toRemove) > 0 {
+			remove(toRemove[0])
+			toRemove = toRemove[1:]
+		} else {
+			add(toAdd[0])
+			toAdd = toAdd[1:]
+		}
+		if client.HasListReplace() && !diags.HasError() {
+			return replaceAll(ctx, client, imageID, after, want)
+		}
+	}
+	inParallel(toRemove, remove)
+	inParallel(toAdd, add)
+	return after, diags
+}
+
+// replaceAll makes the member list want in one request (v1's PUT on the collection).
+func replaceAll(
+	ctx context.Context,
+	client *glanceclient.Client,
+	imageID string,
+	current map[string]string,
+	want []string,
+) (map[string]string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if err := client.ReplaceMembers(ctx, imageID, want); err != nil {
+		diags.Append(memberError(client, opList, imageID, "", err))
+		return current, diags
+	}
+	tflog.Info(ctx, "replaced image members", map[string]any{"image_id": imageID, "members": len(want)})
+	after := make(map[string]string, len(want))
+	for _, m := range want {
+		after[m] = "" // v1 has no status
+	}
 	return after, diags
 }
 
@@ -390,9 +419,20 @@ func statusByMember(list []glanceclient.Member) map[string]string {
 	return out
 }
 
-func stringSet(ctx context.Context, set types.Set, diags *diag.Diagnostics) []string {
+func stringSet(ctx context.Context, set memberSet, diags *diag.Diagnostics) []string {
+	if out, ok := knownStrings(set.SetValue); ok {
+		return out
+	}
 	var out []string
 	diags.Append(set.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+func asSet(ids []string) map[string]bool {
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
 	return out
 }
 
@@ -400,9 +440,15 @@ type imageMembersModel struct {
 	ID           types.String   `tfsdk:"id"`
 	ImageID      types.String   `tfsdk:"image_id"`
 	Region       types.String   `tfsdk:"region"`
-	MemberIDs    types.Set      `tfsdk:"member_ids"`
+	MemberIDs    memberSet      `tfsdk:"member_ids"`
 	MemberStatus types.Map      `tfsdk:"member_status"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+// same says whether two states of a member list say the same (the timeouts block aside).
+func (m imageMembersModel) same(o imageMembersModel) bool {
+	return m.ID.Equal(o.ID) && m.ImageID.Equal(o.ImageID) && m.Region.Equal(o.Region) &&
+		m.MemberIDs.Equal(o.MemberIDs) && m.MemberStatus.Equal(o.MemberStatus)
 }
 
 func (m *imageMembersModel) target() (string, string) { return m.ImageID.ValueString(), "" }
@@ -423,11 +469,11 @@ func imageMembersFromAPI(
 	t timeouts.Value,
 	diags *diag.Diagnostics,
 ) imageMembersModel {
-	ids := make([]string, 0, len(status))
+	ids := make([]attr.Value, 0, len(status))
 	for id := range status {
-		ids = append(ids, id)
+		ids = append(ids, types.StringValue(id))
 	}
-	memberIDs, d := types.SetValueFrom(ctx, types.StringType, ids)
+	memberIDs, d := types.SetValue(types.StringType, ids)
 	diags.Append(d...)
 	memberStatus, d := types.MapValueFrom(ctx, types.StringType, status)
 	diags.Append(d...)
@@ -438,7 +484,7 @@ func imageMembersFromAPI(
 		Region:       optionalString(client.Region),
 		ID:           types.StringValue(imageID),
 		ImageID:      types.StringValue(imageID),
-		MemberIDs:    memberIDs,
+		MemberIDs:    memberSet{SetValue: memberIDs},
 		MemberStatus: memberStatus,
 		Timeouts:     t,
 	}

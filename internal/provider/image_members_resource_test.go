@@ -392,7 +392,7 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 	state.GetAttribute(ctx, path.Root("timeouts"), &to) // null, of the schema's type
 	plan := tfsdk.Plan(emptyState(r))
 	planned := imageMembersModel{
-		ID: types.StringUnknown(), ImageID: types.StringValue(exampleImageID), MemberIDs: ids,
+		ID: types.StringUnknown(), ImageID: types.StringValue(exampleImageID), MemberIDs: memberSet{SetValue: ids},
 		MemberStatus: types.MapUnknown(types.StringType), Timeouts: to,
 	}
 	if d := plan.Set(ctx, planned); d.HasError() {

@@ -197,7 +197,7 @@ func (p *glanceProvider) Configure(
 			tflog.Info(ctx, "glance provider logged in", map[string]any{
 				"auth_url": cfg.Get(glanceclient.AttrAuthURL), "cloud": cfg.Get(glanceclient.AttrCloud),
 				"project_id": client.ProjectID, "region": cfg.Get(glanceclient.AttrRegion),
-				"image_endpoint": client.Endpoint, "image_api_version": client.ImageAPI,
+				"image_endpoint": client.Endpoint, "image_api_version": client.ImageAPI(),
 			})
 		}
 		return client, err
@@ -555,6 +555,22 @@ func planTarget(ctx context.Context, plan tfsdk.Plan) (imageID, memberID string)
 		}
 	}
 	return imageID, memberID
+}
+
+// speaks is the Image API version client's service speaks, for a plan-time check of what one
+// version lacks: known from an earlier answer of this run (a refresh), or else detected (one
+// request per endpoint and process). "" when it cannot tell, which it reports.
+func speaks(
+	ctx context.Context,
+	client *glanceclient.Client,
+	imageID, memberID string,
+	diags *diag.Diagnostics,
+) string {
+	api, err := client.Version(ctx)
+	if err != nil {
+		diags.Append(detectionFailed(imageID, memberID, err))
+	}
+	return api
 }
 
 // planRegion is every resource's ModifyPlan for region, settled at plan time (an unknown

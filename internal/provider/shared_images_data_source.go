@@ -101,16 +101,17 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	statuses := glanceclient.MemberStatuses
-	if s := config.MemberStatus.ValueString(); s != "" && s != "all" {
-		if !client.HasMemberStatus() {
-			resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("member_status", s, client.Endpoint))
-			return
-		}
+	s := config.MemberStatus.ValueString()
+	if s != "" && s != "all" {
 		statuses = []string{s}
 	}
-	list, err := client.ListSharedImages(ctx, statuses, config.Owner.ValueString())
+	list, err := client.ListSharedImages(ctx, statuses, config.Owner.ValueString()) // tells the API version
 	if err != nil {
 		resp.Diagnostics.Append(sharedImagesError(client, err))
+		return
+	}
+	if len(statuses) == 1 && !client.HasMemberStatus() {
+		resp.Diagnostics.AddAttributeError(statusFilterNeedsV2("member_status", s, client.Endpoint))
 		return
 	}
 	sort.SliceStable(list, func(i, j int) bool {
