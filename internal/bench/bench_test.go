@@ -7,6 +7,7 @@ package bench
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,14 +117,17 @@ type stepCost struct {
 	requests []string      // the Glance requests, "METHOD /path"
 	wall     time.Duration // of the terraform command
 	cpu      time.Duration // user + system of every provider process it started; 0 when not measured
+	// glanceCPU is the user + system time of the Glance that answered; 0 when not measured.
+	glanceCPU time.Duration
 }
 
-// count is how many requests had the method ("" for all), the version detections aside (the
-// bench's totals include them).
+// count is how many requests had the method ("" for all), the version's discovery aside (the
+// bench's totals include it): the detections, and the tries of v2 a service without it
+// answered with a 300.
 func (c stepCost) count(method string) int {
 	n := 0
 	for _, r := range c.requests {
-		if r == acctest.VersionDetection {
+		if r == acctest.VersionDetection || strings.HasSuffix(r, triedV2) {
 			continue
 		}
 		if method == "" || strings.HasPrefix(r, method+" ") {
@@ -133,15 +137,35 @@ func (c stepCost) count(method string) int {
 	return n
 }
 
-// detections is how many version detections the command made.
-func (c stepCost) detections() int {
-	n := 0
+// detections is how many version detections the command made, and how many calls it tried in
+// v2 that the service answered with its versions document.
+func (c stepCost) detections() (detections, tries int) {
 	for _, r := range c.requests {
-		if r == acctest.VersionDetection {
-			n++
+		switch {
+		case r == acctest.VersionDetection:
+			detections++
+		case strings.HasSuffix(r, triedV2):
+			tries++
 		}
 	}
-	return n
+	return detections, tries
+}
+
+// triedV2 marks a request answered with the versions document (HTTP 300) in stepCost.requests.
+const triedV2 = " (300)"
+
+// requestsOf are the proxy's requests since its last reset, as "METHOD /path", those answered
+// with a 300 marked with triedV2.
+func requestsOf(proxy *proxytest.Proxy) []string {
+	var out []string
+	for _, e := range proxy.Exchanges() {
+		r := e.Method + " " + e.Path
+		if e.Status == http.StatusMultipleChoices {
+			r += triedV2
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // shareAndUnshare runs the apply, the no-op plan and the destroy of way for n projects on a
@@ -169,6 +193,35 @@ func shareAndUnshare(
 	}
 	proxy := proxytest.New(t, target, proxytest.Options{})
 	w := tfcli.NewWorkdir(t, way.config(proxy.URL, imageID, acctest.MadeUpProjects(n)), tfEnv...)
+	glance := ""
+	if !way.v1 {
+		glance = glancePIDFile(env, target)
+	}
+	return measureSteps(t, way.name, proxy, w, cpuLog, glance, func(step string) error {
+		want := n
+		if step == "destroy" || way.noGlance {
+			want = 0
+		}
+		if got := members(); got != want {
+			return fmt.Errorf("the image has %d members, want %d", got, want)
+		}
+		return nil
+	})
+}
+
+// measureSteps runs benchSteps in w, whose configuration talks to Glance through proxy, and
+// returns each step's cost; check says what is wrong with Glance after a step, if anything.
+// glancePID, when not "", is the pid file of the Glance behind the proxy, whose CPU time is
+// measured too.
+func measureSteps(
+	t testing.TB,
+	name string,
+	proxy *proxytest.Proxy,
+	w *tfcli.Workdir,
+	cpuLog, glancePID string,
+	check func(step string) error,
+) map[string]stepCost {
+	t.Helper()
 	costs := map[string]stepCost{}
 	for _, step := range benchSteps {
 		proxy.Reset()
@@ -177,29 +230,60 @@ func shareAndUnshare(
 				t.Fatal(err)
 			}
 		}
+		glanceBefore := processCPU(t, glancePID)
 		start := time.Now()
 		out, code := w.Run(step.args...)
 		wall := time.Since(start)
 		if code != 0 {
-			t.Fatalf(
-				"%s, %d projects: terraform %s failed (exit %d):\n%s",
-				way.name,
-				n,
-				step.name,
-				code,
-				tfcli.Tail(out, 40),
-			)
+			t.Fatalf("%s: terraform %s failed (exit %d):\n%s", name, step.name, code, tfcli.Tail(out, 40))
 		}
-		costs[step.name] = stepCost{requests: proxy.Requests(), wall: wall, cpu: cpuTime(t, cpuLog)}
-		want := n
-		if step.name == "destroy" || way.noGlance {
-			want = 0
+		costs[step.name] = stepCost{
+			requests:  requestsOf(proxy),
+			wall:      wall,
+			cpu:       cpuTime(t, cpuLog),
+			glanceCPU: processCPU(t, glancePID) - glanceBefore,
 		}
-		if got := members(); got != want {
-			t.Fatalf("%s: after %s, the image has %d members, want %d", way.name, step.name, got, want)
+		if err := check(step.name); err != nil {
+			t.Fatalf("%s: after %s, %v", name, step.name, err)
 		}
 	}
 	return costs
+}
+
+// glancePIDFile is the pid file of the local cloud's Glance at url ("" for another).
+func glancePIDFile(env acctest.Env, url string) string {
+	switch url {
+	case env.ImageURL:
+		return filepath.Join(env.Dir, "glance.pid")
+	case env.Image2URL:
+		return filepath.Join(env.Dir, "glance2.pid")
+	}
+	return ""
+}
+
+// processCPU is the CPU time (user + system) a process has used so far, from /proc; 0 for
+// no pid file. The local cloud's Glance is one process (workers = 0).
+func processCPU(t testing.TB, pidFile string) time.Duration {
+	if pidFile == "" {
+		return 0
+	}
+	pid := strings.TrimSpace(mustRead(t, pidFile))
+	stat := mustRead(t, filepath.Join("/proc", pid, "stat"))
+	// The fields after the command's name, which is in parentheses: utime and stime are the
+	// 12th and 13th, in clock ticks (100 a second on Linux).
+	fields := strings.Fields(stat[strings.LastIndex(stat, ")")+1:])
+	if len(fields) < 13 {
+		t.Fatalf("/proc/%s/stat: %q", pid, stat)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			t.Fatalf("/proc/%s/stat: %v", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * (time.Second / 100)
 }
 
 // costProjects is how many memberships the request-count test shares: enough that a cost
@@ -209,7 +293,8 @@ const costProjects = 50
 // The request counts of the bench, held in every run: a no-op plan of N glance_image_member
 // of one image is one list, not N reads; apply is one write per membership, destroy one remove
 // per membership and one list; on Image API v1, glance_image_members writes the whole list in
-// one request, whatever N. The version detections (one per provider process) are counted apart.
+// one request, whatever N. On v2 there is no version detection; on v1 one per provider process,
+// counted apart.
 func TestAccCost_requests(t *testing.T) {
 	env := acctest.PreCheck(t)
 	t.Parallel()
@@ -219,19 +304,23 @@ func TestAccCost_requests(t *testing.T) {
 		// writes are each step's exact requests other than GET; atMost bounds all of them.
 		writes, atMost map[string]int
 	}{
-		{memberWay, steps(n, 0, n), steps(n+2, 2, n+2)},
-		{membersWay, steps(n, 0, n), steps(n+2, 2, n+2)},
-		// v1 looks at the member list before each add (its PUT never says "already a member")
-		{memberV1Way, steps(n, 0, n), steps(2*n, 2, n+2)},
-		{membersV1Way, steps(1, 0, 1), steps(3, 2, 3)},
+		// On v2, no version detection: a no-op plan is one list; a destroy one list and n removes
+		// (glance_image_members lists again before it removes, for members added since).
+		{memberWay, steps(n, 0, n), steps(n, 1, n+1)},
+		{membersWay, steps(n, 0, n), steps(n+2, 1, n+2)},
+		// v1 looks at the member list before each add (its PUT never says "already a member").
+		{memberV1Way, steps(n, 0, n), steps(2*n, 1, n+1)},
+		{membersV1Way, steps(1, 0, 1), steps(3, 1, 3)},
 	} {
 		t.Run(tc.way.name, func(t *testing.T) {
 			t.Parallel()
 			costs := shareAndUnshare(t, env, tc.way, n, "")
 			for _, step := range benchSteps {
 				c := costs[step.name]
+				detections, tries := c.detections()
 				t.Logf(
-					"%s of %d: %d requests (%d GET, %d PUT, %d POST, %d DELETE), and %d version detections",
+					"%s of %d: %d requests (%d GET, %d PUT, %d POST, %d DELETE), and %d version detections after %d "+
+						"tries of v2",
 					step.name,
 					n,
 					c.count(""),
@@ -239,7 +328,8 @@ func TestAccCost_requests(t *testing.T) {
 					c.count("PUT"),
 					c.count("POST"),
 					c.count("DELETE"),
-					c.detections(),
+					detections,
+					tries,
 				)
 				if writes := c.count("") - c.count("GET"); writes != tc.writes[step.name] {
 					t.Errorf("%s of %d memberships: %d writes, want %d:%s",
@@ -249,8 +339,10 @@ func TestAccCost_requests(t *testing.T) {
 					t.Errorf("%s of %d memberships: %d requests, want at most %d:%s",
 						step.name, n, got, tc.atMost[step.name], acctest.Lines(c.requests))
 				}
-				if d := c.detections(); d > 3 {
-					t.Errorf("%s: %d version detections, want at most one per provider process (3)", step.name, d)
+				// On v1, each provider process's first call tries v2, meets the 300, and detects v1.
+				if detections > 3 || tries != detections || !tc.way.v1 && detections > 0 {
+					t.Errorf("%s: %d version detections after %d tries of v2, want none on v2, and on v1 at most one "+
+						"of each per provider process (3)", step.name, detections, tries)
 				}
 			}
 			if tc.way.name == memberV1Way.name { // DELETE /v1/images/{id}/members/{member}, once per membership
@@ -309,8 +401,7 @@ func BenchmarkSharing(b *testing.B) {
 	ways := []sharingWay{peerWay, memberWay, membersWay, memberV1Way, membersV1Way, floorWay}
 	runs := benchRuns(b)
 	var report strings.Builder
-	fmt.Fprintf(&report, "| N | resource | apply: requests, wall, CPU | no-op plan: requests, wall, CPU | destroy: "+
-		"requests, wall, CPU |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&report, "| N | resource | apply | no-op plan | destroy |\n|---|---|---|---|---|\n")
 	for _, n := range benchSizes(b) {
 		measured := map[string][]map[string]stepCost{}
 		for range runs {
@@ -342,9 +433,40 @@ func BenchmarkSharing(b *testing.B) {
 			fmt.Fprintf(&report, "| | ratio to the openstack provider |%s\n", costCells(ours, peer))
 		}
 	}
+	fmt.Fprintf(&report, "\n| at scale | apply | no-op plan | destroy |\n|---|---|---|---|\n")
+	// Each group is the peer's way, then ours, with ratios to the peer's.
+	groups := [][]scaleCase{
+		{bigList(bigListMembers)},
+		{
+			imagesTimesProjects(peerWay.name),
+			imagesTimesProjects(memberWay.name),
+			imagesTimesProjects(membersWay.name),
+		},
+		{acceptances(peerAcceptWay, manyAcceptances), acceptances(acceptWay, manyAcceptances)},
+	}
+	for _, group := range groups {
+		measured := map[string][]map[string]stepCost{}
+		for range runs {
+			for _, c := range group {
+				measured[c.name] = append(measured[c.name], c.run(b, env, cpuLog, tfEnv...))
+			}
+		}
+		var peer map[string]stepCost
+		for _, c := range group {
+			ours := medianCosts(measured[c.name])
+			name := c.name
+			if c.peer {
+				peer, name = ours, name+" (terraform-provider-openstack "+tfcli.OpenstackVersion+")"
+			}
+			fmt.Fprintf(&report, "| %s |%s\n", name, costCells(ours, nil))
+			if !c.peer && peer != nil {
+				fmt.Fprintf(&report, "| ratio to the openstack provider |%s\n", costCells(ours, peer))
+			}
+		}
+	}
 	b.Logf(
-		"sharing one image with N projects; Terraform %s, -parallelism=10, %d CPUs, median of %d runs; wall time of "+
-			"the terraform command, CPU time (user + system) of the provider processes it started:\n\n%s",
+		"Terraform %s, -parallelism=10, %d CPUs, median of %d runs. Each cell: Glance requests, wall time of the "+
+			"terraform command, CPU time (user + system) of the provider processes it started, CPU time of Glance:\n\n%s",
 		terraformVersion(b),
 		runtime.NumCPU(),
 		runs,
@@ -357,14 +479,20 @@ func BenchmarkSharing(b *testing.B) {
 func medianCosts(runs []map[string]stepCost) map[string]stepCost {
 	out := map[string]stepCost{}
 	for _, step := range benchSteps {
-		var walls, cpus []time.Duration
+		var walls, cpus, glance []time.Duration
 		var counts []int
 		for _, r := range runs {
 			walls = append(walls, r[step.name].wall)
 			cpus = append(cpus, r[step.name].cpu)
+			glance = append(glance, r[step.name].glanceCPU)
 			counts = append(counts, len(r[step.name].requests))
 		}
-		out[step.name] = stepCost{requests: make([]string, median(counts)), wall: median(walls), cpu: median(cpus)}
+		out[step.name] = stepCost{
+			requests:  make([]string, median(counts)),
+			wall:      median(walls),
+			cpu:       median(cpus),
+			glanceCPU: median(glance),
+		}
 	}
 	return out
 }
@@ -381,12 +509,14 @@ func costCells(c, peer map[string]stepCost) string {
 	for _, step := range benchSteps {
 		s := c[step.name]
 		if peer == nil {
-			row += fmt.Sprintf(" %d, %.1f s, %.2f s |", len(s.requests), s.wall.Seconds(), s.cpu.Seconds())
+			row += fmt.Sprintf(" %d, %.1f s, %.2f s, %.2f s |", len(s.requests), s.wall.Seconds(), s.cpu.Seconds(),
+				s.glanceCPU.Seconds())
 			continue
 		}
 		p := peer[step.name]
-		row += fmt.Sprintf(" **%s, %s, %s** |", ratio(float64(len(s.requests)), float64(len(p.requests))),
-			ratio(s.wall.Seconds(), p.wall.Seconds()), ratio(s.cpu.Seconds(), p.cpu.Seconds()))
+		row += fmt.Sprintf(" **%s, %s, %s, %s** |", ratio(float64(len(s.requests)), float64(len(p.requests))),
+			ratio(s.wall.Seconds(), p.wall.Seconds()), ratio(s.cpu.Seconds(), p.cpu.Seconds()),
+			ratio(s.glanceCPU.Seconds(), p.glanceCPU.Seconds()))
 	}
 	return row
 }
