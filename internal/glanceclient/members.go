@@ -310,7 +310,10 @@ func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, stat
 // changes the image's members.
 func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
 	list, err := c.sharedMembers(ctx, imageID)
-	return slices.Clone(list), c.explainRefusal(ctx, imageID, err) // callers may sort what other callers share
+	if err != nil {
+		return nil, c.explainRefusal(ctx, imageID, err)
+	}
+	return slices.Clone(list.members), nil // callers may sort what other callers share
 }
 
 // ErrMemberNotListed is FindMember's answer when the image's member list, read, has no
@@ -324,7 +327,12 @@ func (c *Client) FindMember(ctx context.Context, imageID, memberID string) (*Mem
 	if err != nil {
 		return nil, c.explainRefusal(ctx, imageID, err)
 	}
-	return findMember(list, memberID)
+	i, ok := list.byID[memberID]
+	if !ok {
+		return nil, ErrMemberNotListed
+	}
+	m := list.members[i] // a copy of the one member: the list is shared
+	return &m, nil
 }
 
 func findMember(list []Member, memberID string) (*Member, error) {
@@ -336,11 +344,27 @@ func findMember(list []Member, memberID string) (*Member, error) {
 	return nil, ErrMemberNotListed
 }
 
+// memberList is an image's member list, indexed by member: a refresh of N glance_image_member
+// of one image finds each in it at once, not by a walk of the list.
+type memberList struct {
+	members []Member
+	byID    map[string]int
+}
+
 // sharedMembers is the image's member list as every reader shares it: never to be changed.
-func (c *Client) sharedMembers(ctx context.Context, imageID string) ([]Member, error) {
-	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) ([]Member, error) {
-		return cachedRead(ctx, c.reads, cacheKey{"members", imageID, version}, func(ctx context.Context) ([]Member, error) {
-			return read(ctx, func(ctx context.Context) ([]Member, error) { return api.listMembers(ctx, imageID) })
+func (c *Client) sharedMembers(ctx context.Context, imageID string) (*memberList, error) {
+	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*memberList, error) {
+		key := cacheKey{"members", imageID, version}
+		return cachedRead(ctx, c.reads, key, func(ctx context.Context) (*memberList, error) {
+			members, err := read(ctx, func(ctx context.Context) ([]Member, error) { return api.listMembers(ctx, imageID) })
+			if err != nil {
+				return nil, err
+			}
+			list := &memberList{members: members, byID: make(map[string]int, len(members))}
+			for i, m := range members {
+				list.byID[m.MemberID] = i
+			}
+			return list, nil
 		})
 	})
 }
