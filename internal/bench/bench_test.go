@@ -361,16 +361,18 @@ func TestAccCost_requests(t *testing.T) {
 }
 
 // benchSizes are the numbers of projects `make bench` shares an image with: 20 and 100,
-// and BENCH_N besides when it is set (BENCH_N=500).
+// and those of BENCH_N besides, a number or a comma-separated list (BENCH_N=300,500).
 func benchSizes(b *testing.B) []int {
 	sizes := []int{20, 100}
-	if s := os.Getenv("BENCH_N"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			b.Fatalf("BENCH_N=%q: want a number of projects", s)
-		}
-		if !slices.Contains(sizes, n) {
-			sizes = append(sizes, n)
+	if list := os.Getenv("BENCH_N"); list != "" {
+		for s := range strings.SplitSeq(list, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 {
+				b.Fatalf("BENCH_N=%q: want a number of projects, or several separated by commas", list)
+			}
+			if !slices.Contains(sizes, n) {
+				sizes = append(sizes, n)
+			}
 		}
 	}
 	return sizes

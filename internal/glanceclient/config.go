@@ -135,8 +135,9 @@ var Settings = []Setting{
 		"`https://glance.example.com:9292`. Skips the catalog look-up."},
 	{Attr: AttrImageAPIVersion, Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, " +
 		"or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve " +
-		"Glance v1\"). Unset, the provider reads the image service's version document once and uses v2 when it is listed, " +
-		"else v1. A minor version (`2.0`, `1.1`) counts as its major."},
+		"Glance v1\"). Unset, the first call's answer tells: v2, unless the service answers it with its version document, " +
+		"which the provider then reads (once per process) to choose v2 when it is listed, else v1. A minor version " +
+		"(`2.0`, `1.1`) counts as its major."},
 	{Attr: AttrCACertFile, Env: []string{"OS_CACERT"}, Description: "The certificate authorities to trust for TLS: " +
 		"the path of a PEM file, or the PEM text itself (as the openstack provider decides: a path to an existing file " +
 		"is read, anything else is taken as PEM). A leading `~/` is the home directory."},

@@ -44,7 +44,8 @@ func (d *sharedImagesDataSource) Schema(
 			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's " +
 			"member status only " +
 			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one " +
-			"list.\n\n" +
+			"list. They are the lists every `glance_image_member_acceptance` of the same provider reads in the run, read " +
+			"once for all of them; `owner` picks from them.\n\n" +
 			"On Image API v1 the inbox is `GET /v1/shared-images/{project}` and one `HEAD` per image for its name and " +
 			"details: `member_status` is null, " +
 			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter " +
@@ -60,7 +61,7 @@ func (d *sharedImagesDataSource) Schema(
 			},
 			"owner": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Only images owned by this project ID.",
+				MarkdownDescription: "Only images owned by this project ID (picked from the lists, not asked of Glance).",
 			},
 			"images": schema.ListNestedAttribute{
 				Computed:            true,
