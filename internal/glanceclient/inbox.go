@@ -2,6 +2,7 @@ package glanceclient
 
 import (
 	"context"
+	"net/http"
 	"slices"
 )
 
@@ -79,7 +80,7 @@ func (c *Client) Answer(ctx context.Context, imageID, memberID, likely string) (
 	}
 	for _, status := range order {
 		in, err := c.sharedWithMe(ctx, status)
-		if Status(err) == 403 {
+		if Status(err) == http.StatusForbidden {
 			break // a policy that refuses the list may allow the member's own read
 		}
 		if err != nil {

@@ -168,7 +168,6 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 			resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 		} // else the state stands as it is: nothing to convert
-
 	case errors.Is(err, glanceclient.ErrMemberNotListed) && !earlierAdd(ctx, req.Private).IsZero():
 		// An add whose answer was lost may still land: keep this (tainted) object, so that
 		// the apply replacing it knows of that add (Delete hands it to the Create).
