@@ -114,7 +114,7 @@ func getVersions(ctx context.Context, pc *gophercloud.ProviderClient, url string
 // image_api_version, or else from the service's first answers: every Glance of the last
 // decade serves v2, so calls are made in v2 until one succeeds, which settles v2 without a
 // request of its own. A Glance without v2 answers every /v2/ path with a 300 (its versions
-// document); that, and any other error answer before v2 is settled, has the version detected
+// document); that, and a 4xx answer before v2 is settled, has the version detected
 // (detectOnce) and the call made again if the service speaks only v1 (onAPI).
 type spoken struct {
 	mu  sync.Mutex
@@ -175,9 +175,10 @@ func (e *DetectionError) Unwrap() error { return e.Err }
 
 // onAPI runs call in the version the service speaks (spoken): api is that version's calls.
 // While the version is unknown, the call is made in v2: a success settles v2; a 300, a call v2
-// lacks, or an error answer (which a proxy in front of a v1-only Glance, or an endpoint that
-// is no image service, may give as well) has the version detected first, and the call made
-// again if that finds v1. Until the version is known, one call at a time finds out, so that a
+// lacks, or a 4xx answer (which a proxy in front of a v1-only Glance, or an endpoint that is
+// no image service, may give as well) has the version detected first, and the call made again
+// if that finds v1. A 5xx or no answer says nothing of the version: the error stands as it is,
+// and the next call finds out. Until the version is known, one call at a time finds out, so that a
 // service without v2 is tried once, not by every call Terraform runs at once; the calls that
 // call makes itself (its ctx says so) go ahead.
 func onAPI[T any](
@@ -207,7 +208,7 @@ func onAPI[T any](
 	switch {
 	case err == nil:
 		c.spoken.settle(ImageAPIv2)
-	case errors.As(err, &wrong), errors.As(err, &unsupported), Status(err) != 0:
+	case errors.As(err, &wrong), errors.As(err, &unsupported), Status(err) >= 400 && Status(err) < 500:
 		v, derr := c.spoken.detect(ctx)
 		if derr != nil {
 			return out, &DetectionError{Err: derr}

@@ -172,6 +172,9 @@ func (f *fakeImageService) client(t *testing.T) *Client {
 		case strings.HasPrefix(r.URL.Path, lacked):
 			w.WriteHeader(http.StatusMultipleChoices)
 			fmt.Fprint(w, doc)
+		case strings.HasPrefix(r.URL.Path, served+"images/broken/"):
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"message":"database locked"}`)
 		case strings.HasPrefix(r.URL.Path, served+"images/missing/"):
 			w.WriteHeader(http.StatusNotFound)
 			fmt.Fprint(w, `{"message":"No image found"}`)
@@ -245,11 +248,17 @@ func TestOnAPI_v1IsFoundOnce(t *testing.T) {
 }
 
 // An error answer before the version is known has it confirmed (an endpoint that is no image
-// service answers 404 too); the answer stands on v2, and later errors cost no detection.
+// service answers 404 too); the answer stands on v2, and later errors cost no detection. A
+// 5xx says nothing of the version: Glance's own error stands, with no detection.
 func TestOnAPI_errorAnswerIsConfirmed(t *testing.T) {
 	t.Parallel()
 	f := &fakeImageService{}
 	c := f.client(t)
+	if _, err := c.ListMembers(context.Background(), "broken"); Status(err) != http.StatusInternalServerError ||
+		f.count("GET /versions") != 0 || c.ImageAPI() != "" {
+		t.Errorf("a 500 first: %v, %d detections, speaking %q; want the 500 itself, none, and still unknown", err,
+			f.count("GET /versions"), c.ImageAPI())
+	}
 	for range 2 {
 		if _, err := c.ListMembers(context.Background(), "missing"); !IsNotFound(err) {
 			t.Errorf("got %v, want Glance's 404", err)
