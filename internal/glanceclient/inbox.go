@@ -32,11 +32,7 @@ func (c *Client) sharedWithMe(ctx context.Context, status string) (*inbox, error
 			if err != nil {
 				return nil, err
 			}
-			in := &inbox{images: list, byID: make(map[string]int, len(list))}
-			for i, img := range list {
-				in.byID[img.ID] = i
-			}
-			return in, nil
+			return &inbox{images: list, byID: indexOf(list, func(img SharedImage) string { return img.ID })}, nil
 		})
 	})
 }

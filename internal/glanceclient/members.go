@@ -351,6 +351,15 @@ type memberList struct {
 	byID    map[string]int
 }
 
+// indexOf is each item's position in a list, by the item's key.
+func indexOf[T any](items []T, key func(T) string) map[string]int {
+	byKey := make(map[string]int, len(items))
+	for i, item := range items {
+		byKey[key(item)] = i
+	}
+	return byKey
+}
+
 // sharedMembers is the image's member list as every reader shares it: never to be changed.
 func (c *Client) sharedMembers(ctx context.Context, imageID string) (*memberList, error) {
 	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*memberList, error) {
@@ -360,11 +369,7 @@ func (c *Client) sharedMembers(ctx context.Context, imageID string) (*memberList
 			if err != nil {
 				return nil, err
 			}
-			list := &memberList{members: members, byID: make(map[string]int, len(members))}
-			for i, m := range members {
-				list.byID[m.MemberID] = i
-			}
-			return list, nil
+			return &memberList{members: members, byID: indexOf(members, func(m Member) string { return m.MemberID })}, nil
 		})
 	})
 }
