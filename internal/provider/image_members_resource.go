@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -81,13 +81,15 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{imageIDValidator()},
 			},
-			"member_ids": schema.SetAttribute{
+			"member_ids": schema.ListAttribute{
 				Required:    true,
 				ElementType: types.StringType,
-				CustomType:  newMemberSetType(), // linear in the number of members (member_set.go)
-				MarkdownDescription: "IDs of every project the image is shared with. An empty set means no members. Changed in " +
-					"place: new projects are added, missing ones removed.",
-				Validators: []validator.Set{setvalidator.ValueStringsAre(memberIDValidators()...)},
+				CustomType:  newMemberListType(), // a list that means a set, for linear plans (member_list.go)
+				MarkdownDescription: "IDs of every project the image is shared with, in any order: it is compared as a " +
+					"set, so reordering it or listing a project twice changes nothing (a list rather than a set type " +
+					"keeps plans of thousands of members fast). An empty list means no members. Changed in place: new " +
+					"projects are added, missing ones removed.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(memberIDValidators()...)},
 			},
 			"member_status": schema.MapAttribute{
 				Computed:    true,
@@ -102,9 +104,11 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	}
 }
 
-// ModifyPlan settles the region; keeps member_status known when the member list does not
-// change, so an apply with nothing to do plans nothing; and on create it says, by ID, which
-// members the image has that member_ids leaves out: creating the resource removes them.
+// ModifyPlan settles the region; when the configuration names the same projects as the state
+// (in any order, any repeated) it plans the state's member_ids and member_status, so an apply
+// with nothing to do plans nothing (Terraform accepts a planned value equal to the prior one
+// in place of the configuration's); and on create it says, by ID, which members the image has
+// that member_ids leaves out: creating the resource removes them.
 func (r *imageMembersResource) ModifyPlan(
 	ctx context.Context,
 	req resource.ModifyPlanRequest,
@@ -125,9 +129,13 @@ func (r *imageMembersResource) ModifyPlan(
 	}
 	var state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if !resp.Diagnostics.HasError() && plan.MemberIDs.Equal(state.MemberIDs) && plan.ImageID.Equal(state.ImageID) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("member_status"), state.MemberStatus)...)
+	if resp.Diagnostics.HasError() || !plan.ImageID.Equal(state.ImageID) || !sameMembers(plan.MemberIDs, state.MemberIDs) {
+		return
 	}
+	if !plan.MemberIDs.Equal(state.MemberIDs) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("member_ids"), state.MemberIDs)...)
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("member_status"), state.MemberStatus)...)
 }
 
 // warnRemovals lists the image's members (one request, at plan time, only for a resource
@@ -149,7 +157,7 @@ func warnRemovals(ctx context.Context, client *glanceclient.Client, plan imageMe
 	if err != nil {
 		return
 	}
-	want := asSet(stringSet(ctx, plan.MemberIDs, diags))
+	want := asSet(memberIDs(ctx, plan.MemberIDs, diags))
 	var removed []string
 	for _, m := range current {
 		if !want[m.MemberID] {
@@ -184,7 +192,7 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 		client,
 		imageID,
 		statusByMember(current),
-		stringSet(ctx, plan.MemberIDs, &resp.Diagnostics),
+		memberIDs(ctx, plan.MemberIDs, &resp.Diagnostics),
 	)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -245,12 +253,12 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	if !state.MemberStatus.IsNull() { // null on Image API v1, which has no answers
 		resp.Diagnostics.Append(state.MemberStatus.ElementsAs(ctx, &current, false)...)
 	}
-	for _, id := range stringSet(ctx, state.MemberIDs, &resp.Diagnostics) {
+	for _, id := range memberIDs(ctx, state.MemberIDs, &resp.Diagnostics) {
 		if _, ok := current[id]; !ok {
 			current[id] = "pending"
 		}
 	}
-	want := stringSet(ctx, plan.MemberIDs, &resp.Diagnostics)
+	want := memberIDs(ctx, plan.MemberIDs, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -419,12 +427,20 @@ func statusByMember(list []glanceclient.Member) map[string]string {
 	return out
 }
 
-func stringSet(ctx context.Context, set memberSet, diags *diag.Diagnostics) []string {
-	if out, ok := knownStrings(set.SetValue); ok {
-		return out
+// memberIDs are the projects a member list names, each once, in the list's order.
+func memberIDs(ctx context.Context, list memberList, diags *diag.Diagnostics) []string {
+	all, ok := knownStrings(list.ListValue)
+	if !ok {
+		diags.Append(list.ElementsAs(ctx, &all, false)...)
 	}
-	var out []string
-	diags.Append(set.ElementsAs(ctx, &out, false)...)
+	seen := make(map[string]bool, len(all))
+	out := all[:0]
+	for _, id := range all {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
 	return out
 }
 
@@ -440,15 +456,16 @@ type imageMembersModel struct {
 	ID           types.String   `tfsdk:"id"`
 	ImageID      types.String   `tfsdk:"image_id"`
 	Region       types.String   `tfsdk:"region"`
-	MemberIDs    memberSet      `tfsdk:"member_ids"`
+	MemberIDs    memberList     `tfsdk:"member_ids"`
 	MemberStatus types.Map      `tfsdk:"member_status"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
-// same says whether two states of a member list say the same (the timeouts block aside).
+// same says whether two states of a member list say the same (the timeouts block aside, and
+// member_ids as a set).
 func (m imageMembersModel) same(o imageMembersModel) bool {
 	return m.ID.Equal(o.ID) && m.ImageID.Equal(o.ImageID) && m.Region.Equal(o.Region) &&
-		m.MemberIDs.Equal(o.MemberIDs) && m.MemberStatus.Equal(o.MemberStatus)
+		sameMembers(m.MemberIDs, o.MemberIDs) && m.MemberStatus.Equal(o.MemberStatus)
 }
 
 func (m *imageMembersModel) target() (string, string) { return m.ImageID.ValueString(), "" }
@@ -459,8 +476,9 @@ func (m *imageMembersModel) timeout(ctx context.Context, op crudOp) (time.Durati
 
 func (m *imageMembersModel) regionName() string { return m.Region.ValueString() }
 
-// imageMembersFromAPI is the one mapping from Glance's member list to state; the timeouts
-// block is the configuration's, carried over.
+// imageMembersFromAPI is the one mapping from Glance's member list to state, member_ids sorted
+// (the framework's semantic equality then keeps a configured list that names the same
+// projects in another order); the timeouts block is the configuration's, carried over.
 func imageMembersFromAPI(
 	ctx context.Context,
 	client *glanceclient.Client,
@@ -470,10 +488,10 @@ func imageMembersFromAPI(
 	diags *diag.Diagnostics,
 ) imageMembersModel {
 	ids := make([]attr.Value, 0, len(status))
-	for id := range status {
+	for _, id := range slices.Sorted(maps.Keys(status)) {
 		ids = append(ids, types.StringValue(id))
 	}
-	memberIDs, d := types.SetValue(types.StringType, ids)
+	list, d := types.ListValue(types.StringType, ids)
 	diags.Append(d...)
 	memberStatus, d := types.MapValueFrom(ctx, types.StringType, status)
 	diags.Append(d...)
@@ -484,7 +502,7 @@ func imageMembersFromAPI(
 		Region:       optionalString(client.Region),
 		ID:           types.StringValue(imageID),
 		ImageID:      types.StringValue(imageID),
-		MemberIDs:    memberSet{SetValue: memberIDs},
+		MemberIDs:    memberList{ListValue: list},
 		MemberStatus: memberStatus,
 		Timeouts:     t,
 	}

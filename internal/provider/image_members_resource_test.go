@@ -111,7 +111,7 @@ func TestAccImageMembers_basic(t *testing.T) {
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("id"), knownvalue.StringExact(imageID)),
-					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_ids"), knownvalue.SetExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_ids"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact(a), knownvalue.StringExact(b), knownvalue.StringExact(c)})),
 					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_status"), memberStatusIs("pending", a, b, c)),
 				},
@@ -157,6 +157,61 @@ func TestAccImageMembers_basic(t *testing.T) {
 			},
 			{
 				Config: two, ResourceName: membersAddr, ImportState: true, ImportStateId: imageID, ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+// member_ids means a set: a configuration that lists a project twice shares the image with
+// it once; one that names the same projects in another order plans nothing and writes
+// nothing; an imported list (in Glance's order) meets a configuration in another order with
+// a no-op import. The state keeps the list as it was configured.
+func TestAccImageMembers_orderAndRepeatsChangeNothing(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
+	ids := sorted([]string{env.ConsumerProject, env.Consumer2Project, env.AdminProject})
+	members := "/v2/images/" + imageID + "/members"
+	repeated := []string{ids[2], ids[0], ids[1], ids[2]} // not Glance's order, and one twice
+	reordered := []string{ids[1], ids[2], ids[0]}
+	asConfigured := make([]knownvalue.Check, len(repeated))
+	for i, id := range repeated {
+		asConfigured[i] = knownvalue.StringExact(id)
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMembers(t, imageID),
+		Steps: []tfresource.TestStep{
+			{
+				PreConfig: proxy.Reset,
+				Config:    imageMembersConfig(proxy.URL, imageID, repeated...),
+				Check: tfresource.ComposeTestCheckFunc(
+					checkMembers(t, imageID, ids...),
+					checkWrites(t, proxy, "create with a project twice", "POST "+members, "POST "+members, "POST "+members),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_ids"), knownvalue.ListExact(asConfigured)),
+				},
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				PreConfig: proxy.Reset,
+				Config:    imageMembersConfig(proxy.URL, imageID, reordered...),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("member_ids"), knownvalue.ListExact(asConfigured)),
+				},
+				Check: tfresource.ComposeTestCheckFunc(
+					checkMembers(t, imageID, ids...),
+					checkWrites(t, proxy, "the same projects reordered"),
+				),
+			},
+			{ // an import {} block, the configuration in neither Glance's order nor the state's
+				Config: imageMembersConfig(proxy.URL, imageID, reordered...), ResourceName: membersAddr,
+				ImportState: true, ImportStateKind: tfresource.ImportBlockWithID, ImportStateId: imageID,
 			},
 		},
 	})
@@ -384,7 +439,7 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 		withClient(glanceclient.NewStatic(glance.URL, "token", "owner", glanceclient.ImageAPIv2)),
 	}
 	state := emptyState(r)
-	ids, d := types.SetValue(types.StringType, []attr.Value{types.StringValue("p1"), types.StringUnknown()})
+	ids, d := types.ListValue(types.StringType, []attr.Value{types.StringValue("p1"), types.StringUnknown()})
 	if d.HasError() {
 		t.Fatal(d)
 	}
@@ -392,7 +447,7 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 	state.GetAttribute(ctx, path.Root("timeouts"), &to) // null, of the schema's type
 	plan := tfsdk.Plan(emptyState(r))
 	planned := imageMembersModel{
-		ID: types.StringUnknown(), ImageID: types.StringValue(exampleImageID), MemberIDs: memberSet{SetValue: ids},
+		ID: types.StringUnknown(), ImageID: types.StringValue(exampleImageID), MemberIDs: memberList{ListValue: ids},
 		MemberStatus: types.MapUnknown(types.StringType), Timeouts: to,
 	}
 	if d := plan.Set(ctx, planned); d.HasError() {
