@@ -113,7 +113,7 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan imageMemberModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(readModel(ctx, req.Plan.Schema.Type(), req.Plan.Raw, plan.fields())...)
 	ctx, cancel, client := r.begin(ctx, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
 	if client == nil {
@@ -141,18 +141,20 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 				earlier = started
 			}
 			resp.Diagnostics.Append(setEarlierAdd(ctx, resp.Private, earlier)...)
-			resp.Diagnostics.Append(resp.State.Set(ctx, unconfirmedMember(plan))...)
+			unconfirmed := unconfirmedMember(plan)
+			resp.Diagnostics.Append(setModel(ctx, &resp.State, unconfirmed.fields())...)
 		}
 		return
 	}
 	tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
-	resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, client.Region, plan.Timeouts))...)
+	created := imageMemberFromAPI(m, client.Region, plan.Timeouts)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, created.fields())...)
 }
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	identityAtRead(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMemberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(readModel(ctx, req.State.Schema.Type(), req.State.Raw, state.fields())...)
 	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
 	if client == nil {
@@ -165,7 +167,7 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	switch {
 	case err == nil:
 		if next := imageMemberFromAPI(m, client.Region, state.Timeouts); !next.same(state) {
-			resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+			resp.Diagnostics.Append(setModel(ctx, &resp.State, next.fields())...)
 			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 		} // else the state stands as it is: nothing to convert
 	case errors.Is(err, glanceclient.ErrMemberNotListed) && !earlierAdd(ctx, req.Private).IsZero():
@@ -254,7 +256,7 @@ func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateReq
 
 func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMemberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(readModel(ctx, req.State.Schema.Type(), req.State.Raw, state.fields())...)
 	ctx, cancel, client := r.begin(ctx, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
 	if client == nil {
@@ -295,6 +297,7 @@ func (r *imageMemberResource) ImportState(
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
 }
 
+// imageMemberModel is glance_image_member's plan and state, read and written through fields.
 type imageMemberModel struct {
 	ID        types.String   `tfsdk:"id"`
 	ImageID   types.String   `tfsdk:"image_id"`
@@ -306,6 +309,15 @@ type imageMemberModel struct {
 	UpdatedAt types.String   `tfsdk:"updated_at"`
 	Schema    types.String   `tfsdk:"schema"`
 	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+// fields are the model's attributes, for readModel and setModel (the hot paths).
+func (m *imageMemberModel) fields() []modelField {
+	return []modelField{
+		{"id", &m.ID}, {"image_id", &m.ImageID}, {"member_id", &m.MemberID}, {"region", &m.Region},
+		{"can_share", &m.CanShare}, {"status", &m.Status}, {"created_at", &m.CreatedAt},
+		{"updated_at", &m.UpdatedAt}, {"schema", &m.Schema}, {"timeouts", &m.Timeouts},
+	}
 }
 
 // unconfirmedMember is the state of a membership that Glance may or may not have: what the
