@@ -155,8 +155,21 @@ func TestAccImageMembers_basic(t *testing.T) {
 					return nil
 				},
 			},
-			{
+			{ // imported in sorted order, whatever the configuration's: compared as a set
 				Config: two, ResourceName: membersAddr, ImportState: true, ImportStateId: imageID, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"member_ids"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					var got []string
+					for k, v := range states[0].Attributes {
+						if strings.HasPrefix(k, "member_ids.") && k != "member_ids.#" {
+							got = append(got, v)
+						}
+					}
+					if want := sorted([]string{a, b}); !slices.Equal(sorted(got), want) {
+						return fmt.Errorf("imported member_ids %v, want %v", got, want)
+					}
+					return nil
+				},
 			},
 		},
 	})
