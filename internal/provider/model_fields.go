@@ -66,12 +66,16 @@ func modelValue(ctx context.Context, schemaType attr.Type, fields []modelField) 
 			values[f.name], err = v.ToTerraformValue(ctx)
 		}
 	}
+	objType := schemaType.TerraformType(ctx)
+	if err == nil {
+		err = tftypes.ValidateValue(objType, values) // a field of another type: an error, not NewValue's panic
+	}
 	if err != nil {
 		diags.AddError("Value Conversion Error", "The provider could not write its state: "+err.Error()+
 			". This is a bug in the provider: please report it.")
 		return tftypes.Value{}, diags
 	}
-	return tftypes.NewValue(schemaType.TerraformType(ctx), values), diags
+	return tftypes.NewValue(objType, values), diags
 }
 
 // setModel makes state what fields hold.

@@ -66,9 +66,9 @@ func TestModelFields_matchTheFrameworks(t *testing.T) {
 	}
 }
 
-// A field list that misses an attribute of the schema is an error that says so, not a panic
-// or a state with a hole.
-func TestModelFields_incompleteListIsAnError(t *testing.T) {
+// A field list that misses an attribute of the schema, or holds one in a field of another
+// type, is an error that says so, not a panic or a state with a hole.
+func TestModelFields_wrongListIsAnError(t *testing.T) {
 	ctx := context.Background()
 	state := emptyState(&imageMemberResource{})
 	var m imageMemberModel
@@ -79,6 +79,23 @@ func TestModelFields_incompleteListIsAnError(t *testing.T) {
 	} {
 		if len(d) != 1 || !strings.Contains(d[0].Detail(), "the schema has 10 attributes, the model 9") {
 			t.Errorf("want one error naming the mismatch, got %v", d)
+		}
+	}
+	mistyped := m.fields()
+	for i, f := range mistyped {
+		switch f.name {
+		case "status":
+			mistyped[i].value = &m.CanShare
+		case "can_share":
+			mistyped[i].value = &m.Status
+		}
+	}
+	for _, d := range []diag.Diagnostics{
+		setModel(ctx, &state, mistyped),
+		readModel(ctx, state.Schema.Type(), state.Raw, mistyped),
+	} {
+		if len(d) != 1 || !strings.Contains(d[0].Detail(), "This is a bug in the provider") {
+			t.Errorf("want one error for a mistyped field, got %v", d)
 		}
 	}
 }
