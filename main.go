@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -31,6 +32,9 @@ func main() {
 		debug.SetGCPercent(400)
 	}
 
+	if !debugMode {
+		go exitWithParent(os.Getppid, time.Second, func() { os.Exit(1) })
+	}
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/glancetf/glance",
 		Debug:           debugMode,
@@ -64,6 +68,21 @@ func quietWhenUnheard(getenv func(string) string, setenv func(string, string) er
 	for _, v := range unheardLogs {
 		if getenv(v) == "" {
 			_ = setenv(v, "off")
+		}
+	}
+}
+
+// exitWithParent ends the provider when the process that started it is gone. Terraform stops
+// its providers when it ends, but one killed (SIGKILL, as CI systems cancel jobs) cannot, and
+// go-plugin serves on until told to stop: the provider would outlive it, idle. Reparented,
+// it sees another parent ID (init, or a subreaper) within a poll.
+func exitWithParent(ppid func() int, poll time.Duration, exit func()) {
+	parent := ppid()
+	for {
+		time.Sleep(poll)
+		if ppid() != parent {
+			exit()
+			return
 		}
 	}
 }

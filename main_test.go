@@ -41,3 +41,21 @@ func TestQuietWhenUnheard(t *testing.T) {
 		})
 	}
 }
+
+// The provider ends once its parent is gone (reparented: another parent ID), and not before.
+func TestExitWithParent(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	ppid := func() int {
+		calls++
+		if calls > 3 {
+			return 1 // reparented to init
+		}
+		return 4242
+	}
+	exited := 0
+	exitWithParent(ppid, 0, func() { exited = calls })
+	if exited != 4 {
+		t.Errorf("exited after %d looks at the parent, want 4 (the first that saw another parent)", exited)
+	}
+}

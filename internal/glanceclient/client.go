@@ -15,8 +15,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
@@ -38,11 +36,6 @@ type Client struct {
 	// reads shares reads of one image among the resources (cache.go).
 	reads *readCache
 	Login
-	// earlierAdds are the adds of unknown outcome that resources told of (EarlierAdd).
-	earlierAdds struct {
-		sync.Mutex
-		started map[string]time.Time // by "<image_id>/<member_id>"
-	}
 }
 
 // Login is what a client knows of its token, for the messages about it; the clients of
@@ -95,7 +88,9 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	}
 	pc.HTTPClient = http.Client{Transport: chain, CheckRedirect: sameHostRedirects}
 	pc.UserAgent.Prepend(userAgent)
-	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
+	// An auth_url without its version (http://keystone:5000) has gophercloud read Keystone's
+	// version document, which Keystone answers with 300: not an image call's wrong answer.
+	if err := openstack.Authenticate(context.WithValue(ctx, versionDocument{}, true), pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
 	}
 	// Retries start after the first login: at configure time a refused connection is far more

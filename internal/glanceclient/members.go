@@ -113,27 +113,26 @@ func (c *Client) HasCanShare() bool { return c.ImageAPI() == ImageAPIv1 }
 // (v1's PUT on the collection); on v2 each member is added or removed by itself.
 func (c *Client) HasListReplace() bool { return c.ImageAPI() == ImageAPIv1 }
 
-// ErrAlreadyMember is AddMember's answer when the project already is a member, added by
-// someone else.
-var ErrAlreadyMember = errors.New("the project is already a member of the image")
+// Added is what AddMember did: Glance's member, and whether the project was already a member
+// before this add began (Existing), which the add then adopts rather than refuses: the
+// membership the caller wants is there, whoever made it (a killed run, a lost answer, someone
+// else). On v2 Existing comes with Glance's created_at; v1 records no time.
+type Added struct {
+	*Member
+	Existing bool
+}
 
 // AddMember shares imageID with project memberID; canShare (v1 only) lets the member share
-// it further. v2 answers 409 for a member that exists; v1's PUT is idempotent and would
-// silently adopt it, so on v1 the member list is looked at first (shared as ListMembers is).
-// Either way an existing member is ErrAlreadyMember, unless this add made it: earlier is when
-// an earlier add of the same membership began whose answer was lost (an earlier run's; zero
-// for none), and a member Glance created after that, or after this call began when one of
-// its own tries' answers was lost, is adopted and returned (addedSince). A failure after a
-// lost answer is an *OutcomeUnknownError: the member may exist.
-func (c *Client) AddMember(
-	ctx context.Context,
-	imageID, memberID string,
-	canShare bool,
-	earlier time.Time,
-) (*Member, error) {
+// it further. v2 answers 409 for a member that exists, and the member is then read; v1's PUT
+// is idempotent and would silently keep it, so on v1 the member list is looked at first
+// (shared as ListMembers is). A member that exists is adopted: Existing unless Glance made it
+// after this call began (one of its own tries whose answer was lost). When a try's answer was
+// lost or was a 5xx, and time is left, the member is read once to settle what happened;
+// a failure that still cannot tell is an *OutcomeUnknownError: the member may exist.
+func (c *Client) AddMember(ctx context.Context, imageID, memberID string, canShare bool) (Added, error) {
 	defer c.reads.forget(imageID)
-	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*Member, error) {
-		return c.addMember(ctx, api, version, imageID, memberID, canShare, earlier)
+	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (Added, error) {
+		return c.addMember(ctx, api, version, imageID, memberID, canShare)
 	})
 }
 
@@ -142,59 +141,54 @@ func (c *Client) addMember(
 	api memberAPI,
 	version, imageID, memberID string,
 	canShare bool,
-	earlier time.Time,
-) (*Member, error) {
+) (Added, error) {
 	since := time.Now()
-	hadEarlier := !earlier.IsZero() && earlier.Before(since)
-	if hadEarlier {
-		since = earlier
-	}
 	if version == ImageAPIv1 {
 		m, err := c.FindMember(ctx, imageID, memberID)
 		switch {
-		case err == nil && hadEarlier:
-			// v1 has no created_at to tell: the earlier add may well have made it, adopt it.
-			tflog.Info(
-				ctx,
-				"the member an earlier add of unknown outcome may have made is there; adopting it",
-				map[string]any{"image_id": imageID, "member_id": memberID},
-			)
-			return m, nil
+		case err == nil && m.CanShare != canShare:
+			// v1's PUT sets can_share on a member that exists: the state then says what was asked.
+			m, err = api.addMember(ctx, imageID, memberID, canShare)
+			return Added{Member: m, Existing: true}, err
 		case err == nil:
-			return nil, fmt.Errorf("%w (GET /v1/images/%s/members lists project %s)", ErrAlreadyMember, imageID, memberID)
+			return Added{Member: m, Existing: true}, nil // v1 has no created_at to tell whose it is
 		case !errors.Is(err, ErrMemberNotListed):
-			return nil, err // FindMember explained a refusal
+			return Added{}, err // FindMember explained a refusal
 		}
 	}
 	ctx, t := track(ctx)
 	m, err := api.addMember(ctx, imageID, memberID, canShare)
-	if gophercloud.ResponseCodeIs(err, http.StatusConflict) {
-		if !t.answerLost.Load() && !hadEarlier {
-			return nil, fmt.Errorf("%w: %w", ErrAlreadyMember, err) // nothing of ours can have made it
-		}
+	switch {
+	case err == nil:
+		return Added{Member: m}, nil
+	case gophercloud.ResponseCodeIs(err, http.StatusConflict):
 		existing, ours, getErr := addedSince(ctx, api, imageID, memberID, since)
 		if getErr != nil {
-			return nil, t.unknownOutcome(getErr)
+			return Added{}, t.unknownOutcome(getErr)
 		}
-		if !ours {
-			return nil, fmt.Errorf("%w (Glance created it at %s, before this resource first tried to add it): %w",
-				ErrAlreadyMember, existing.CreatedAt.UTC().Format(time.RFC3339), err)
-		}
-		tflog.Info(
-			ctx,
-			"an add whose answer was lost made the member; adopting it",
-			map[string]any{"image_id": imageID, "member_id": memberID},
-		)
-		return existing, nil
+		return Added{Member: existing, Existing: !ours}, nil
 	}
-	return m, t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
+	err = t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
+	var unknown *OutcomeUnknownError
+	if errors.As(err, &unknown) && ctx.Err() == nil {
+		// The add may have been made: one read tells, while the operation has time.
+		if existing, getErr := api.getMember(ctx, imageID, memberID); getErr == nil {
+			tflog.Info(
+				ctx,
+				"the add's answer was lost or failed, but Glance has the member: adopting it",
+				map[string]any{"image_id": imageID, "member_id": memberID, "error": err.Error()},
+			)
+			return Added{Member: existing}, nil
+		}
+	}
+	return Added{}, err
 }
 
-// addedSince reads the member (v2) and says whether Glance created it at or after since, a
-// time of this machine's clock. Glance's created_at is compared in Glance's own clock, read
-// from the Date header of the same answer: since, moved by the difference between the
-// clocks, and cut to the whole second as created_at and Date are. A member someone else
-// created within about a second before since cannot be told from ours, and counts as ours.
+// addedSince reads the member and says whether Glance created it at or after since, a time
+// of this machine's clock. Glance's created_at is compared in Glance's own clock, read from
+// the Date header of the same answer: since, moved by the difference between the clocks, and
+// cut to the whole second as created_at and Date are. A member someone else created within
+// about a second before since cannot be told from ours, and counts as ours.
 func addedSince(ctx context.Context, api memberAPI, imageID, memberID string, since time.Time) (*Member, bool, error) {
 	m, err := api.getMember(ctx, imageID, memberID)
 	if err != nil {
@@ -202,30 +196,6 @@ func addedSince(ctx context.Context, api memberAPI, imageID, memberID string, si
 	}
 	start := since.Add(m.clockOffset).Truncate(time.Second)
 	return m, !m.CreatedAt.Before(start), nil
-}
-
-// EarlierAdd is when an add of imageID's membership of memberID began whose answer was lost,
-// as RememberEarlierAdd recorded it in this provider process; zero for none.
-func (c *Client) EarlierAdd(imageID, memberID string) time.Time {
-	c.earlierAdds.Lock()
-	defer c.earlierAdds.Unlock()
-	return c.earlierAdds.started[imageID+"/"+memberID]
-}
-
-// RememberEarlierAdd records, for the rest of this provider process, that an add of the
-// membership began at started and its answer was lost: a resource's private state carries
-// that to its Read and Delete, but not to the Create of its replacement, which runs next in
-// the same process and asks EarlierAdd.
-func (c *Client) RememberEarlierAdd(imageID, memberID string, started time.Time) {
-	c.earlierAdds.Lock()
-	defer c.earlierAdds.Unlock()
-	if c.earlierAdds.started == nil {
-		c.earlierAdds.started = map[string]time.Time{}
-	}
-	key := imageID + "/" + memberID
-	if prev, ok := c.earlierAdds.started[key]; !ok || started.Before(prev) {
-		c.earlierAdds.started[key] = started
-	}
 }
 
 // GetMember reads one membership: v2's GET of the member; v1, which has no such call, finds

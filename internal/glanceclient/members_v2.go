@@ -155,12 +155,22 @@ func (q imageListQuery) ToImageListQuery() (string, error) {
 	return "?" + params.Encode(), nil
 }
 
+// literal is a name filter that Glance compares as it is written: Glance reads a value with a
+// colon as "operator:operand" (in:a,b is a list of names), and an explicit eq: makes the rest,
+// colons and commas included, the one name.
+func literal(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "eq:" + name
+}
+
 // findImages is GET /v2/images with the query's filters: for Newest, sorted newest first
 // and only the first page of one; otherwise every page.
 func (v v2Members) findImages(ctx context.Context, q ImageQuery) ([]Image, error) {
 	opts := imageListQuery{
 		ListOpts: images.ListOpts{
-			Name:       q.Name,
+			Name:       literal(q.Name),
 			Owner:      q.Owner,
 			Visibility: images.ImageVisibility(q.Visibility),
 			Tags:       q.Tags,

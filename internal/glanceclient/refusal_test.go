@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"testing"
-	"time"
 )
 
 // A 403 to a member call becomes a RefusedError whose reason is read from the image, once;
@@ -31,7 +30,7 @@ func TestExplainRefusal(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, s := newScripted(t, tc.answers...)
-			_, err := c.AddMember(context.Background(), img, "p1", false, time.Time{})
+			_, err := c.AddMember(context.Background(), img, "p1", false)
 			var refused *RefusedError
 			if !errors.As(err, &refused) || refused.Reason != tc.want || Status(err) != http.StatusForbidden {
 				t.Fatalf("got %#v, want a refusal of reason %d that is still a 403", err, tc.want)
@@ -48,7 +47,7 @@ func TestExplainRefusal(t *testing.T) {
 		t.Parallel()
 		c, s := newScripted(t, status(403, ""))
 		c.SystemScope = "OS_SYSTEM_SCOPE"
-		_, err := c.AddMember(context.Background(), img, "p1", false, time.Time{})
+		_, err := c.AddMember(context.Background(), img, "p1", false)
 		var refused *RefusedError
 		if errors.As(err, &refused) || Status(err) != http.StatusForbidden || s.requests() != "POST" {
 			t.Errorf("the refusal of a system-scoped token became %#v after %q; want the 403 alone", err, s.requests())
@@ -57,7 +56,7 @@ func TestExplainRefusal(t *testing.T) {
 	t.Run("not a refusal", func(t *testing.T) {
 		t.Parallel()
 		c, s := newScripted(t, status(404, ""))
-		_, err := c.AddMember(context.Background(), img, "p1", false, time.Time{})
+		_, err := c.AddMember(context.Background(), img, "p1", false)
 		var refused *RefusedError
 		if errors.As(err, &refused) || Status(err) != http.StatusNotFound || s.requests() != "POST" {
 			t.Errorf("a 404 became %#v after %q", err, s.requests())

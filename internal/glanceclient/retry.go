@@ -45,12 +45,18 @@ type RetriesExhaustedError struct {
 	Attempts int
 	// Deadline says the operation's timeout, not max_retries, ended the retries.
 	Deadline bool
-	Err      error
+	// RetryAfter is the wait the service asked for (its Retry-After header) when that wait
+	// would have passed the deadline; zero otherwise.
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *RetriesExhaustedError) Error() string {
 	why := "max_retries reached"
-	if e.Deadline {
+	switch {
+	case e.RetryAfter > 0:
+		why = fmt.Sprintf("the service asked to wait %s (Retry-After), past the operation's timeout", e.RetryAfter)
+	case e.Deadline:
 		why = "the operation's timeout would pass before the next try"
 	}
 	return fmt.Sprintf("%v (gave up after %d attempts: %s)", e.Err, e.Attempts, why)
@@ -75,9 +81,13 @@ func (p *retryPolicy) retry(
 	if attempts > p.max {
 		return &RetriesExhaustedError{Attempts: attempts, Err: err}
 	}
-	wait := p.backoff(attempts, err)
+	wait, asked := p.backoff(attempts, err)
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-		return &RetriesExhaustedError{Attempts: attempts, Deadline: true, Err: err}
+		e := &RetriesExhaustedError{Attempts: attempts, Deadline: true, Err: err}
+		if asked {
+			e.RetryAfter = wait
+		}
+		return e
 	}
 	tflog.Warn(ctx, "retrying request after a transient failure", map[string]any{
 		"method": method, "url": url, "attempt": attempts, "max_retries": p.max,
@@ -124,20 +134,20 @@ func (p *retryPolicy) reauth(authURL string, login func(context.Context) error) 
 	}
 }
 
-// backoff is Retry-After when the service sent one, else base·2^(n-1) capped, of which a
-// random half is jitter so that many resources failing together do not retry together.
-func (p *retryPolicy) backoff(attempt int, err error) time.Duration {
+// backoff is Retry-After when the service sent one (asked), else base·2^(n-1) capped, of
+// which a random half is jitter so that many resources failing together do not retry together.
+func (p *retryPolicy) backoff(attempt int, err error) (wait time.Duration, asked bool) {
 	var e gophercloud.ErrUnexpectedResponseCode
 	if errors.As(err, &e) && e.ResponseHeader != nil {
 		if d, ok := retryAfter(e.ResponseHeader.Get("Retry-After")); ok {
-			return d
+			return d, true
 		}
 	}
 	d := p.base << min(attempt-1, 16)
 	if d > p.cap || d <= 0 {
 		d = p.cap
 	}
-	return d/2 + rand.N(d/2+1)
+	return d/2 + rand.N(d/2+1), false
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.
@@ -195,7 +205,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // OutcomeUnknownError is a failed change that Glance may nevertheless have made: a request
 // left and its answer was lost (the connection broke, the operation's timeout or the user
-// interrupted it, or a proxy answered 502/503/504). Callers must not assume either outcome.
+// interrupted it), or the answer was a 5xx (Glance failed after making it, or a proxy that
+// passed it on failed). Callers must not assume either outcome.
 type OutcomeUnknownError struct{ Err error }
 
 func (e *OutcomeUnknownError) Error() string { return e.Err.Error() }
@@ -245,7 +256,8 @@ func (t *tracker) explain(err error) error {
 }
 
 // trackingTransport tells a tracked call's tracker when a request was written out in full
-// and its answer then lost, or came from a proxy that may have passed it on (502, 503, 504).
+// and its answer then lost, or came from a proxy that may have passed it on (502, 503, 504),
+// or was another 5xx to a change.
 // A request that never connected, or was cancelled before it was written, changed nothing.
 // Keystone's logins are not the call's requests and are left out.
 type trackingTransport struct{ next http.RoundTripper }
@@ -270,8 +282,13 @@ func (tt *trackingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	}
 	lost := err != nil
 	if resp != nil {
-		switch resp.StatusCode {
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		switch {
+		case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable,
+			resp.StatusCode == http.StatusGatewayTimeout:
+			lost = true
+		case resp.StatusCode >= http.StatusInternalServerError && changes(req.Method):
+			// A 5xx to a change says nothing of whether it was made: Glance may have made it and
+			// failed after, or a proxy that passed it on may have failed.
 			lost = true
 		}
 	}
@@ -279,6 +296,11 @@ func (tt *trackingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		t.answerLost.Store(true)
 	}
 	return resp, err
+}
+
+// changes says whether a request of this method changes something on the service.
+func changes(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead
 }
 
 func isAuthRequest(req *http.Request) bool {

@@ -105,66 +105,81 @@ func TestAddMember_retries(t *testing.T) {
 		answers  []answer
 		wantReqs string
 		wantErr  int // HTTP status of the error; -1 means success
+		existing bool
 	}{
 		{
 			"answer lost, retry finds the member: adopted",
 			[]answer{lost, status(409, `{"message": "duplicated"}`), createdAt(time.Now(), 0)},
 			"POST POST GET",
 			-1,
+			false,
 		},
 		{
 			"503, then 409: adopted (the 503 may have come after the work)",
 			[]answer{status(503, ""), status(409, ""), createdAt(time.Now(), 0)},
 			"POST POST GET",
 			-1,
+			false,
 		},
 		{
-			"answer lost, retry finds a member made before the add: someone else's",
+			"answer lost, retry finds a member made before the add: someone else's, adopted",
 			[]answer{lost, status(409, ""), createdAt(time.Now().Add(-time.Minute), 0)},
 			"POST POST GET",
-			409,
+			-1,
+			true,
 		},
-		{"409 on the first try: the caller's error", []answer{status(409, `{"message": "duplicated"}`)}, "POST", 409},
+		{
+			"409 on the first try: there already, adopted",
+			[]answer{status(409, `{"message": "duplicated"}`), createdAt(time.Now().Add(-time.Minute), 0)},
+			"POST GET",
+			-1,
+			true,
+		},
 		{
 			"429 then 200: no read-back",
 			[]answer{withHeader("Retry-After", "2", status(429, "")), status(200, memberJSON)},
 			"POST POST",
 			-1,
+			false,
 		},
 		{
-			"429, then 409: not adopted, 429 means it was refused",
-			[]answer{status(429, ""), status(409, "")},
-			"POST POST",
-			409,
+			"429, then 409: 429 means it was refused, so the member was there already",
+			[]answer{status(429, ""), status(409, ""), createdAt(time.Now().Add(-time.Minute), 0)},
+			"POST POST GET",
+			-1,
+			true,
 		},
 		{
 			"502, 504, 503 then 200",
 			[]answer{status(502, ""), status(504, ""), status(503, ""), status(200, memberJSON)},
 			"POST POST POST POST",
 			-1,
+			false,
 		},
-		{"500 is not retried", []answer{status(500, "")}, "POST", 500},
-		{"403 is not retried (the image is read to explain it)", []answer{status(403, ""), status(404, "")}, "POST GET", 403},
-		{"413 is not retried", []answer{status(413, "")}, "POST", 413},
+		{"500 is not retried; the member is read to tell what it did", []answer{status(500, ""), status(404, "")}, "POST GET", 500, false},
+		{"500, and the member is there: the add made it", []answer{status(500, ""), status(200, memberJSON)}, "POST GET", -1, false},
+		{"403 is not retried (the image is read to explain it)", []answer{status(403, ""), status(404, "")}, "POST GET", 403, false},
+		{"413 is not retried", []answer{status(413, "")}, "POST", 413, false},
 		{
-			"max_retries (3) reached",
-			[]answer{status(503, ""), status(503, ""), status(503, ""), status(503, "")},
-			"POST POST POST POST",
+			"max_retries (3) reached, then the member read",
+			[]answer{status(503, ""), status(503, ""), status(503, ""), status(503, ""), status(404, "")},
+			"POST POST POST POST GET",
 			503,
+			false,
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, s := newScripted(t, tc.answers...)
-			m, err := c.AddMember(context.Background(), img, "p1", false, time.Time{})
+			m, err := c.AddMember(context.Background(), img, "p1", false)
 			if got := s.requests(); got != tc.wantReqs {
 				t.Errorf("requests %q, want %q", got, tc.wantReqs)
 			}
 			switch {
 			case tc.wantErr == -1 && err != nil:
 				t.Fatalf("unexpected error: %v", err)
-			case tc.wantErr == -1 && m.MemberID != "p1":
+			case tc.wantErr == -1 && (m.MemberID != "p1" || m.Existing != tc.existing):
 				t.Errorf("member %+v", m)
 			case tc.wantErr != -1 && Status(err) != tc.wantErr:
 				t.Errorf("error %v (status %d), want status %d", err, Status(err), tc.wantErr)
@@ -175,8 +190,8 @@ func TestAddMember_retries(t *testing.T) {
 
 func TestRetry_exhaustedSaysWhy(t *testing.T) {
 	t.Parallel()
-	c, _ := newScripted(t, status(503, ""), status(503, ""), status(503, ""), status(503, ""))
-	_, err := c.AddMember(context.Background(), img, "p1", false, time.Time{})
+	c, _ := newScripted(t, status(503, ""), status(503, ""), status(503, ""), status(503, ""), status(404, ""))
+	_, err := c.AddMember(context.Background(), img, "p1", false)
 	var ex *RetriesExhaustedError
 	if !errors.As(err, &ex) || ex.Attempts != 4 || ex.Deadline || Status(err) != 503 {
 		t.Fatalf("want 4 attempts ended by max_retries, with status 503; got %#v", err)
@@ -288,15 +303,20 @@ func TestOutcomeUnknown(t *testing.T) {
 		cancel  time.Duration // cancel the call after this long; 0: never
 		unknown bool
 	}{
-		{"answer lost, retries spent", []answer{lost, lost, lost, lost}, 0, true},
-		{"503 three times, then 503", []answer{status(503, ""), status(503, ""), status(503, ""), status(503, "")}, 0, true},
+		{"answer lost, retries spent", []answer{lost, lost, lost, lost, status(404, "")}, 0, true},
+		{
+			"503 three times, then 503",
+			[]answer{status(503, ""), status(503, ""), status(503, ""), status(503, ""), status(404, "")},
+			0,
+			true,
+		},
 		{
 			"429 four times: refused, never done",
 			[]answer{status(429, ""), status(429, ""), status(429, ""), status(429, "")},
 			0,
 			false,
 		},
-		{"500: Glance answered", []answer{status(500, "")}, 0, false},
+		{"500 to the add: Glance may have made it", []answer{status(500, ""), status(404, "")}, 0, true},
 		{"403: Glance answered", []answer{status(403, ""), status(404, "")}, 0, false},
 		{"cancelled while Glance holds the answer", []answer{hold}, 300 * time.Millisecond, true},
 	}
@@ -310,7 +330,7 @@ func TestOutcomeUnknown(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, tc.cancel)
 				defer cancel()
 			}
-			_, err := c.AddMember(ctx, img, "p1", false, time.Time{})
+			_, err := c.AddMember(ctx, img, "p1", false)
 			var unknown *OutcomeUnknownError
 			if err == nil || errors.As(err, &unknown) != tc.unknown {
 				t.Errorf("AddMember: %v; outcome unknown = %v, want %v", err, errors.As(err, &unknown), tc.unknown)
@@ -328,7 +348,7 @@ func TestOutcomeUnknown(t *testing.T) {
 	closed.Close()
 	c := NewStatic(closed.URL, "token", "owner", ImageAPIv2)
 	var unknown *OutcomeUnknownError
-	if _, err := c.AddMember(context.Background(), img, "p1", false, time.Time{}); err == nil || errors.As(err, &unknown) {
+	if _, err := c.AddMember(context.Background(), img, "p1", false); err == nil || errors.As(err, &unknown) {
 		t.Errorf("a refused connection changed nothing: %v", err)
 	}
 }
@@ -394,48 +414,44 @@ func (timeoutErr) Error() string   { return "i/o timeout" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
 
-// An add that meets an existing member after an earlier add of unknown outcome adopts it when
-// Glance created it after that earlier add began, and only then, in Glance's clock: its
-// created_at against the Date of the same answer, wherever this machine's clock is.
-func TestAddMember_earlierAdd(t *testing.T) {
+// An add that meets an existing member adopts it, and says whether Glance made it before this
+// add began (Existing: someone else's, or a killed run's) or after (one of its own tries whose
+// answer was lost), in Glance's clock: its created_at against the Date of the same answer,
+// wherever this machine's clock is.
+func TestAddMember_adoptsExisting(t *testing.T) {
 	t.Parallel()
-	earlier := time.Now().Add(-time.Minute)
 	cases := []struct {
-		name    string
-		skew    time.Duration // Glance's clock minus ours
-		created time.Duration // when Glance made the member, from earlier, in its clock
-		want    bool          // adopted
+		name     string
+		skew     time.Duration // Glance's clock minus ours
+		created  time.Duration // when Glance made the member, from now, in its clock
+		existing bool
 	}{
-		{"made after the earlier add began", 0, 30 * time.Second, true},
-		{"made as the earlier add began", 0, 0, true},
-		{"made before the earlier add began", 0, -30 * time.Second, false},
-		{"Glance's clock an hour ahead, made after", time.Hour, 30 * time.Second, true},
-		{"Glance's clock an hour ahead, made before", time.Hour, -30 * time.Second, false},
-		{"Glance's clock an hour behind, made after", -time.Hour, 30 * time.Second, true},
-		{"Glance's clock an hour behind, made before", -time.Hour, -30 * time.Second, false},
+		{"made a minute ago", 0, -time.Minute, true},
+		{"made after the add began", 0, time.Minute, false},
+		{"Glance's clock an hour ahead, made before", time.Hour, -time.Minute, true},
+		{"Glance's clock an hour ahead, made after", time.Hour, time.Minute, false},
+		{"Glance's clock an hour behind, made before", -time.Hour, -time.Minute, true},
+		{"Glance's clock an hour behind, made after", -time.Hour, time.Minute, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, s := newScripted(t, status(409, ""), createdAt(earlier.Add(tc.skew+tc.created), tc.skew))
-			m, err := c.AddMember(context.Background(), img, "p1", false, earlier)
+			c, s := newScripted(t, status(409, ""), createdAt(time.Now().Add(tc.skew+tc.created), tc.skew))
+			added, err := c.AddMember(context.Background(), img, "p1", false)
 			if got := s.requests(); got != "POST GET" {
 				t.Errorf("requests %q, want the add and one read of the member", got)
 			}
-			switch {
-			case tc.want && (err != nil || m.MemberID != "p1"):
-				t.Errorf("not adopted: %+v, %v", m, err)
-			case !tc.want && !errors.Is(err, ErrAlreadyMember):
-				t.Errorf("adopted someone else's member: %+v, %v", m, err)
+			if err != nil || added.MemberID != "p1" || added.Existing != tc.existing {
+				t.Errorf("got %+v, %v; want member p1 adopted with Existing %v", added, err, tc.existing)
 			}
 		})
 	}
-	t.Run("no earlier add: a 409 is someone else's, without a read", func(t *testing.T) {
+	t.Run("a retried add that meets 409 made it", func(t *testing.T) {
 		t.Parallel()
-		c, s := newScripted(t, status(409, ""))
-		if _, err := c.AddMember(context.Background(), img, "p1", false, time.Time{}); !errors.Is(err, ErrAlreadyMember) ||
-			s.requests() != "POST" {
-			t.Errorf("%v after %q", err, s.requests())
+		c, s := newScripted(t, lost, status(409, ""), createdAt(time.Now().Add(time.Second), 0))
+		added, err := c.AddMember(context.Background(), img, "p1", false)
+		if err != nil || added.Existing || s.requests() != "POST POST GET" {
+			t.Errorf("%+v, %v after %q; want ours, not Existing", added, err, s.requests())
 		}
 	})
 }

@@ -50,22 +50,27 @@ var opSummary = map[memberOp]string{
 	opCanShare:   "Error setting can_share of image member",
 }
 
-// afterLostAnswer is what happens next when a change may or may not have been made: every
+// afterLostAnswer is what happens next when a change may or may not have been made (its
+// request reached Glance, and the answer was lost or was a failure on Glance's side): every
 // resource converges on the next apply by itself, and says how.
 var afterLostAnswer = map[memberOp]string{
-	opAdd: "The request reached Glance but its answer was lost, so the membership may or may not exist. " +
-		"Terraform keeps this resource in state, marked tainted: the next apply reads Glance and adds the membership if it " +
-		"is missing, or replaces it (removes and adds it again) if it exists. Nothing to import or clean up by hand.",
-	opListAdd: "The request reached Glance but its answer was lost, so the membership may or may not exist. " +
-		"The next apply lists the image's members and adds only what is still missing.",
-	opRemove: "The request reached Glance but its answer was lost, so the membership may or may not be gone. " +
-		"It stays in state: the next apply reads Glance and removes it if it is still there.",
-	opListRemove: "The request reached Glance but its answer was lost, so the membership may or may not be gone. " +
-		"The next apply lists the image's members and removes it if it is still there.",
-	opCanShare: "The request reached Glance but its answer was lost, so can_share may or may not have changed. " +
-		"The next apply reads it and sets it again if needed: setting it twice is harmless.",
-	opStatus: "The request reached Glance but its answer was lost, so the answer may or may not have been recorded. " +
-		"The next apply sets it again: setting an answer twice is harmless.",
+	opAdd: "The request reached Glance but its answer was lost or was an error, and Glance could not be read " +
+		"afterwards to tell, so the membership may or may not exist. " +
+		"Terraform keeps this resource in state, marked tainted, so that terraform destroy removes it: the next apply reads " +
+		"Glance and adds the membership if it is missing, or replaces it (removes and adds it again) if it exists. Nothing " +
+		"to import or clean up by hand.",
+	opListAdd: "The request reached Glance but its answer was lost or was an error, so the membership may or may not " +
+		"exist. The next apply lists the image's members and adds only what is still missing.",
+	opRemove: "The request reached Glance but its answer was lost or was an error, so the membership may or may not be " +
+		"gone. It stays in state: the next apply reads Glance and removes it if it is still there.",
+	opListRemove: "The request reached Glance but its answer was lost or was an error, so the membership may or may " +
+		"not be gone. The next apply lists the image's members and removes it if it is still there.",
+	opCanShare: "The request reached Glance but its answer was lost or was an error, so can_share may or may not have " +
+		"changed. The next apply reads it and sets it again if needed: setting it twice is harmless.",
+	opStatus: "The request reached Glance but its answer was lost or was an error, so the answer may or may not have " +
+		"been recorded. The next apply sets it again: setting an answer twice is harmless.",
+	opList: "The request reached Glance but its answer was lost or was an error, so the member list may or may not " +
+		"have been replaced. The next apply lists the image's members and replaces the list again if it differs.",
 }
 
 // memberError explains a failed member call, from what the client found out (a refusal's
@@ -74,16 +79,7 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	subject := subjectOf(imageID, memberID)
 	var exhausted *glanceclient.RetriesExhaustedError
 	if errors.As(err, &exhausted) {
-		subject += fmt.Sprintf(
-			"the request failed %d times in a row, each time with a failure worth retrying; ",
-			exhausted.Attempts,
-		)
-		if exhausted.Deadline {
-			subject += "the operation's timeout ended the retries (raise it in the resource's timeouts block if the cloud is " +
-				"often this slow). "
-		} else {
-			subject += "max_retries ended the retries (raise max_retries or OS_MAX_RETRIES if the cloud is often this busy). "
-		}
+		subject += retriesSpent(exhausted, timeoutFor[op])
 	}
 	var unknown *glanceclient.OutcomeUnknownError
 	next := ""
@@ -113,19 +109,13 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	if errors.As(err, &detection) {
 		return diag.NewErrorDiagnostic(opSummary[op], subject+detection.Error()+".")
 	}
-	alreadyMember := errors.Is(err, glanceclient.ErrAlreadyMember)
-	if glanceclient.Status(err) == 0 && !alreadyMember {
+	if glanceclient.Status(err) == 0 {
 		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err, timeoutFor[op])+next)
 	}
 	var cause string
 	switch status := glanceclient.Status(err); {
 	case client.SystemScope != "" && (status == http.StatusForbidden || status == http.StatusNotFound):
 		cause = systemScopeCause(client, status)
-	case alreadyMember:
-		cause = fmt.Sprintf("project %s is already a member of image %s, added outside this resource. "+
-			"To manage that membership here, import it: terraform import glance_image_member.<name> %s (or an import block "+
-			"with id = \"%s\"), or remove this resource.",
-			memberID, imageID, memberImportID(imageID, memberID), memberImportID(imageID, memberID))
 	case status == http.StatusForbidden:
 		switch {
 		case op == opStatus && client.ProjectID == memberID:
@@ -171,6 +161,79 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	return diag.NewErrorDiagnostic(opSummary[op], subject+cause+next+"\n\nGlance said: "+glanceclient.Message(err))
 }
 
+// memberAdopted warns that a membership this resource was to add was there already and is
+// now managed here: what two owners of one membership do to each other.
+func memberAdopted(client *glanceclient.Client, m *glanceclient.Member) diag.Diagnostic {
+	when := "Image API v1 records no creation time"
+	if !m.CreatedAt.IsZero() {
+		when = "Glance created it at " + m.CreatedAt.UTC().Format(time.RFC3339) + ", before this apply's add; its " +
+			"answer is " + m.Status
+	}
+	return diag.NewWarningDiagnostic("Image member already existed: adopted", fmt.Sprintf(
+		"%sproject %s was already a member of image %s (%s): a run killed before it could record the membership, or "+
+			"someone else, made it. This resource now manages it; nothing needs importing. If another configuration or "+
+			"resource also manages this membership (a glance_image_member, the image's glance_image_members, or "+
+			"openstack_images_image_access_v2), each undoes the other's changes, and destroying either one ends project "+
+			"%s's access for both: keep one.",
+		subjectOf(m.ImageID, m.MemberID), m.MemberID, m.ImageID, when, m.MemberID))
+}
+
+// imageGone warns that a membership's image no longer exists: its state is dropped, and a
+// plan that adds it again will fail at apply.
+func imageGone(imageID, memberID string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Image of image member not found", fmt.Sprintf(
+		"%simage %s no longer exists (Glance answered 404), so the membership of project %s went with it and is removed "+
+			"from state. A plan that adds it again fails at apply: point image_id at the image that replaced it, or remove "+
+			"this resource from the configuration.",
+		subjectOf(imageID, memberID), imageID, memberID))
+}
+
+// retriesSpent says how the retries of a transient failure ended, and what to raise: the
+// timeouts block entry that bounds the operation (timeout: "create", …), or max_retries.
+func retriesSpent(e *glanceclient.RetriesExhaustedError, timeout string) string {
+	times := fmt.Sprintf("%d times in a row", e.Attempts)
+	if e.Attempts == 1 {
+		times = "once"
+	}
+	first, _, _ := strings.Cut(timeout, " ")
+	raise := fmt.Sprintf("raise it in the timeouts block (%s; for example timeouts { %s = \"20m\" })", timeout, first)
+	switch {
+	case e.RetryAfter > 0:
+		return fmt.Sprintf("the request failed %s with a failure worth retrying, and Glance asked to wait %s before the "+
+			"next try (Retry-After), longer than the operation's timeout has left: %s, or run again when the cloud is less "+
+			"busy. ", times, e.RetryAfter, raise)
+	case e.Deadline:
+		return fmt.Sprintf("the request failed %s, each time with a failure worth retrying, and the operation's timeout "+
+			"ended the retries (%s if the cloud is often this slow). ", times, raise)
+	}
+	return fmt.Sprintf("the request failed %s, each time with a failure worth retrying, and max_retries ended the "+
+		"retries (raise max_retries or OS_MAX_RETRIES if the cloud is often this busy). ", times)
+}
+
+// createUndone says what a failed create of glance_image_members left: the added members
+// it removed again, or those it could not, which stay in state so that a destroy removes them.
+func createUndone(imageID string, added, left int) diag.Diagnostic {
+	if left == 0 {
+		return diag.NewWarningDiagnostic("Failed create of image members undone", fmt.Sprintf(
+			"Image %s: the create failed (see the errors), so the %d member(s) it had added were removed again, and "+
+				"nothing of it is in state; members it removed because member_ids leaves them out stay removed. Fix the "+
+				"cause and apply again: the create starts afresh.", imageID, added))
+	}
+	return diag.NewWarningDiagnostic("Failed create of image members kept in state", fmt.Sprintf(
+		"Image %s: the create failed (see the errors), and %d of the %d member(s) it had added could not be removed "+
+			"again. They are in state, marked tainted: terraform destroy removes them, and the next apply replaces the "+
+			"resource (removes the members and adds member_ids again).", imageID, left, added))
+}
+
+// ownProjectAsMember is the plan-time error for sharing an image with the project that owns
+// it (the provider's own): Glance accepts it, and it gives nobody anything.
+func ownProjectAsMember(at path.Path, imageID, memberID string) (path.Path, string, string) {
+	return at, "Image shared with its own project", fmt.Sprintf(
+		"%sproject %s is the project the provider acts as, which owns the image: it has the image already, and Glance "+
+			"would record a membership that gives nobody anything. Use the ID of the project to share the image with "+
+			"(openstack project show <name> -f value -c id).", subjectOf(imageID, memberID), memberID)
+}
+
 // systemScopeCause explains Glance's 403 or 404 to a system-scoped token: it sees images and
 // members only for a project.
 func systemScopeCause(client *glanceclient.Client, status int) string {
@@ -187,8 +250,8 @@ func statusCause(status int, err error) string {
 	req := method + " " + url
 	switch {
 	case status >= 500:
-		return fmt.Sprintf("Glance failed on its side (HTTP %d to %s), after the retries max_retries allows. This may "+
-			"pass: run again; if it persists, show the cloud operator Glance's message below.", status, req)
+		return fmt.Sprintf("Glance failed on its side (HTTP %d to %s). This may pass: run again; if it persists, show "+
+			"the cloud operator Glance's message below.", status, req)
 	case status == http.StatusBadRequest:
 		return fmt.Sprintf("Glance refused %s as malformed (HTTP 400). Check image_id (an image UUID) and member_id (a "+
 			"Keystone project ID) in the configuration; running again will not change the answer.", req)

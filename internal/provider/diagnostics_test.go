@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -58,7 +57,7 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 	closed := closedSrv.URL
 
 	add := func(ctx context.Context, c *glanceclient.Client) error {
-		_, err := c.AddMember(ctx, img, member, false, time.Time{})
+		_, err := c.AddMember(ctx, img, member, false)
 		return err
 	}
 	remove := func(ctx context.Context, c *glanceclient.Client) error { return c.RemoveMember(ctx, img, member) }
@@ -301,15 +300,6 @@ func TestMemberError_everyBranch(t *testing.T) {
 			[]string{"is not shared with project proj", "must first add project proj as a member"}},
 		{"image not found", v2, opRead, member, glance(404, "not found"),
 			[]string{"Error reading image member", "was not found, or is not visible to project caller", "Check image_id"}},
-		{
-			"already a member",
-			v2,
-			opAdd,
-			member,
-			fmt.Errorf("%w: %w", glanceclient.ErrAlreadyMember, glance(409, "duplicated")),
-			[]string{"is already a member of image " + img + ", added outside this resource", "terraform import " +
-				"glance_image_member.<name> " + img + "/proj"},
-		},
 		{"quota", v2, opListAdd, member, glance(413, "limit exceeded"),
 			[]string{"reached Glance's limit on members per image", "image_member_quota", "Glance said: limit exceeded"}},
 		{"given token refused", v2, opRead, member, glance(401, "unauthorized"),

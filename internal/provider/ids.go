@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,10 @@ func memberIDProblem(id string) string {
 	}
 	for _, r := range id {
 		switch {
+		case 'A' <= r && r <= 'Z':
+			// Keystone writes project IDs in lower case, and Glance compares them exactly: an
+			// upper-case ID would share the image with no project, and no drift would show.
+			return fmt.Sprintf("Keystone writes in lower case: use %q", strings.ToLower(id))
 		case r == '/' || r == '?' || r == '#' || r == '%' || r == '\\':
 			return fmt.Sprintf("never contains '%c'", r)
 		case r == ' ':
@@ -68,6 +73,43 @@ func memberIDProblem(id string) string {
 	}
 	return ""
 }
+
+// glanceParameters are the query parameters Glance's image list reads as its own (its
+// columns, paging, sorting): a property filter of that name would be read as them.
+var glanceParameters = []string{
+	"id", "name", "disk_format", "container_format", "size", "virtual_size", "status", "visibility", "checksum",
+	"os_hash_algo", "os_hash_value", "min_disk", "min_ram", "owner", "protected", "os_hidden", "created_at",
+	"updated_at", "deleted_at", "deleted", "limit", "marker", "member_status", "tag", "sort", "sort_key", "sort_dir",
+	"changes-since",
+}
+
+// propertyKey refuses a property filter whose key Glance would read as one of its own
+// parameters (or as a _min/_max range), so that the image found is the one the filter names.
+type propertyKey struct{}
+
+func (propertyKey) Description(context.Context) string {
+	return "an image property's name, not one of Glance's own list parameters"
+}
+
+func (v propertyKey) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (propertyKey) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	key := req.ConfigValue.ValueString()
+	if req.ConfigValue.IsUnknown() ||
+		!slices.Contains(glanceParameters, key) && !strings.HasSuffix(key, "_min") && !strings.HasSuffix(key, "_max") {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Property filter Glance cannot send", fmt.Sprintf(
+		"properties has the key %q, which Glance's image list reads as its own parameter (an image field, paging, "+
+			"sorting, or a _min/_max range), not as an image property: the image found would not be the one named. Use the "+
+			"data source's own attribute (name, owner, visibility, tags) for that field, or remove the key.", key))
+}
+
+// literalTag refuses a tag with spaces around it: Glance strips a tag filter's spaces, and
+// would find images with another tag than the one named.
+var literalTag = stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`),
+	"must not be empty or start or end with a space: Glance strips the spaces of a tag filter, and would find images "+
+		"tagged with another tag")
 
 // memberIDChars is memberIDProblem as a schema validator.
 type memberIDChars struct{}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -56,7 +58,8 @@ func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"region": dataRegionAttribute(),
 			"name": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "The image's exact name. Set, it filters; otherwise it is the found image's name.",
+				MarkdownDescription: "The image's exact name. Set, it filters; otherwise it is the found image's name. Sent " +
+					"as it is written: a name such as `in:a,b` finds the image of that name, not Glance's list operator's.",
 			},
 			"owner": schema.StringAttribute{
 				Optional: true, Computed: true,
@@ -72,11 +75,14 @@ func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"tags": schema.SetAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Tags the image must all have (it may have more: see `tags_all`).",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(literalTag)},
 			},
 			"properties": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Image properties the image must have, each with exactly this value, for example `{ " +
-					"os_distro = \"ubuntu\" }` (it may have more: see `properties_all`).",
+					"os_distro = \"ubuntu\" }` (it may have more: see `properties_all`). A key Glance reads as its own list " +
+					"parameter (`name`, `status`, `limit`, `size_min`, …) is refused: use the attribute for it.",
+				Validators: []validator.Map{mapvalidator.KeysAre(propertyKey{})},
 			},
 			"most_recent": schema.BoolAttribute{
 				Optional: true,

@@ -120,34 +120,33 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	imageID, memberID := plan.target()
-	// An earlier run's add whose answer was lost may land at any time, even after this one
-	// began: EarlierAdd is when it began (its replaced object's private state, handed over by
-	// Delete), so that a member it made is recognised as ours.
-	earlier := client.EarlierAdd(imageID, memberID)
 	started := time.Now()
 	// One request: the POST's answer is the whole member, so no read-back.
-	m, err := client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool(), earlier)
+	added, err := client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool())
 	if err != nil {
 		resp.Diagnostics.Append(memberError(client, opAdd, imageID, memberID, err))
 		var unknown *glanceclient.OutcomeUnknownError
 		if errors.As(err, &unknown) {
-			// The POST left and its answer was lost (a broken connection, the timeout, a
-			// Ctrl-C): Glance may have made the member, now or later. With state and an error,
-			// Terraform marks the resource tainted, so the next apply reads Glance and replaces
-			// it; its private state keeps when the first such add began, so that the next
-			// apply adopts what that add made, whenever it lands, instead of meeting it as
-			// someone else's member.
-			if earlier.IsZero() {
-				earlier = started
-			}
-			resp.Diagnostics.Append(setEarlierAdd(ctx, resp.Private, earlier)...)
+			// The POST left and what became of it could not be told (its answer was lost to a
+			// broken connection, the timeout or a Ctrl-C, or was a 5xx): Glance may have made
+			// the member, now or later. With state and an error, Terraform marks the resource
+			// tainted, so a destroy removes what may be there, and the next apply reads Glance.
+			// Private state marks the object, so that Read keeps it while no member is there yet.
+			resp.Diagnostics.Append(setEarlierAdd(ctx, resp.Private, started)...)
 			unconfirmed := unconfirmedMember(plan)
 			resp.Diagnostics.Append(setModel(ctx, &resp.State, unconfirmed.fields())...)
 		}
 		return
 	}
-	tflog.Info(ctx, "added image member", map[string]any{"image_id": imageID, "member_id": memberID, "status": m.Status})
-	created := imageMemberFromAPI(m, client.Region, plan.Timeouts)
+	if added.Existing {
+		// What this configuration wants is there already (a killed run made it, or someone
+		// else did): adopt it, and say so.
+		resp.Diagnostics.Append(memberAdopted(client, added.Member))
+	}
+	tflog.Info(ctx, "added image member", map[string]any{
+		"image_id": imageID, "member_id": memberID, "status": added.Status, "adopted": added.Existing,
+	})
+	created := imageMemberFromAPI(added.Member, client.Region, plan.Timeouts)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, created.fields())...)
 }
 
@@ -171,8 +170,8 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 		} // else the state stands as it is: nothing to convert
 	case errors.Is(err, glanceclient.ErrMemberNotListed) && !earlierAdd(ctx, req.Private).IsZero():
-		// An add whose answer was lost may still land: keep this (tainted) object, so that
-		// the apply replacing it knows of that add (Delete hands it to the Create).
+		// An add whose answer was lost may still land: keep this (tainted) object, so that a
+		// destroy removes what it may make; an apply replaces it, adopting what it made.
 		tflog.Info(
 			ctx,
 			"the add whose answer was lost has made no member yet; keeping the membership in state",
@@ -186,11 +185,8 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 		)
 		resp.State.RemoveResource(ctx)
 	case glanceclient.IsNotFound(err):
-		tflog.Warn(
-			ctx,
-			"image is gone; removing the membership from state",
-			map[string]any{"image_id": imageID, "member_id": memberID},
-		)
+		// Said as a warning: a plan that then adds the membership again would fail.
+		resp.Diagnostics.Append(imageGone(imageID, memberID))
 		resp.State.RemoveResource(ctx)
 	case notShared(err):
 		// Glance refuses to list the members of an image that is no longer shared, but keeps
@@ -212,17 +208,29 @@ func (r *imageMemberResource) ModifyPlan(
 	if client == nil || req.Plan.Raw.IsNull() {
 		return
 	}
+	creating := req.State.Raw.IsNull() // a membership in state was checked when it was planned
 	var canShare types.Bool
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("can_share"), &canShare)...)
+	if !creating && !canShare.ValueBool() {
+		return // nothing to check: a plan of 300 unchanged memberships reads nothing more
+	}
+	imageID, memberID := planTarget(ctx, req.Plan)
+	if creating && ownProject(client, memberID) {
+		resp.Diagnostics.AddAttributeError(ownProjectAsMember(path.Root("member_id"), imageID, memberID))
+		return
+	}
 	if !canShare.ValueBool() {
 		return // the one argument whose meaning depends on the version: no need to know it
 	}
-	var imageID, memberID types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("image_id"), &imageID)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("member_id"), &memberID)...)
-	if speaks(ctx, client, imageID.ValueString(), memberID.ValueString(), &resp.Diagnostics) == glanceclient.ImageAPIv2 {
-		resp.Diagnostics.AddAttributeError(canShareNeedsV1(imageID.ValueString(), memberID.ValueString(), client.Endpoint))
+	if speaks(ctx, client, imageID, memberID, &resp.Diagnostics) == glanceclient.ImageAPIv2 {
+		resp.Diagnostics.AddAttributeError(canShareNeedsV1(imageID, memberID, client.Endpoint))
 	}
+}
+
+// ownProject says whether memberID is the project the provider acts as, which owns every image
+// it can share: unless the token is an admin's, who may share other projects' images with its own.
+func ownProject(client *glanceclient.Client, memberID string) bool {
+	return memberID != "" && memberID == client.ProjectID && !client.Admin
 }
 
 // Update changes can_share (v1, one request) and records a changed timeouts block; every
@@ -263,9 +271,6 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	imageID, memberID := state.target()
-	if earlier := earlierAdd(ctx, req.Private); !earlier.IsZero() {
-		client.RememberEarlierAdd(imageID, memberID, earlier) // for the Create of the replacement
-	}
 	err := client.RemoveMember(ctx, imageID, memberID)
 	if glanceclient.IsNotFound(err) {
 		tflog.Info(ctx, "image member already gone", map[string]any{"image_id": imageID, "member_id": memberID})
@@ -364,8 +369,8 @@ func imageMemberFromAPI(m *glanceclient.Member, region string, t timeouts.Value)
 	}
 }
 
-// earlierAddKey is the private state of a membership whose add's answer was lost: when that
-// add began (this machine's clock, RFC 3339), for as long as the object is in state.
+// earlierAddKey is the private state of a membership whose add's outcome is unknown: when
+// that add began (this machine's clock, RFC 3339), for as long as the object is in state.
 const earlierAddKey = "earlier_add"
 
 // privateState is the framework's private state of a resource, as requests and responses

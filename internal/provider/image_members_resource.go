@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"slices"
 	"sync"
@@ -123,6 +122,13 @@ func (r *imageMembersResource) ModifyPlan(
 	if resp.Diagnostics.HasError() || plan.MemberIDs.IsUnknown() {
 		return
 	}
+	for i, e := range plan.MemberIDs.Elements() {
+		if id, ok := e.(types.String); ok && client != nil && ownProject(client, id.ValueString()) {
+			resp.Diagnostics.AddAttributeError(
+				ownProjectAsMember(path.Root("member_ids").AtListIndex(i), plan.ImageID.ValueString(), id.ValueString()))
+			return
+		}
+	}
 	if req.State.Raw.IsNull() {
 		warnRemovals(ctx, client, plan, &resp.Diagnostics)
 		return
@@ -196,13 +202,53 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 	)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
-		// A failed create with state would be tainted, and replacing it would remove every
-		// member (their answers with them). Leave it out of state instead: the next apply's
-		// Create lists the members again and adds only what is still missing.
-		return
+		after = undoCreate(ctx, client, imageID, statusByMember(current), after, &resp.Diagnostics)
+		if after == nil {
+			return // nothing of this create is left: nothing in state, and the next apply starts afresh
+		}
 	}
 	resp.Diagnostics.Append(
 		resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
+}
+
+// undoCreate removes again the members a failed create added (before is the image's list
+// before it, after what the create believes Glance has), so that a failed create leaves
+// nothing that no state knows of; members it removed stay removed, as member_ids wants. The
+// list is read again first (one request), since adds of unknown outcome may have landed. It
+// returns nil when nothing of the create is left; else what Glance has, for a state that
+// Terraform marks tainted, so that terraform destroy removes it. A state that was kept would
+// be replaced by the next apply, removing every member with its answer: hence the undo.
+func undoCreate(
+	ctx context.Context,
+	client *glanceclient.Client,
+	imageID string,
+	before, after map[string]string,
+	diags *diag.Diagnostics,
+) map[string]string {
+	now := after
+	if listed, err := client.ListMembers(ctx, imageID); err == nil {
+		now = statusByMember(listed)
+	}
+	var keep []string
+	for m := range now {
+		if _, ok := before[m]; ok {
+			keep = append(keep, m)
+		}
+	}
+	added := len(now) - len(keep)
+	left, undoDiags := reconcile(ctx, client, imageID, now, keep)
+	diags.Append(undoDiags...)
+	stillAdded := 0
+	for m := range left {
+		if _, ok := before[m]; !ok {
+			stillAdded++
+		}
+	}
+	diags.Append(createUndone(imageID, added, stillAdded))
+	if stillAdded == 0 {
+		return nil
+	}
+	return left
 }
 
 // Read is one list call: the members Glance has are the state, so changes made outside
@@ -354,11 +400,8 @@ func reconcile(
 		tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": member})
 	}
 	add := func(member string) {
-		m, err := client.AddMember(ctx, imageID, member, false, time.Time{})
-		if errors.Is(err, glanceclient.ErrAlreadyMember) {
-			// Added outside Terraform since the last refresh: it is what we want.
-			m, err = client.GetMember(ctx, imageID, member)
-		}
+		// A member added outside Terraform since the last refresh is what we want: adopted.
+		m, err := client.AddMember(ctx, imageID, member, false)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {

@@ -36,6 +36,10 @@ const (
 	// HoldAnswer forwards at once, so the service does the work even if the caller gives up,
 	// and holds the answer for Options.Latency: a frozen service, as a client sees it.
 	HoldAnswer Fault = "hold"
+	// ErrorAfterForward forwards the request, then answers 500 instead of the service's
+	// answer: the change happened, and the caller is told it failed (a service that failed
+	// after its work, such as a database locked at commit).
+	ErrorAfterForward Fault = "500"
 )
 
 // Options configure a proxy; the zero value records and forwards, nothing else.
@@ -156,6 +160,9 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusServiceUnavailable
 	case fault == ResetAfterForward:
 		p.forwardAndReset(w, r)
+	case fault == ErrorAfterForward:
+		p.forwardAndFail(w, r)
+		status = http.StatusInternalServerError
 	case fault == HoldAnswer:
 		status = p.forwardAndHold(w, r)
 	default:
@@ -195,6 +202,18 @@ func (p *Proxy) forwardAndReset(w http.ResponseWriter, r *http.Request) {
 		_ = tcp.SetLinger(0) // RST, not FIN
 	}
 	conn.Close()
+}
+
+// forwardAndFail lets the service do the work, then answers 500 as Glance does when its
+// database fails.
+func (p *Proxy) forwardAndFail(w http.ResponseWriter, r *http.Request) {
+	if resp, err := p.transport.RoundTrip(p.toTarget(r, r.Context())); err == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, `{"message": "injected by proxytest: database is locked", "code": "500 Internal Server Error"}`)
 }
 
 // forwardAndHold lets the service do the work whatever the caller does meanwhile, then holds
