@@ -166,6 +166,9 @@ func (c *Client) addMember(
 		if getErr != nil {
 			return Added{}, t.unknownOutcome(getErr)
 		}
+		tflog.Info(ctx, "the add answered 409: the member is there; adopting it", map[string]any{
+			"image_id": imageID, "member_id": memberID, "made_before_this_add": !ours,
+		})
 		return Added{Member: existing, Existing: !ours}, nil
 	}
 	err = t.unknownOutcome(c.explainRefusal(ctx, imageID, err))

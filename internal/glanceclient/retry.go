@@ -263,8 +263,17 @@ func (t *tracker) explain(err error) error {
 type trackingTransport struct{ next http.RoundTripper }
 
 func (tt *trackingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if isAuthRequest(req) {
+		// A login is safe to send twice (another token), so net/http may send it again when
+		// the connection it went out on was being closed by the server (Keystone under uwsgi
+		// closes each after its answer: the login that follows the version document's GET of an
+		// auth_url without /v3 met exactly that). The empty key is not sent.
+		req = req.Clone(req.Context())
+		req.Header["Idempotency-Key"] = nil
+		return tt.next.RoundTrip(req)
+	}
 	t, ok := req.Context().Value(trackerKey{}).(*tracker)
-	if !ok || isAuthRequest(req) {
+	if !ok {
 		return tt.next.RoundTrip(req)
 	}
 	var written atomic.Bool

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
@@ -49,11 +51,11 @@ func faultRun(t *testing.T, svc imageService, seed uint64, imageID, resources st
 	report := func(step, out string) {
 		s := proxy.Stats()
 		t.Logf("%-8s %4d Glance requests, faults injected: %3d (503: %d, reset after forwarding: %d, latency: %d); "+
-			"retries: %d; adopted after a lost answer: %d; removes found done: %d",
+			"retries: %d; adopted after a 409: %d; removes found done: %d",
 			step, s.Requests, s.Faults[proxytest.Unavailable]+s.Faults[proxytest.ResetAfterForward]+s.Faults[proxytest.Latency],
 			s.Faults[proxytest.Unavailable], s.Faults[proxytest.ResetAfterForward], s.Faults[proxytest.Latency],
 			strings.Count(out, "retrying request after a transient failure"),
-			strings.Count(out, "a retried add answered 409"), strings.Count(out, "a retried remove answered 404"))
+			strings.Count(out, "the add answered 409"), strings.Count(out, "a retried remove answered 404"))
 		proxy.Reset()
 	}
 
@@ -112,6 +114,61 @@ resource "glance_image_members" "all" {
 				imageID := svc.newImage(t)
 				faultRun(t, svc, seed, imageID, fmt.Sprintf(resources[name], tfcli.QuoteAll(want), imageID), want)
 			})
+		}
+	}
+}
+
+// Glance makes every member and its answer is a 500 (a proxy stands in for a Glance whose
+// database fails after the work): each add reads its member once, finds it there, and the
+// apply succeeds with state equal to Glance, for one membership resource each and for a list.
+func TestAccFaults_errorAfterForward(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	want := faultMembers()[:9]
+	single, list := acctest.NewImage(t, images.ImageVisibilityShared), acctest.NewImage(t, images.ImageVisibilityShared)
+	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{
+		FaultRate: 1, Faults: []proxytest.Fault{proxytest.ErrorAfterForward}, Only: proxytest.Writes,
+	})
+	w := tfcli.NewWorkdir(t, tfcli.ProviderVia("producer", proxy.URL)+fmt.Sprintf(`
+resource "glance_image_member" "m" {
+  for_each  = toset([%s])
+  image_id  = %q
+  member_id = each.value
+}
+
+resource "glance_image_members" "list" {
+  image_id   = %q
+  member_ids = [%s]
+}
+`, tfcli.QuoteAll(want), single, list, tfcli.QuoteAll(want)))
+	w.Must("apply", "-auto-approve", "-input=false")
+	var posts, reads int
+	for _, r := range proxy.Requests() {
+		switch {
+		case strings.HasPrefix(r, "POST "):
+			posts++
+		case strings.HasPrefix(r, "GET ") && strings.Count(r, "/members/") == 1:
+			reads++
+		}
+	}
+	if posts != 2*len(want) || reads != 2*len(want) {
+		t.Errorf("%d adds and %d reads of a member, want %d each: one add, answered 500, and one read that finds it",
+			posts, reads, 2*len(want))
+	}
+	for _, imageID := range []string{single, list} {
+		if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) {
+			t.Errorf("image %s: Glance has %v, want %v", imageID, got, sorted(want))
+		}
+	}
+	if inState, tainted := stateMembers(t, w); !slices.Equal(inState, sorted(want)) || tainted != 0 {
+		t.Errorf("state has %v (%d tainted), want %v", inState, tainted, sorted(want))
+	}
+	w.ExpectEmptyPlan()
+	proxy.SetFaultRate(0)
+	w.Must("destroy", "-auto-approve", "-input=false")
+	for _, imageID := range []string{single, list} {
+		if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+			t.Errorf("image %s: destroy left %v", imageID, got)
 		}
 	}
 }

@@ -289,3 +289,21 @@ func stateMembers(t *testing.T, w *tfcli.Workdir) (ids []string, tainted int) {
 	}
 	return sorted(ids), tainted
 }
+
+// countDiagnostics counts the diagnostics of a summary in the output of a terraform command
+// run with -json (one line each, never folded together as the human view folds them).
+func countDiagnostics(jsonOut, summary string) int {
+	n := 0
+	for _, line := range strings.Split(jsonOut, "\n") {
+		var msg struct {
+			Type       string `json:"type"`
+			Diagnostic struct {
+				Summary string `json:"summary"`
+			} `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Summary == summary {
+			n++
+		}
+	}
+	return n
+}

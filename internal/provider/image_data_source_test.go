@@ -145,3 +145,59 @@ func TestAccImageDataSource(t *testing.T) {
 		},
 	})
 }
+
+// Filters reach Glance as written: a name that reads as Glance's list operator (in:a,b) or
+// holds a colon finds the image of exactly that name, never the images it would list; a
+// property key or a tag that Glance would read otherwise is refused at plan time.
+func TestAccImageDataSource_literalFilters(t *testing.T) {
+	env := acctest.PreCheck(t)
+	tag := fmt.Sprintf("lit-%d", time.Now().UnixNano())
+	newTaggedImages(t, 2, tag, tag, nil) // tag-00 and tag-01: what in:tag-00,tag-01 would list
+	listLike := newNamedImage(t, "in:"+tag+"-00,"+tag+"-01")
+	colon := newNamedImage(t, tag+":colon")
+	lookup := func(body string) string {
+		return tfcli.ProviderVia(devcloud.Producer, env.ImageURL) + "\ndata \"glance_image\" \"found\" {\n" + body + "\n}\n"
+	}
+	found := func(id string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.glance_image.found", tfjsonpath.New("id"), knownvalue.StringExact(id)),
+		}
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{
+			{Config: lookup(fmt.Sprintf("  name = %q", "in:"+tag+"-00,"+tag+"-01")), ConfigStateChecks: found(listLike)},
+			{Config: lookup(fmt.Sprintf("  name = %q", tag+":colon")), ConfigStateChecks: found(colon)},
+			{
+				Config:      lookup(fmt.Sprintf("  name = %q", "in:"+tag+"-00")),
+				ExpectError: regexp.MustCompile(`(?s)No image matches`),
+			},
+			{
+				Config: lookup("  properties = { status = \"active\" }"),
+				ExpectError: regexp.MustCompile(`(?s)Property filter Glance cannot send.*` +
+					spaced(`properties has the key "status", which Glance's image list reads as its own parameter`)),
+			},
+			{
+				Config:      lookup("  tags = [\" padded\"]"),
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(`Glance strips the spaces of a tag filter`)),
+			},
+			{Config: lookup(fmt.Sprintf("  name = %q", tag+":colon")), ConfigStateChecks: found(colon)},
+		},
+	})
+}
+
+// newNamedImage makes a shared image of the producer with exactly this name, deleted when the
+// test ends.
+func newNamedImage(t *testing.T, name string) string {
+	t.Helper()
+	c := acctest.Image(t, devcloud.Producer)
+	visibility := images.ImageVisibilityShared
+	img, err := images.Create(context.Background(), c, images.CreateOpts{
+		Name: name, Visibility: &visibility, DiskFormat: "raw", ContainerFormat: "bare",
+	}).Extract()
+	if err != nil {
+		t.Fatalf("create image %q: %v", name, err)
+	}
+	t.Cleanup(func() { acctest.DeleteImage(t, img.ID) })
+	return img.ID
+}

@@ -345,6 +345,41 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 	})
 }
 
+// A create that Glance's member quota stops half-way (more members than the quota allows)
+// leaves nothing that no state knows of: it removes again what it added, says so, and
+// destroy has nothing left to do; a configuration within the quota then converges.
+func TestAccImageMembers_createOverQuota(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	want := interruptedMembers("over-quota", env.MemberQuota+10)
+	config := func(ids []string) string {
+		return providerProducer + fmt.Sprintf("\nresource \"glance_image_members\" \"list\" {\n  image_id   = %q\n"+
+			"  member_ids = [%s]\n}\n", imageID, tfcli.QuoteAll(ids))
+	}
+	w := tfcli.NewWorkdir(t, tfcli.RequiredProviders("glance")+config(want))
+	out, code := w.Run("apply", "-auto-approve", "-input=false", "-json")
+	if code == 0 || countDiagnostics(out, "Error adding image member") != 10 ||
+		countDiagnostics(out, "Failed create of image members undone") != 1 {
+		t.Fatalf("the create over the quota must fail on the 10 adds past it and say it was undone (exit %d):\n%s", code,
+			tfcli.Tail(out, 20))
+	}
+	if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
+		t.Errorf("the failed create left %d members on Glance", len(got))
+	}
+	if list := strings.TrimSpace(w.Must("state", "list")); list != "" {
+		t.Errorf("the failed create left state: %s", list)
+	}
+	w.Must("destroy", "-auto-approve", "-input=false")
+	w.SetConfig(tfcli.RequiredProviders("glance") + config(want[:env.MemberQuota]))
+	w.Must("apply", "-auto-approve", "-input=false")
+	w.ExpectEmptyPlan()
+	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want[:env.MemberQuota])) {
+		t.Errorf("within the quota: Glance has %d members, want %d", len(got), env.MemberQuota)
+	}
+	destroyLeavesNothing(t, w, imageID)
+}
+
 // When the owner makes the image private, Glance refuses to list its members but keeps
 // them: the list stays in state, with a warning; when the image is deleted, the resource
 // leaves the state. Read is called directly: the framework does not surface warnings.

@@ -2,8 +2,11 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -74,9 +77,9 @@ func convergesInOneApply(t *testing.T, w *tfcli.Workdir, imageID string, want []
 			t.Errorf("member %s is on Glance but in no state: an orphan", m)
 		}
 	}
-	out := w.Must("apply", "-auto-approve", "-input=false")
-	if strings.Contains(out, "already a member") {
-		t.Errorf("the apply met its own members:\n%s", tfcli.Tail(out, 30))
+	out := w.Must("apply", "-auto-approve", "-input=false", "-json")
+	if n := countDiagnostics(out, "Image member already existed: adopted"); n != 0 {
+		t.Errorf("the apply adopted %d members, where every one it made is in state:\n%s", n, tfcli.Tail(out, 30))
 	}
 	w.ExpectEmptyPlan()
 	inState, tainted = stateMembers(t, w)
@@ -165,4 +168,115 @@ func TestAccInterrupted_frozenGlance(t *testing.T) {
 	)
 	proxy.SetFaultRate(0)
 	destroyLeavesNothing(t, w, imageID)
+}
+
+// A SIGKILL in the middle of an apply of 50 memberships, of terraform (as CI systems cancel a
+// job) or of the provider: the adds in flight are made on Glance, and terraform never records
+// them. One plain apply adopts them (a warning each) and adds what is missing: one POST per
+// membership not in state, nothing else changed. A provider left behind ends by itself.
+func TestAccInterrupted_sigkill(t *testing.T) {
+	for _, victim := range []string{"terraform", "provider"} {
+		t.Run(victim, func(t *testing.T) {
+			imageID, proxy := behindFrozenGlance(t, time.Second)
+			want := interruptedMembers("sigkill-"+victim, 50)
+			w := tfcli.NewWorkdir(t, forEachMember(proxy, imageID, want, ""))
+			apply := w.Command("apply", "-auto-approve", "-input=false", "-parallelism=10")
+			if err := apply.Start(); err != nil {
+				t.Fatal(err)
+			}
+			for len(proxy.Requests()) < 25 {
+				time.Sleep(20 * time.Millisecond)
+			}
+			providers := children(t, apply.Process.Pid)
+			if victim == "terraform" {
+				_ = apply.Process.Kill()
+			} else {
+				for _, pid := range providers {
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+				}
+			}
+			_ = apply.Wait()
+			proxy.Settle() // Glance finishes the adds whose answers were held
+			for _, pid := range providers {
+				// Polled every second by the provider; two minutes leave a loaded machine room.
+				for start := time.Now(); processAlive(pid); time.Sleep(100 * time.Millisecond) {
+					if time.Since(start) > 2*time.Minute {
+						t.Fatalf("provider process %d still runs two minutes after terraform was killed", pid)
+					}
+				}
+			}
+			sigkilledConvergesInOneApply(t, w, proxy, imageID, want)
+			destroyLeavesNothing(t, w, imageID)
+		})
+	}
+}
+
+// sigkilledConvergesInOneApply is the promise after a SIGKILL: one apply adopts every
+// membership the kill left outside the state, adds the rest with one POST each, and leaves
+// Glance and the state equal to the configuration, with an empty plan.
+func sigkilledConvergesInOneApply(t *testing.T, w *tfcli.Workdir, proxy *proxytest.Proxy, imageID string, want []string) {
+	t.Helper()
+	onGlance := acctest.MemberIDs(t, imageID)
+	inState, tainted := stateMembers(t, w)
+	orphans := len(onGlance) - len(inState)
+	t.Logf("after the SIGKILL: Glance has %d members, state %d (%d tainted)", len(onGlance), len(inState), tainted)
+	if orphans <= 0 {
+		t.Fatalf("the kill left no membership outside the state (Glance %d, state %d): the test shows nothing",
+			len(onGlance), len(inState))
+	}
+	proxy.SetFaultRate(0)
+	proxy.Reset()
+	out := w.Must("apply", "-auto-approve", "-input=false", "-json")
+	if n := countDiagnostics(out, "Image member already existed: adopted"); n != orphans {
+		t.Errorf("%d adoption warnings, want one per membership the kill left outside the state (%d)", n, orphans)
+	}
+	writes := map[string]int{}
+	for _, r := range proxy.Requests() {
+		if method, _, _ := strings.Cut(r, " "); method != "GET" {
+			writes[method]++
+		}
+	}
+	if writes["POST"] != len(want)-len(inState) || len(writes) != 1 {
+		t.Errorf("the apply made %v, want exactly one POST per membership not in state (%d)", writes,
+			len(want)-len(inState))
+	}
+	w.ExpectEmptyPlan()
+	inState, tainted = stateMembers(t, w)
+	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) || !slices.Equal(inState, got) ||
+		tainted != 0 {
+		t.Fatalf("after one apply: Glance %v, state %v (%d tainted); want both %v", got, inState, tainted, sorted(want))
+	}
+}
+
+// children are the processes whose parent is pid (Linux's /proc): terraform's providers.
+func children(t *testing.T, pid int) []int {
+	t.Helper()
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var out []int
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // ended meanwhile
+		}
+		// pid (comm) state ppid …: comm may hold spaces, so read after its closing parenthesis.
+		fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			child, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(f, "/proc/"), "/stat"))
+			out = append(out, child)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("terraform (pid %d) has no provider process", pid)
+	}
+	return out
+}
+
+// processAlive says whether pid still runs (a zombie, ended and not yet reaped, does not).
+func processAlive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z"
 }

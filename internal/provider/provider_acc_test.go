@@ -21,11 +21,16 @@ import (
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
 
-// The provider configured attribute by attribute (no clouds.yaml) against the real Keystone.
+// The provider configured attribute by attribute (no clouds.yaml) against the real Keystone,
+// with auth_url as openrc files and clouds.yaml entries write it: with its version (/v3), or
+// Keystone's root, whose version document (HTTP 300) tells where v3 is.
 func TestAccProvider_explicitAttributes(t *testing.T) {
 	env := acctest.PreCheck(t)
-	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	config := fmt.Sprintf(`
+	root := strings.TrimSuffix(env.AuthURL, "/v3")
+	for name, authURL := range map[string]string{"v3": env.AuthURL, "root": root, "root/": root + "/"} {
+		t.Run(name, func(t *testing.T) {
+			imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+			config := fmt.Sprintf(`
 provider "glance" {
   auth_url            = %q
   region              = "RegionOne"
@@ -36,19 +41,21 @@ provider "glance" {
   project_name        = "producer"
   project_domain_name = "Default"
 }
-`, env.AuthURL, env.Password("producer")) + memberBlock("test", imageID, env.Consumer2Project)
-	tfresource.ParallelTest(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkMemberGone(t, imageID, env.Consumer2Project),
-		Steps: []tfresource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
-			},
-			Check:            checkAPIStatus(t, imageID, env.Consumer2Project, "pending"),
-			ConfigPlanChecks: emptyPlanAfterApply,
-		}},
-	})
+`, authURL, env.Password("producer")) + memberBlock("test", imageID, env.Consumer2Project)
+			tfresource.ParallelTest(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy:             checkMemberGone(t, imageID, env.Consumer2Project),
+				Steps: []tfresource.TestStep{{
+					Config: config,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					},
+					Check:            checkAPIStatus(t, imageID, env.Consumer2Project, "pending"),
+					ConfigPlanChecks: emptyPlanAfterApply,
+				}},
+			})
+		})
+	}
 }
 
 // terraform validate reports every conflicting setting of the provider block at once, each
