@@ -207,14 +207,6 @@ func TestAccImageAPIs_refusals(t *testing.T) {
 						),
 					},
 					{
-						Config: tfcli.ProviderVia(devcloud.Producer, svc.url) + memberBlock("test", imageID, env.ConsumerProject),
-						ExpectError: regexp.MustCompile(
-							`(?s)Error adding image member.*` + spaced(
-								`project `+env.ConsumerProject+` is already a member of image `+imageID,
-							) + `.*import`,
-						),
-					},
-					{
 						Config: tfcli.ProviderVia(devcloud.Consumer, svc.url) + memberBlock("test", imageID, env.Consumer2Project),
 						ExpectError: regexp.MustCompile(
 							`(?s)Error adding image member.*` + spaced(`Image `+imageID+`, member `+env.Consumer2Project+`:`) + refusedBy,

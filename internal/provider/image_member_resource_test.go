@@ -569,41 +569,54 @@ func TestAccImageMember_lateAdd(t *testing.T) {
 	destroyLeavesNothing(t, w, imageID)
 }
 
-// A membership made outside Terraform before the resource's first add stays someone else's
-// even when that add's answer is lost and its retry meets it (409): the apply says "already a
-// member, import it", keeps nothing in state, and the membership is left as it was.
-func TestAccImageMember_existingMemberAndLostAnswer(t *testing.T) {
+// A membership that exists before the resource's add (made by hand, or by a run killed
+// before it recorded it) is adopted, on v2 and v1: the apply succeeds with one warning that
+// names it (and, on v2, Glance's created_at), with one write on v2 (the POST, answered 409)
+// and none on v1; the plan after is empty, and destroy removes it, now that it is managed.
+func TestAccImageMember_adoptsExisting(t *testing.T) {
 	env := acctest.PreCheck(t)
-	t.Parallel()
-	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	acctest.AddMember(t, imageID, env.ConsumerProject)
-	// Glance's created_at and Date count whole seconds: a member made within a second or so
-	// before an add cannot be told from the add's own (glanceclient's addedSince).
-	time.Sleep(2 * time.Second)
-	glance := gatedGlance(t, env.ImageURL, func(n int, pass http.HandlerFunc, w http.ResponseWriter, r *http.Request) {
-		if n > 1 {
-			pass(w, r)
-			return
-		}
-		pass(httptest.NewRecorder(), r) // Glance answers 409; the answer is lost
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
+	for _, svc := range imageServices(t, env) {
+		t.Run(svc.name(), func(t *testing.T) {
+			t.Parallel()
+			imageID := svc.newImage(t)
+			svc.add(t, imageID, env.ConsumerProject, false)
+			// Glance's created_at and Date count whole seconds: a member made within a second
+			// or so before an add cannot be told from the add's own (glanceclient's addedSince).
+			time.Sleep(2 * time.Second)
+			proxy := proxytest.New(t, svc.url, proxytest.Options{})
+			w := tfcli.NewWorkdir(t, tfcli.ProviderVia("producer", proxy.URL)+memberBlock("test", imageID,
+				env.ConsumerProject))
+			out := w.Must("apply", "-auto-approve", "-input=false", "-json")
+			if n := countDiagnostics(out, "Image member already existed: adopted"); n != 1 {
+				t.Errorf("%d adoption warnings, want 1:\n%s", n, tfcli.Tail(out, 20))
 			}
-		}
-	})
-	w := tfcli.NewWorkdir(t, tfcli.ProviderVia("producer", glance)+memberBlock("test", imageID, env.ConsumerProject))
-	out, code := w.Run("apply", "-auto-approve", "-input=false")
-	if code == 0 ||
-		!strings.Contains(tfcli.Flat(out), "is already a member of image "+imageID+", added outside this resource") {
-		t.Fatalf("the apply must refuse the membership someone else made (exit %d):\n%s", code, tfcli.Tail(out, 30))
-	}
-	if inState, _ := stateMembers(t, w); len(inState) != 0 {
-		t.Errorf("state took someone else's membership: %v", inState)
-	}
-	w.Must("destroy", "-auto-approve", "-input=false")
-	if err := checkAPIStatus(t, imageID, env.ConsumerProject, "pending")(nil); err != nil {
-		t.Errorf("the membership made outside Terraform was touched: %v", err)
+			named := "project " + env.ConsumerProject + " was already a member of image " + imageID
+			if svc.api == glanceclient.ImageAPIv2 {
+				named += " (Glance created it at "
+			}
+			if !strings.Contains(out, named) {
+				t.Errorf("the warning does not say %q:\n%s", named, tfcli.Tail(out, 20))
+			}
+			var writes []string
+			for _, e := range proxy.Exchanges() {
+				// v1's stand-in answers the first try of v2 with its version document (300).
+				if e.Method != http.MethodGet && e.Status != http.StatusMultipleChoices {
+					writes = append(writes, e.Method+" "+e.Path)
+				}
+			}
+			if wantWrites := map[string]int{glanceclient.ImageAPIv2: 1, glanceclient.ImageAPIv1: 0}[svc.api]; len(writes) !=
+				wantWrites {
+				t.Errorf("the adoption wrote %v, want %d write(s)", writes, wantWrites)
+			}
+			w.ExpectEmptyPlan()
+			if inState, tainted := stateMembers(t, w); !slices.Equal(inState, []string{env.ConsumerProject}) || tainted != 0 {
+				t.Errorf("state has %v (%d tainted), want the adopted member", inState, tainted)
+			}
+			w.Must("destroy", "-auto-approve", "-input=false")
+			if got := svc.members(t, imageID); len(got) != 0 {
+				t.Errorf("destroy left %v", got)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"maps"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
@@ -171,58 +174,77 @@ func TestAccInterrupted_frozenGlance(t *testing.T) {
 }
 
 // A SIGKILL in the middle of an apply of 50 memberships, of terraform (as CI systems cancel a
-// job) or of the provider: the adds in flight are made on Glance, and terraform never records
-// them. One plain apply adopts them (a warning each) and adds what is missing: one POST per
-// membership not in state, nothing else changed. A provider left behind ends by itself.
+// job) or of the provider, on v2 and v1: the adds in flight are made on Glance, and terraform
+// never records them. One plain apply adopts them (a warning each) and adds what is missing,
+// one add per membership not in state (on v1, which looks at the list first, none for those
+// adopted) and nothing else changed. A provider left behind ends by itself.
 func TestAccInterrupted_sigkill(t *testing.T) {
-	for _, victim := range []string{"terraform", "provider"} {
-		t.Run(victim, func(t *testing.T) {
-			imageID, proxy := behindFrozenGlance(t, time.Second)
-			want := interruptedMembers("sigkill-"+victim, 50)
-			w := tfcli.NewWorkdir(t, forEachMember(proxy, imageID, want, ""))
-			apply := w.Command("apply", "-auto-approve", "-input=false", "-parallelism=10")
-			if err := apply.Start(); err != nil {
-				t.Fatal(err)
-			}
-			for len(proxy.Requests()) < 25 {
-				time.Sleep(20 * time.Millisecond)
-			}
-			providers := children(t, apply.Process.Pid)
-			if victim == "terraform" {
-				_ = apply.Process.Kill()
-			} else {
-				for _, pid := range providers {
-					_ = syscall.Kill(pid, syscall.SIGKILL)
+	env := acctest.PreCheck(t)
+	for _, svc := range imageServices(t, env) {
+		for _, victim := range []string{"terraform", "provider"} {
+			t.Run(svc.name()+"/"+victim, func(t *testing.T) {
+				t.Parallel()
+				imageID := svc.newImage(t)
+				proxy := proxytest.New(t, svc.url, proxytest.Options{
+					FaultRate: 1, Faults: []proxytest.Fault{proxytest.HoldAnswer}, Latency: time.Second,
+					Only: proxytest.Writes,
+				})
+				want := interruptedMembers("sigkill-"+victim, 50)
+				w := tfcli.NewWorkdir(t, forEachMember(proxy, imageID, want, ""))
+				apply := w.Command("apply", "-auto-approve", "-input=false", "-parallelism=10")
+				if err := apply.Start(); err != nil {
+					t.Fatal(err)
 				}
-			}
-			_ = apply.Wait()
-			proxy.Settle() // Glance finishes the adds whose answers were held
-			for _, pid := range providers {
-				// Polled every second by the provider; two minutes leave a loaded machine room.
-				for start := time.Now(); processAlive(pid); time.Sleep(100 * time.Millisecond) {
-					if time.Since(start) > 2*time.Minute {
-						t.Fatalf("provider process %d still runs two minutes after terraform was killed", pid)
+				for len(proxy.Requests()) < 25 {
+					time.Sleep(20 * time.Millisecond)
+				}
+				providers := children(t, apply.Process.Pid)
+				if victim == "terraform" {
+					_ = apply.Process.Kill()
+				} else {
+					for _, pid := range providers {
+						_ = syscall.Kill(pid, syscall.SIGKILL)
 					}
 				}
-			}
-			sigkilledConvergesInOneApply(t, w, proxy, imageID, want)
-			destroyLeavesNothing(t, w, imageID)
-		})
+				_ = apply.Wait()
+				proxy.Settle() // Glance finishes the adds whose answers were held
+				for _, pid := range providers {
+					// Polled every second by the provider; two minutes leave a loaded machine room.
+					for start := time.Now(); processAlive(pid); time.Sleep(100 * time.Millisecond) {
+						if time.Since(start) > 2*time.Minute {
+							t.Fatalf("provider process %d still runs two minutes after terraform was killed", pid)
+						}
+					}
+				}
+				sigkilledConvergesInOneApply(t, w, proxy, svc, imageID, want)
+				w.Must("destroy", "-auto-approve", "-input=false")
+				if got := svc.members(t, imageID); len(got) != 0 {
+					t.Fatalf("destroy left %v", got)
+				}
+			})
+		}
 	}
 }
 
 // sigkilledConvergesInOneApply is the promise after a SIGKILL: one apply adopts every
-// membership the kill left outside the state, adds the rest with one POST each, and leaves
-// Glance and the state equal to the configuration, with an empty plan.
-func sigkilledConvergesInOneApply(t *testing.T, w *tfcli.Workdir, proxy *proxytest.Proxy, imageID string, want []string) {
+// membership the kill left outside the state, adds the rest with one add each, and leaves
+// the service and the state equal to the configuration, with an empty plan.
+func sigkilledConvergesInOneApply(
+	t *testing.T,
+	w *tfcli.Workdir,
+	proxy *proxytest.Proxy,
+	svc imageService,
+	imageID string,
+	want []string,
+) {
 	t.Helper()
-	onGlance := acctest.MemberIDs(t, imageID)
+	onService := slices.Sorted(maps.Keys(svc.members(t, imageID)))
 	inState, tainted := stateMembers(t, w)
-	orphans := len(onGlance) - len(inState)
-	t.Logf("after the SIGKILL: Glance has %d members, state %d (%d tainted)", len(onGlance), len(inState), tainted)
+	orphans := len(onService) - len(inState)
+	t.Logf("after the SIGKILL: the service has %d members, state %d (%d tainted)", len(onService), len(inState), tainted)
 	if orphans <= 0 {
-		t.Fatalf("the kill left no membership outside the state (Glance %d, state %d): the test shows nothing",
-			len(onGlance), len(inState))
+		t.Fatalf("the kill left no membership outside the state (service %d, state %d): the test shows nothing",
+			len(onService), len(inState))
 	}
 	proxy.SetFaultRate(0)
 	proxy.Reset()
@@ -231,20 +253,25 @@ func sigkilledConvergesInOneApply(t *testing.T, w *tfcli.Workdir, proxy *proxyte
 		t.Errorf("%d adoption warnings, want one per membership the kill left outside the state (%d)", n, orphans)
 	}
 	writes := map[string]int{}
-	for _, r := range proxy.Requests() {
-		if method, _, _ := strings.Cut(r, " "); method != "GET" {
-			writes[method]++
+	for _, e := range proxy.Exchanges() {
+		// v1's stand-in answers the first try of v2 with its version document (300).
+		if e.Method != http.MethodGet && e.Status != http.StatusMultipleChoices {
+			writes[e.Method]++
 		}
 	}
-	if writes["POST"] != len(want)-len(inState) || len(writes) != 1 {
-		t.Errorf("the apply made %v, want exactly one POST per membership not in state (%d)", writes,
-			len(want)-len(inState))
+	add, adds := http.MethodPost, len(want)-len(inState)
+	if svc.api == glanceclient.ImageAPIv1 {
+		add, adds = http.MethodPut, len(want)-len(onService)
+	}
+	if writes[add] != adds || len(writes) != 1 {
+		t.Errorf("the apply made %v, want exactly %d %s: one per membership the service lacks (v1) or the state "+
+			"lacks (v2)", writes, adds, add)
 	}
 	w.ExpectEmptyPlan()
 	inState, tainted = stateMembers(t, w)
-	if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) || !slices.Equal(inState, got) ||
-		tainted != 0 {
-		t.Fatalf("after one apply: Glance %v, state %v (%d tainted); want both %v", got, inState, tainted, sorted(want))
+	got := slices.Sorted(maps.Keys(svc.members(t, imageID)))
+	if !slices.Equal(got, sorted(want)) || !slices.Equal(inState, got) || tainted != 0 {
+		t.Fatalf("after one apply: service %v, state %v (%d tainted); want both %v", got, inState, tainted, sorted(want))
 	}
 }
 
