@@ -93,7 +93,8 @@ func badInputs(env acctest.Env) []badInput {
 			visibility: images.ImageVisibilityShared,
 			planOnly:   true,
 			config:     func(id string) string { return owner(id, strings.ToUpper(env.ConsumerProject)) },
-			says:       "must be a project ID, which Keystone writes in lower case: use \"" + env.ConsumerProject + "\"",
+			says:       "must be a project ID, which Keystone writes in lower case: use",
+			alsoSays:   `use "` + env.ConsumerProject + `"`,
 		},
 		{
 			name:       "Image shared with its own project",
@@ -234,6 +235,8 @@ func summaryOf(_ path.Path, summary, _ string) string { return summary }
 
 func first(summary, _ string) string { return summary }
 
+func third(_ path.Path, _, detail string) string { return detail }
+
 // quoted is words of an error that the Troubleshooting page quotes, checked to be the error's.
 func quoted(t *testing.T, err, words string) string {
 	t.Helper()
@@ -270,6 +273,18 @@ func elsewhere(t *testing.T) []struct{ name, says string } {
 		},
 		{"Lost answer on add", strings.SplitAfter(afterLostAnswer[opAdd], "marked tainted")[0]},
 		{"Lost answer on a list's add", afterLostAnswer[opListAdd]},
+		{"Image member already existed: adopted", quoted(t, memberAdopted(&glanceclient.Member{}).Detail(),
+			"This resource now manages it; nothing needs importing.")},
+		{"Failed create of image members undone", quoted(t, createUndone(exampleImageID, 2, 0).Detail(),
+			"it had added were removed again, and nothing of it is in state")},
+		{"Retries spent", quoted(t, retriesSpent(&glanceclient.RetriesExhaustedError{Attempts: 2}, "create"),
+			"each time with a failure worth retrying")},
+		{"Image members change", quoted(t, membersChanged(exampleImageID, nil, []string{"p"}).Detail(),
+			"which lose access to the image and their answers")},
+		{"Image of image member not found", quoted(t, imageGone(exampleImageID, "p").Detail(),
+			"A plan that adds it again fails at apply")},
+		{"Property filter Glance cannot send", quoted(t, third(glanceParameterAsProperty(path.Root("properties"), "name")),
+			"which Glance's image list reads as its own parameter")},
 		{"Timeout", strings.SplitAfter(noAnswerCause(context.DeadlineExceeded, "create"), "before Glance answered.")[0]},
 		{"Keystone away when logging in again", keystone},
 		{"Conflicting provider settings", "These attributes cannot be configured together"},

@@ -163,7 +163,7 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 
 // memberAdopted warns that a membership this resource was to add was there already and is
 // now managed here: what two owners of one membership do to each other.
-func memberAdopted(client *glanceclient.Client, m *glanceclient.Member) diag.Diagnostic {
+func memberAdopted(m *glanceclient.Member) diag.Diagnostic {
 	when := "Image API v1 records no creation time"
 	if !m.CreatedAt.IsZero() {
 		when = "Glance created it at " + m.CreatedAt.UTC().Format(time.RFC3339) + ", before this apply's add; its " +
@@ -176,6 +176,15 @@ func memberAdopted(client *glanceclient.Client, m *glanceclient.Member) diag.Dia
 			"openstack_images_image_access_v2), each undoes the other's changes, and destroying either one ends project "+
 			"%s's access for both: keep one.",
 		subjectOf(m.ImageID, m.MemberID), m.MemberID, m.ImageID, when, m.MemberID))
+}
+
+// glanceParameterAsProperty is the plan-time error for a property filter whose key Glance's
+// image list reads as one of its own parameters.
+func glanceParameterAsProperty(at path.Path, key string) (path.Path, string, string) {
+	return at, "Property filter Glance cannot send", fmt.Sprintf(
+		"properties has the key %q, which Glance's image list reads as its own parameter (an image field, paging, "+
+			"sorting, or a _min/_max range), not as an image property: the image found would not be the one named. Use the "+
+			"data source's own attribute (name, owner, visibility, tags) for that field, or remove the key.", key)
 }
 
 // imageGone warns that a membership's image no longer exists: its state is dropped, and a
@@ -568,6 +577,22 @@ func membersRemovedOnCreate(imageID string, removed []string) diag.Diagnostic {
 			strings.Join(removed, ", "),
 		),
 	)
+}
+
+// membersChanged says at plan time, by ID, which projects an update of glance_image_members
+// removes from the image (they lose access, and their answers) and which it adds.
+func membersChanged(imageID string, added, removed []string) diag.Diagnostic {
+	var parts []string
+	if len(removed) > 0 {
+		parts = append(parts, fmt.Sprintf("removes %d project(s), which lose access to the image and their answers: %s",
+			len(removed), strings.Join(removed, ", ")))
+	}
+	if len(added) > 0 {
+		parts = append(parts, fmt.Sprintf("adds %d project(s): %s", len(added), strings.Join(added, ", ")))
+	}
+	return diag.NewWarningDiagnostic("Image members change", fmt.Sprintf(
+		"Image %s: this apply %s. Members added or removed outside Terraform since the last apply are put back as "+
+			"member_ids says; to keep a member, add its ID to member_ids.", imageID, strings.Join(parts, "; and ")))
 }
 
 // answerOnDestroy warns at plan time which answer destroying glance_image_member_acceptance

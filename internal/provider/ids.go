@@ -99,10 +99,7 @@ func (propertyKey) ValidateString(_ context.Context, req validator.StringRequest
 		!slices.Contains(glanceParameters, key) && !strings.HasSuffix(key, "_min") && !strings.HasSuffix(key, "_max") {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Property filter Glance cannot send", fmt.Sprintf(
-		"properties has the key %q, which Glance's image list reads as its own parameter (an image field, paging, "+
-			"sorting, or a _min/_max range), not as an image property: the image found would not be the one named. Use the "+
-			"data source's own attribute (name, owner, visibility, tags) for that field, or remove the key.", key))
+	resp.Diagnostics.AddAttributeError(glanceParameterAsProperty(req.Path, key))
 }
 
 // literalTag refuses a tag with spaces around it: Glance strips a tag filter's spaces, and

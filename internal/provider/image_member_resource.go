@@ -141,7 +141,7 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 	if added.Existing {
 		// What this configuration wants is there already (a killed run made it, or someone
 		// else did): adopt it, and say so.
-		resp.Diagnostics.Append(memberAdopted(client, added.Member))
+		resp.Diagnostics.Append(memberAdopted(added.Member))
 	}
 	tflog.Info(ctx, "added image member", map[string]any{
 		"image_id": imageID, "member_id": memberID, "status": added.Status, "adopted": added.Existing,

@@ -135,7 +135,16 @@ func (r *imageMembersResource) ModifyPlan(
 	}
 	var state imageMembersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !plan.ImageID.Equal(state.ImageID) || !sameMembers(plan.MemberIDs, state.MemberIDs) {
+	if resp.Diagnostics.HasError() || !plan.ImageID.Equal(state.ImageID) {
+		return
+	}
+	if !sameMembers(plan.MemberIDs, state.MemberIDs) {
+		// A list diff of thousands shows order, not who loses access: say it by ID.
+		want, wantKnown := knownStrings(plan.MemberIDs.ListValue)
+		have, haveKnown := knownStrings(state.MemberIDs.ListValue)
+		if added, removed := setDifference(want, have); wantKnown && haveKnown && len(added)+len(removed) > 0 {
+			resp.Diagnostics.Append(membersChanged(plan.ImageID.ValueString(), added, removed))
+		}
 		return
 	}
 	if !plan.MemberIDs.Equal(state.MemberIDs) {
@@ -485,6 +494,24 @@ func memberIDs(ctx context.Context, list memberList, diags *diag.Diagnostics) []
 		}
 	}
 	return out
+}
+
+// setDifference is what want has that have lacks (added) and the reverse (removed), sorted.
+func setDifference(want, have []string) (added, removed []string) {
+	wanted, had := asSet(want), asSet(have)
+	for _, id := range want {
+		if !had[id] {
+			added = append(added, id)
+		}
+	}
+	for _, id := range have {
+		if !wanted[id] {
+			removed = append(removed, id)
+		}
+	}
+	slices.Sort(added)
+	slices.Sort(removed)
+	return added, removed
 }
 
 func asSet(ids []string) map[string]bool {

@@ -508,3 +508,39 @@ func TestImageMembers_planWithUnknownMembers(t *testing.T) {
 		t.Errorf("diagnostics %v after %d requests; want none of either", resp.Diagnostics, requests.Load())
 	}
 }
+
+// An update of the list says at plan time, by ID, whom it removes and whom it adds, with no
+// request; a plan that names the same projects in another order says nothing.
+func TestImageMembers_planNamesChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &imageMembersResource{withClient(glanceclient.NewStatic("http://127.0.0.1:1", "t", "owner",
+		glanceclient.ImageAPIv2))}
+	state := membersState(t, exampleImageID, "keep", "gone-1", "gone-2")
+	for _, tc := range []struct {
+		name string
+		plan []string
+		says []string
+	}{
+		{"two removed, one added", []string{"new", "keep"}, []string{
+			"Image " + exampleImageID + ": this apply removes 2 project(s), which lose access to the image and " +
+				"their answers: gone-1, gone-2; and adds 1 project(s): new.",
+		}},
+		{"the same projects, another order", []string{"gone-2", "keep", "gone-1"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			plan := tfsdk.Plan(membersState(t, exampleImageID, tc.plan...))
+			resp := resource.ModifyPlanResponse{Plan: plan}
+			r.ModifyPlan(ctx, resource.ModifyPlanRequest{Config: tfsdk.Config(plan), State: state, Plan: plan}, &resp)
+			if len(resp.Diagnostics) != len(tc.says) {
+				t.Fatalf("diagnostics %v, want %d", resp.Diagnostics, len(tc.says))
+			}
+			for i, d := range resp.Diagnostics {
+				if !strings.HasPrefix(d.Detail(), tc.says[i]) {
+					t.Errorf("diagnostic %q, want it to begin %q", d.Detail(), tc.says[i])
+				}
+			}
+		})
+	}
+}
