@@ -19,6 +19,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+	"golang.org/x/net/http/httpproxy"
 )
 
 // Client is an authenticated image service client.
@@ -193,6 +194,9 @@ func authError(cfg *Config, err error) error {
 		return &ConfigError{Attr: AttrPassword, Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, "+
 			"project %q): %s. Check password, token or application credential, and the user and project names and domains.",
 			authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err))}
+	case errors.As(err, &netErr) && ProxyProblem(err) != "":
+		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Cannot reach Keystone at %s (auth_url, from %s): %s. %s",
+			authURL, cfg.sources[AttrAuthURL], err, ProxyProblem(err))}
 	case errors.As(err, &netErr):
 		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Cannot reach Keystone at %s (auth_url, from %s): %s. "+
 			"Check that URL where it is set, and that the host and port are reachable from here. This may pass: if "+
@@ -204,6 +208,32 @@ func authError(cfg *Config, err error) error {
 			"Keystone's v3 URL and the credentials' user, project and domains.", authURL, cfg.sources[AttrAuthURL],
 			Message(err)),
 	}
+}
+
+// ProxyProblem says, for a request that could not connect, which proxy of the environment it
+// went through, with the fix; "" when no proxy was in its way. (A dead proxy otherwise reads
+// as a dead Keystone or Glance.)
+func ProxyProblem(err error) string {
+	var urlErr *url.Error
+	var opErr *net.OpError
+	if !errors.As(err, &urlErr) || !errors.As(err, &opErr) || opErr.Op != "dial" && opErr.Op != "proxyconnect" {
+		return ""
+	}
+	target, parseErr := url.Parse(urlErr.URL)
+	if parseErr != nil {
+		return ""
+	}
+	proxy, _ := httpproxy.FromEnvironment().ProxyFunc()(target)
+	if proxy == nil {
+		return ""
+	}
+	variable := "HTTP_PROXY"
+	if target.Scheme == "https" {
+		variable = "HTTPS_PROXY"
+	}
+	return fmt.Sprintf("The request went through the proxy %s (from %s or %s): check that the proxy is up and "+
+		"reachable from here, or, if %s is to be reached directly, add its host to NO_PROXY.", proxy.Redacted(), variable,
+		strings.ToLower(variable), target.Host)
 }
 
 // TLSProblem recognises a failed TLS handshake and names the attribute that fixes it, with

@@ -208,8 +208,11 @@ func TestRetry_stopsAtTheDeadline(t *testing.T) {
 	defer cancel()
 	_, err := c.GetMember(ctx, img, "p1")
 	var ex *RetriesExhaustedError
-	if !errors.As(err, &ex) || !ex.Deadline {
-		t.Fatalf("a 60 s Retry-After past a 5 s deadline must end the retries: %v", err)
+	if !errors.As(err, &ex) || !ex.Deadline || ex.RetryAfter != time.Minute || ex.Attempts != 1 {
+		t.Fatalf("a 60 s Retry-After past a 5 s deadline must end the retries after 1 attempt, naming the wait: %#v", err)
+	}
+	if !strings.Contains(err.Error(), "asked to wait 1m0s (Retry-After)") {
+		t.Errorf("the error does not name the wait: %v", err)
 	}
 	if len(s.waits) != 0 {
 		t.Errorf("waited %v past the deadline", s.waits)

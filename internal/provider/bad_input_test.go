@@ -97,6 +97,17 @@ func badInputs(env acctest.Env) []badInput {
 			alsoSays:   `use "` + env.ConsumerProject + `"`,
 		},
 		{
+			name:       "Timeout of zero or less",
+			owner:      "producer",
+			visibility: images.ImageVisibilityShared,
+			planOnly:   true,
+			config: func(id string) string {
+				return providerProducer + memberBlock("test", id, env.ConsumerProject, "timeouts {\n  create = \"0s\"\n  "+
+					"delete = \"-1m\"\n}")
+			},
+			says: "must be longer than zero: a timeout of",
+		},
+		{
 			name:       "Image shared with its own project",
 			owner:      "producer",
 			visibility: images.ImageVisibilityShared,

@@ -322,6 +322,9 @@ func noAnswerCause(err error, timeout string) string {
 	if attr, fix := glanceclient.TLSProblem(err); attr != "" {
 		return fmt.Sprintf("TLS with Glance failed (%s). %s", err, fix)
 	}
+	if proxy := glanceclient.ProxyProblem(err); proxy != "" {
+		return fmt.Sprintf("no answer from Glance (%s). %s", err, proxy)
+	}
 	return fmt.Sprintf("no answer from Glance (%s). Check image_endpoint or the catalog's image endpoint and the "+
 		"network.", err)
 }

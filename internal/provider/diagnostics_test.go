@@ -360,8 +360,21 @@ func TestMemberError_everyBranch(t *testing.T) {
 			opRemove,
 			member,
 			&glanceclient.RetriesExhaustedError{Attempts: 3, Deadline: true, Err: glance(503, "unavailable")},
-			[]string{"the operation's timeout ended the retries"},
+			[]string{"the operation's timeout ended the retries", `timeouts { delete = "20m" }`},
 		},
+		{
+			"retries spent: Retry-After past the timeout",
+			v2,
+			opAdd,
+			member,
+			&glanceclient.RetriesExhaustedError{Attempts: 1, Deadline: true, RetryAfter: 10 * time.Minute,
+				Err: glance(503, "unavailable")},
+			[]string{"the request failed once with a failure worth retrying, and Glance asked to wait 10m0s before the " +
+				"next try (Retry-After), longer than the operation's timeout has left", `timeouts { create = "20m" }`},
+		},
+		{"a 500, never retried, says nothing of retries", v2, opRead, member, glance(500, "internal error"),
+			[]string{"Glance failed on its side (HTTP 500 to POST http://glance:9292/v2/images/" + img + "/members). This " +
+				"may pass: run again"}},
 		{"lost answer on remove", v2, opRemove, member, &glanceclient.OutcomeUnknownError{Err: context.DeadlineExceeded},
 			[]string{"timeouts { delete = \"20m\" }", "may or may not be gone"}},
 		{"timeout on a refresh", v2, opRead, member, context.DeadlineExceeded,

@@ -108,6 +108,24 @@ var literalTag = stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`),
 	"must not be empty or start or end with a space: Glance strips the spaces of a tag filter, and would find images "+
 		"tagged with another tag")
 
+// positiveDuration refuses a timeout of zero or less, which would end every request at once;
+// the timeouts block's own validator has already refused what does not parse.
+type positiveDuration struct{}
+
+func (positiveDuration) Description(context.Context) string { return "a duration longer than zero" }
+
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || err != nil || d > 0 {
+		return
+	}
+	resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path,
+		"must be longer than zero: a timeout of "+req.ConfigValue.ValueString()+" would end every request before it "+
+			"starts (for example \"10m\")", fmt.Sprintf("%q", req.ConfigValue.ValueString())))
+}
+
 // memberIDChars is memberIDProblem as a schema validator.
 type memberIDChars struct{}
 

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -48,7 +47,7 @@ func (d *imageDataSource) Metadata(
 
 func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+		Blocks: map[string]schema.Block{"timeouts": dataTimeoutsBlock(ctx)},
 		MarkdownDescription: "One image, found by name, tags, owner, visibility or properties: Glance filters, and every " +
 			"filter given must match. " +
 			"None matching is an error, and so are several unless `most_recent` is set, which takes the newest. " +

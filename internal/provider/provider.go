@@ -514,6 +514,32 @@ func regionAttribute() rschema.StringAttribute {
 	}
 }
 
+// timeoutsBlock is every resource's timeouts block (create, read, update, delete), each
+// longer than zero: a timeout of 0s or less would fail every request at once.
+func timeoutsBlock(ctx context.Context) rschema.Block {
+	block, _ := timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}).(rschema.
+		SingleNestedBlock)
+	for name, a := range block.Attributes {
+		if s, ok := a.(rschema.StringAttribute); ok {
+			s.Validators = append(s.Validators, positiveDuration{})
+			block.Attributes[name] = s
+		}
+	}
+	return block
+}
+
+// dataTimeoutsBlock is every data source's timeouts block (read), longer than zero.
+func dataTimeoutsBlock(ctx context.Context) dschema.Block {
+	block, _ := dstimeouts.Block(ctx).(dschema.SingleNestedBlock)
+	for name, a := range block.Attributes {
+		if s, ok := a.(dschema.StringAttribute); ok {
+			s.Validators = append(s.Validators, positiveDuration{})
+			block.Attributes[name] = s
+		}
+	}
+	return block
+}
+
 // computedString is a data source's read-only text attribute.
 func computedString(desc string) dschema.StringAttribute {
 	return dschema.StringAttribute{Computed: true, MarkdownDescription: desc}

@@ -369,3 +369,29 @@ func TestAccProvider_cloudsFiles(t *testing.T) {
 		})
 	}
 }
+
+// A proxy of the environment that is down is named as such, with NO_PROXY as the way around
+// it, rather than read as a Keystone that is down. (Only the dead proxy on 127.0.0.1 is
+// dialled: the hosts behind it are never looked up.)
+func TestAccProvider_deadProxy(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	w := tfcli.NewWorkdir(t, fmt.Sprintf(`
+provider "glance" {
+  auth_url         = "https://keystone.invalid:5000/v3"
+  user_name        = "producer"
+  password         = "x"
+  user_domain_name = "Default"
+  project_name     = "producer"
+}
+`)+memberBlock("test", exampleImageID, env.ConsumerProject), "HTTPS_PROXY="+dead.URL, "NO_PROXY=", "no_proxy=")
+	out, code := w.Run("plan", "-input=false")
+	want := "The request went through the proxy " + dead.URL + " (from HTTPS_PROXY or https_proxy): check that the " +
+		"proxy is up and reachable from here, or, if keystone.invalid:5000 is to be reached directly, add its host to " +
+		"NO_PROXY."
+	if code == 0 || !strings.Contains(tfcli.Flat(out), want) {
+		t.Fatalf("a dead proxy must be named (exit %d):\n%s", code, out)
+	}
+}
