@@ -187,14 +187,17 @@ func glanceParameterAsProperty(at path.Path, key string) (path.Path, string, str
 			"data source's own attribute (name, owner, visibility, tags) for that field, or remove the key.", key)
 }
 
-// imageGone warns that a membership's image no longer exists: its state is dropped, and a
-// plan that adds it again will fail at apply.
+// imageGone warns that a membership's image (or a member list's, memberID "") no longer
+// exists: its state is dropped, and a plan that adds it again will fail at apply.
 func imageGone(imageID, memberID string) diag.Diagnostic {
+	what := "the membership of project " + memberID + " went with it and is"
+	if memberID == "" {
+		what = "its members went with it and are"
+	}
 	return diag.NewWarningDiagnostic("Image of image member not found", fmt.Sprintf(
-		"%simage %s no longer exists (Glance answered 404), so the membership of project %s went with it and is removed "+
-			"from state. A plan that adds it again fails at apply: point image_id at the image that replaced it, or remove "+
-			"this resource from the configuration.",
-		subjectOf(imageID, memberID), imageID, memberID))
+		"%simage %s no longer exists (Glance answered 404), so %s removed from state. A plan that adds it again fails "+
+			"at apply: point image_id at the image that replaced it, or remove this resource from the configuration.",
+		subjectOf(imageID, memberID), imageID, what))
 }
 
 // retriesSpent says how the retries of a transient failure ended, and what to raise: the

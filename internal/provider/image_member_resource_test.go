@@ -236,6 +236,28 @@ func TestAccImageMember_imageDeleted(t *testing.T) {
 	})
 }
 
+// The warning of a refresh that finds the image deleted, from Read against the real Glance
+// (the test framework doesn't show warnings): it names the image and the member, and says the
+// plan's add will fail; the state is removed.
+func TestAccImageMember_imageDeletedWarns(t *testing.T) {
+	env := acctest.PreCheck(t)
+	t.Parallel()
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	acctest.AddMember(t, imageID, env.ConsumerProject)
+	state := memberState(t, imageID, env.ConsumerProject)
+	acctest.DeleteImage(t, imageID)
+	r := &imageMemberResource{withClient(directClient(t, devcloud.Producer))}
+	resp := resource.ReadResponse{State: state}
+	r.Read(context.Background(), resource.ReadRequest{State: state}, &resp)
+	if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 1 || !resp.State.Raw.IsNull() {
+		t.Fatalf("want one warning, no error and no state: %v, state %v", resp.Diagnostics, resp.State.Raw)
+	}
+	if w := resp.Diagnostics.Warnings()[0].Detail(); !strings.Contains(w, "Image "+imageID+", member "+
+		env.ConsumerProject+": image "+imageID+" no longer exists") || !strings.Contains(w, "fails at apply") {
+		t.Errorf("the warning does not name the image, the member and what the plan will do: %s", w)
+	}
+}
+
 // The warning itself, from Read against the real Glance (the test framework doesn't show
 // warnings): it names the image, the member, the cause and the fix, and keeps the state.
 func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {

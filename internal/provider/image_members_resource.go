@@ -281,7 +281,7 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 		} // else the state stands as it is: nothing to convert
 	case glanceclient.IsNotFound(err):
-		tflog.Warn(ctx, "image is gone; removing its member list from state", map[string]any{"image_id": imageID})
+		resp.Diagnostics.Append(imageGone(imageID, ""))
 		resp.State.RemoveResource(ctx)
 	case notShared(err):
 		// Glance refuses to list the members of an image that is not shared (any more), but

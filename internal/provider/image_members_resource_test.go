@@ -413,8 +413,8 @@ func TestAccImageMembers_imageMadePrivateOrDeleted(t *testing.T) {
 
 	acctest.SetVisibility(t, imageID, images.ImageVisibilityShared)
 	acctest.DeleteImage(t, imageID)
-	if resp := read(); resp.Diagnostics.HasError() || !resp.State.Raw.IsNull() {
-		t.Errorf("a deleted image must leave the state quietly: %v, state %v", resp.Diagnostics, resp.State.Raw)
+	if resp := read(); resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 1 || !resp.State.Raw.IsNull() {
+		t.Errorf("a deleted image must leave the state, with a warning: %v, state %v", resp.Diagnostics, resp.State.Raw)
 	}
 }
 
