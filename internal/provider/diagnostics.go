@@ -56,9 +56,9 @@ var opSummary = map[memberOp]string{
 var afterLostAnswer = map[memberOp]string{
 	opAdd: "The request reached Glance but its answer was lost or was an error, and Glance could not be read " +
 		"afterwards to tell, so the membership may or may not exist. " +
-		"Terraform keeps this resource in state, marked tainted, so that terraform destroy removes it: the next apply reads " +
-		"Glance and adds the membership if it is missing, or replaces it (removes and adds it again) if it exists. Nothing " +
-		"to import or clean up by hand.",
+		"Terraform keeps this resource in state, marked tainted, so that terraform destroy removes it: the next apply " +
+		"reads Glance and adds the membership if it is missing, or replaces it (removes and adds it again) if it exists. " +
+		"Nothing to import or clean up by hand.",
 	opListAdd: "The request reached Glance but its answer was lost or was an error, so the membership may or may not " +
 		"exist. The next apply lists the image's members and adds only what is still missing.",
 	opRemove: "The request reached Glance but its answer was lost or was an error, so the membership may or may not be " +

@@ -122,12 +122,12 @@ func withClient(client *glanceclient.Client) configuredClient {
 	return configuredClient{source: loggedIn(client)}
 }
 
-// directClient is the provider's own client, logged in as a cloud of the local cloud's
-// clouds.yaml.
-func directClient(t *testing.T, cloud string) *glanceclient.Client {
+// producerClient is the provider's own client, logged in as the image owner of the local
+// cloud's clouds.yaml.
+func producerClient(t *testing.T) *glanceclient.Client {
 	t.Helper()
 	env := acctest.PreCheck(t)
-	cfg, err := glanceclient.Resolve(map[string]string{"cloud": cloud}, nil, env.Getenv)
+	cfg, err := glanceclient.Resolve(map[string]string{"cloud": devcloud.Producer}, nil, env.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
-	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
@@ -246,7 +245,7 @@ func TestAccImageMember_imageDeletedWarns(t *testing.T) {
 	acctest.AddMember(t, imageID, env.ConsumerProject)
 	state := memberState(t, imageID, env.ConsumerProject)
 	acctest.DeleteImage(t, imageID)
-	r := &imageMemberResource{withClient(directClient(t, devcloud.Producer))}
+	r := &imageMemberResource{withClient(producerClient(t))}
 	resp := resource.ReadResponse{State: state}
 	r.Read(context.Background(), resource.ReadRequest{State: state}, &resp)
 	if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 1 || !resp.State.Raw.IsNull() {
@@ -271,7 +270,7 @@ func TestAccImageMember_imageMadePrivateWarning(t *testing.T) {
 	})
 
 	ctx := context.Background()
-	r := &imageMemberResource{withClient(directClient(t, devcloud.Producer))}
+	r := &imageMemberResource{withClient(producerClient(t))}
 	state := memberState(t, imageID, env.ConsumerProject)
 	resp := resource.ReadResponse{State: state}
 	r.Read(ctx, resource.ReadRequest{State: state}, &resp)

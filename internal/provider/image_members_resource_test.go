@@ -27,7 +27,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
-	"github.com/glancetf/terraform-provider-glance/internal/devcloud"
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
@@ -288,7 +287,7 @@ func TestAccImageMembers_partialFailure(t *testing.T) {
 	env := acctest.PreCheck(t)
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	ctx := context.Background()
-	r := &imageMembersResource{withClient(directClient(t, devcloud.Producer))}
+	r := &imageMembersResource{withClient(producerClient(t))}
 
 	// Direct Update: the image has quota-1 members, all in state; the plan adds two more, and
 	// the quota lets one of them through.
@@ -392,7 +391,7 @@ func TestAccImageMembers_imageMadePrivateOrDeleted(t *testing.T) {
 	// Each read is a new client, as each terraform command is a new provider process: one
 	// process answers reads of an image from what it read in the last seconds.
 	read := func() resource.ReadResponse {
-		r := &imageMembersResource{withClient(directClient(t, devcloud.Producer))}
+		r := &imageMembersResource{withClient(producerClient(t))}
 		resp := resource.ReadResponse{State: state}
 		r.Read(ctx, resource.ReadRequest{State: state}, &resp)
 		return resp

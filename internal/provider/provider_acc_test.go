@@ -378,7 +378,7 @@ func TestAccProvider_deadProxy(t *testing.T) {
 	t.Parallel()
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
-	w := tfcli.NewWorkdir(t, fmt.Sprintf(`
+	w := tfcli.NewWorkdir(t, `
 provider "glance" {
   auth_url         = "https://keystone.invalid:5000/v3"
   user_name        = "producer"
@@ -386,7 +386,7 @@ provider "glance" {
   user_domain_name = "Default"
   project_name     = "producer"
 }
-`)+memberBlock("test", exampleImageID, env.ConsumerProject), "HTTPS_PROXY="+dead.URL, "NO_PROXY=", "no_proxy=")
+`+memberBlock("test", exampleImageID, env.ConsumerProject), "HTTPS_PROXY="+dead.URL, "NO_PROXY=", "no_proxy=")
 	out, code := w.Run("plan", "-input=false")
 	want := "The request went through the proxy " + dead.URL + " (from HTTPS_PROXY or https_proxy): check that the " +
 		"proxy is up and reachable from here, or, if keystone.invalid:5000 is to be reached directly, add its host to " +

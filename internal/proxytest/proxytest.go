@@ -213,7 +213,10 @@ func (p *Proxy) forwardAndFail(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusInternalServerError)
-	_, _ = io.WriteString(w, `{"message": "injected by proxytest: database is locked", "code": "500 Internal Server Error"}`)
+	_, _ = io.WriteString(
+		w,
+		`{"message": "injected by proxytest: database is locked", "code": "500 Internal Server Error"}`,
+	)
 }
 
 // forwardAndHold lets the service do the work whatever the caller does meanwhile, then holds
