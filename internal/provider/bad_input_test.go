@@ -93,7 +93,7 @@ func badInputs(env acctest.Env) []badInput {
 			visibility: images.ImageVisibilityShared,
 			planOnly:   true,
 			config:     func(id string) string { return owner(id, strings.ToUpper(env.ConsumerProject)) },
-			says:       "must be a project ID, which Keystone writes in lower case: use",
+			says:       "must be a project ID, which Keystone writes in lower case:",
 			alsoSays:   `use "` + env.ConsumerProject + `"`,
 		},
 		{

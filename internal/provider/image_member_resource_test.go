@@ -377,7 +377,7 @@ func TestAccImageMember_idsReachGlanceExactly(t *testing.T) {
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 	const bystander = "victim"
 	acctest.AddMember(t, imageID, bystander)
-	exotic := []string{"victim.x", "victim;x=1", "a+b", "a&b=c", "a:b@c", "a~b!$'()*,", "..a", "victim-", "A_Z.0-9"}
+	exotic := []string{"victim.x", "victim;x=1", "a+b", "a&b=c", "a:b@c", "a~b!$'()*,", "..a", "victim-", "a_z.0-9"}
 	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{})
 	// count, not for_each: the test framework's state reader cannot index by key.
 	config := tfcli.ProviderVia("producer", proxy.URL) + fmt.Sprintf(`
