@@ -175,13 +175,13 @@ func (c *Client) addMember(
 	var unknown *OutcomeUnknownError
 	if errors.As(err, &unknown) && ctx.Err() == nil {
 		// The add may have been made: one read tells, while the operation has time.
-		if existing, getErr := api.getMember(ctx, imageID, memberID); getErr == nil {
+		if existing, ours, getErr := addedSince(ctx, api, imageID, memberID, since); getErr == nil {
 			tflog.Info(
 				ctx,
 				"the add's answer was lost or failed, but Glance has the member: adopting it",
 				map[string]any{"image_id": imageID, "member_id": memberID, "error": err.Error()},
 			)
-			return Added{Member: existing}, nil
+			return Added{Member: existing, Existing: !ours}, nil
 		}
 	}
 	return Added{}, err
@@ -191,11 +191,12 @@ func (c *Client) addMember(
 // of this machine's clock. Glance's created_at is compared in Glance's own clock, read from
 // the Date header of the same answer: since, moved by the difference between the clocks, and
 // cut to the whole second as created_at and Date are. A member someone else created within
-// about a second before since cannot be told from ours, and counts as ours.
+// about a second before since cannot be told from ours, and counts as ours. v1 records no
+// time; its add looked at the list just before, so a member there now is ours.
 func addedSince(ctx context.Context, api memberAPI, imageID, memberID string, since time.Time) (*Member, bool, error) {
 	m, err := api.getMember(ctx, imageID, memberID)
-	if err != nil {
-		return nil, false, err
+	if err != nil || m.CreatedAt.IsZero() {
+		return m, err == nil, err
 	}
 	start := since.Add(m.clockOffset).Truncate(time.Second)
 	return m, !m.CreatedAt.Before(start), nil

@@ -165,7 +165,7 @@ func TestAddMember_retries(t *testing.T) {
 		},
 		{
 			"500, and the member is there: the add made it",
-			[]answer{status(500, ""), status(200, memberJSON)},
+			[]answer{status(500, ""), createdAt(time.Now().Add(time.Second), 0)},
 			"POST GET",
 			-1,
 			false,
@@ -178,6 +178,13 @@ func TestAddMember_retries(t *testing.T) {
 			false,
 		},
 		{"413 is not retried", []answer{status(413, "")}, "POST", 413, false},
+		{
+			"500, and a member made before the add: someone else's, adopted",
+			[]answer{status(500, ""), createdAt(time.Now().Add(-time.Minute), 0)},
+			"POST GET",
+			-1,
+			true,
+		},
 		{
 			"max_retries (3) reached, then the member read",
 			[]answer{status(503, ""), status(503, ""), status(503, ""), status(503, ""), status(404, "")},

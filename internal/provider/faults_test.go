@@ -3,14 +3,14 @@ package provider
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 	"github.com/glancetf/terraform-provider-glance/internal/proxytest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
@@ -120,55 +120,65 @@ resource "glance_image_members" "all" {
 
 // Glance makes every member and its answer is a 500 (a proxy stands in for a Glance whose
 // database fails after the work): each add reads its member once, finds it there, and the
-// apply succeeds with state equal to Glance, for one membership resource each and for a list.
+// apply succeeds with state equal to Glance, on v2 (one membership resource each, and a list)
+// and on v1 (one membership resource each: v1's add is a PUT of the member).
 func TestAccFaults_errorAfterForward(t *testing.T) {
 	env := acctest.PreCheck(t)
-	t.Parallel()
 	want := faultMembers()[:9]
-	single, list := acctest.NewImage(t, images.ImageVisibilityShared), acctest.NewImage(t, images.ImageVisibilityShared)
-	proxy := proxytest.New(t, env.ImageURL, proxytest.Options{
-		FaultRate: 1, Faults: []proxytest.Fault{proxytest.ErrorAfterForward}, Only: proxytest.Writes,
-	})
-	w := tfcli.NewWorkdir(t, tfcli.ProviderVia("producer", proxy.URL)+fmt.Sprintf(`
+	for _, svc := range imageServices(t, env) {
+		t.Run(svc.name(), func(t *testing.T) {
+			t.Parallel()
+			v2 := svc.api == glanceclient.ImageAPIv2
+			images := []string{svc.newImage(t)}
+			config := fmt.Sprintf(`
 resource "glance_image_member" "m" {
   for_each  = toset([%s])
   image_id  = %q
   member_id = each.value
 }
-
-resource "glance_image_members" "list" {
-  image_id   = %q
-  member_ids = [%s]
-}
-`, tfcli.QuoteAll(want), single, list, tfcli.QuoteAll(want)))
-	w.Must("apply", "-auto-approve", "-input=false")
-	var posts, reads int
-	for _, r := range proxy.Requests() {
-		switch {
-		case strings.HasPrefix(r, "POST "):
-			posts++
-		case strings.HasPrefix(r, "GET ") && strings.Count(r, "/members/") == 1:
-			reads++
-		}
-	}
-	if posts != 2*len(want) || reads != 2*len(want) {
-		t.Errorf("%d adds and %d reads of a member, want %d each: one add, answered 500, and one read that finds it",
-			posts, reads, 2*len(want))
-	}
-	for _, imageID := range []string{single, list} {
-		if got := acctest.MemberIDs(t, imageID); !slices.Equal(got, sorted(want)) {
-			t.Errorf("image %s: Glance has %v, want %v", imageID, got, sorted(want))
-		}
-	}
-	if inState, tainted := stateMembers(t, w); !slices.Equal(inState, sorted(want)) || tainted != 0 {
-		t.Errorf("state has %v (%d tainted), want %v", inState, tainted, sorted(want))
-	}
-	w.ExpectEmptyPlan()
-	proxy.SetFaultRate(0)
-	w.Must("destroy", "-auto-approve", "-input=false")
-	for _, imageID := range []string{single, list} {
-		if got := acctest.MemberIDs(t, imageID); len(got) != 0 {
-			t.Errorf("image %s: destroy left %v", imageID, got)
-		}
+`, tfcli.QuoteAll(want), images[0])
+			if v2 {
+				images = append(images, svc.newImage(t))
+				config += fmt.Sprintf("\nresource \"glance_image_members\" \"list\" {\n  image_id   = %q\n  member_ids = [%s]\n}\n",
+					images[1], tfcli.QuoteAll(want))
+			}
+			proxy := proxytest.New(t, svc.url, proxytest.Options{
+				FaultRate: 1, Faults: []proxytest.Fault{proxytest.ErrorAfterForward},
+				// the adds: v2's POST, v1's PUT of one member (not v2's first try on v1, answered 300)
+				Only: func(r *http.Request) bool {
+					return r.Method == http.MethodPost && v2 || r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/v1/")
+				},
+			})
+			w := tfcli.NewWorkdir(t, tfcli.ProviderVia("producer", proxy.URL)+config)
+			w.Must("apply", "-auto-approve", "-input=false")
+			if faults := proxy.Stats().Faults[proxytest.ErrorAfterForward]; faults != len(want)*len(images) {
+				t.Errorf("%d adds answered 500, want %d: one per membership", faults, len(want)*len(images))
+			}
+			reads := 0
+			for _, r := range proxy.Requests() {
+				if strings.HasPrefix(r, "GET ") && strings.Count(r, "/members/") == 1 {
+					reads++
+				}
+			}
+			if v2 && reads != len(want)*len(images) {
+				t.Errorf("%d reads of one member, want %d: one per add answered 500", reads, len(want)*len(images))
+			}
+			for _, imageID := range images {
+				if got := slices.Sorted(maps.Keys(svc.members(t, imageID))); !slices.Equal(got, sorted(want)) {
+					t.Errorf("image %s: the service has %v, want %v", imageID, got, sorted(want))
+				}
+			}
+			if inState, tainted := stateMembers(t, w); !slices.Equal(inState, sorted(want)) || tainted != 0 {
+				t.Errorf("state has %v (%d tainted), want %v", inState, tainted, sorted(want))
+			}
+			w.ExpectEmptyPlan()
+			proxy.SetFaultRate(0)
+			w.Must("destroy", "-auto-approve", "-input=false")
+			for _, imageID := range images {
+				if got := svc.members(t, imageID); len(got) != 0 {
+					t.Errorf("image %s: destroy left %v", imageID, got)
+				}
+			}
+		})
 	}
 }
