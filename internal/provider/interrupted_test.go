@@ -175,9 +175,10 @@ func TestAccInterrupted_frozenGlance(t *testing.T) {
 
 // A SIGKILL in the middle of an apply of 50 memberships, of terraform (as CI systems cancel a
 // job) or of the provider, or two Ctrl-C (terraform then exits at once), on v2 and v1: the adds
-// in flight are made on Glance, and terraform never records them. One plain apply adopts them (a warning each) and adds what is missing,
-// one add per membership not in state (on v1, which looks at the list first, none for those
-// adopted) and nothing else changed. A provider left behind ends by itself.
+// in flight are made on Glance, and terraform never records them. One plain apply adopts them
+// (a warning each) and adds what is missing, one add per membership not in state (on v1, which
+// looks at the list first, none for those adopted) and nothing else changed. A provider left
+// behind ends by itself.
 func TestAccInterrupted_sigkill(t *testing.T) {
 	env := acctest.PreCheck(t)
 	for _, svc := range imageServices(t, env) {
