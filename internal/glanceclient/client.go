@@ -181,6 +181,8 @@ func authError(cfg *Config, err error) error {
 	}
 	var netErr net.Error
 	var redirect *RedirectRefusedError
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
 	if errors.As(err, &redirect) {
 		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Logging in at Keystone (%s, from %s) failed: %s. Set "+
 			"auth_url to Keystone's own URL (where the redirect points, if that host is Keystone's).",
@@ -194,6 +196,11 @@ func authError(cfg *Config, err error) error {
 		return &ConfigError{Attr: AttrPassword, Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, "+
 			"project %q): %s. Check password, token or application credential, and the user and project names and domains.",
 			authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err))}
+	case errors.As(err, &typeErr) || errors.As(err, &syntaxErr):
+		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("%s (auth_url, from %s) did not answer as Keystone does: "+
+			"its answer could not be read as Keystone's version document or token (%s). Set auth_url to Keystone's URL, "+
+			"with or without its version (http://keystone:5000 or http://keystone:5000/v3), not another service's such as "+
+			"the image service's.", authURL, cfg.sources[AttrAuthURL], err)}
 	case errors.As(err, &netErr) && ProxyProblem(err) != "":
 		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("Cannot reach Keystone at %s (auth_url, from %s): %s. %s",
 			authURL, cfg.sources[AttrAuthURL], err, ProxyProblem(err))}

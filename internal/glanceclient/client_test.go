@@ -1,8 +1,11 @@
 package glanceclient
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -105,5 +108,29 @@ func TestSameHostRedirects(t *testing.T) {
 			refused.Status != 307):
 			t.Errorf("%s -> %s: want a refusal naming both, got %#v", tc.from, tc.to, err)
 		}
+	}
+}
+
+// An auth_url that points at another service's version document (the image service's, on a
+// wrong port) is named as not Keystone's, with what to set, rather than as a JSON error.
+func TestNew_authURLOfAnotherService(t *testing.T) {
+	t.Parallel()
+	glance := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusMultipleChoices)
+		_, _ = w.Write([]byte(`{"versions": [{"id": "v2.9", "status": "CURRENT", "links": []}]}`))
+	}))
+	t.Cleanup(glance.Close)
+	cfg, err := Resolve(map[string]string{
+		AttrAuthURL: glance.URL, AttrUserName: "u", AttrPassword: "p", AttrProjectName: "p", AttrUserDomainName: "Default",
+	}, nil, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(context.Background(), cfg, "test")
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attr != AttrAuthURL ||
+		!strings.Contains(ce.Msg, glance.URL+" (auth_url, from provider attribute auth_url) did not answer as Keystone does") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -103,7 +103,8 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 	}
 	var wrongAPI *glanceclient.WrongAPIError
 	if errors.As(err, &wrongAPI) {
-		return diag.NewErrorDiagnostic(opSummary[op], subject+wrongAPICause(client))
+		return diag.NewErrorDiagnostic(opSummary[op], subject+wrongAPICause(client)+" (Asked: "+wrongAPI.Method+" "+
+			wrongAPI.URL+".)")
 	}
 	var detection *glanceclient.DetectionError
 	if errors.As(err, &detection) {

@@ -332,7 +332,8 @@ func TestMemberError_everyBranch(t *testing.T) {
 			opList,
 			"",
 			&glanceclient.WrongAPIError{Method: "GET", URL: "http://glance:9292/v2/images/x/members"},
-			[]string{"does not serve Image API v2", "Unset image_api_version"},
+			[]string{"does not serve Image API v2", "Unset image_api_version",
+				"(Asked: GET http://glance:9292/v2/images/x/members.)"},
 		},
 		{
 			"Keystone away",
