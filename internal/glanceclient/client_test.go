@@ -129,8 +129,8 @@ func TestNew_authURLOfAnotherService(t *testing.T) {
 	}
 	_, err = New(context.Background(), cfg, "test")
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attr != AttrAuthURL ||
-		!strings.Contains(ce.Msg, glance.URL+" (auth_url, from provider attribute auth_url) did not answer as Keystone does") {
+	says := glance.URL + " (auth_url, from provider attribute auth_url) did not answer as Keystone does"
+	if !errors.As(err, &ce) || ce.Attr != AttrAuthURL || !strings.Contains(ce.Msg, says) {
 		t.Errorf("got %v", err)
 	}
 }
