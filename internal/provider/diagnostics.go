@@ -417,6 +417,14 @@ func acceptanceNeedsV2(imageID, memberID, endpoint string) (string, string) {
 		)
 }
 
+// listNeedsImageID is the error of a list resource told to find every image the project
+// owns, on an image service that speaks only v1 (which has no image search).
+func listNeedsImageID(endpoint string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("List needs image_id on Image API v1", fmt.Sprintf(
+		"The image service at %s speaks only Glance's Image API v1, which cannot list the images a project owns, so the "+
+			"list block's config must name the image: set image_id (one list block per image).", endpoint))
+}
+
 // statusFilterNeedsV2 is the error for a data source filtering by member status on an image
 // service that speaks only v1.
 func statusFilterNeedsV2(attr, value, endpoint string) (path.Path, string, string) {

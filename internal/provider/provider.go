@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -38,6 +39,7 @@ import (
 var (
 	_ provider.Provider                     = (*glanceProvider)(nil)
 	_ provider.ProviderWithConfigValidators = (*glanceProvider)(nil)
+	_ provider.ProviderWithListResources    = (*glanceProvider)(nil)
 )
 
 // New returns the provider factory; version is set at release and goes into the User-Agent.
@@ -218,6 +220,7 @@ func (p *glanceProvider) Configure(
 	}
 	resp.ResourceData = source
 	resp.DataSourceData = source
+	resp.ListResourceData = source
 }
 
 // explicitSettings reads the attributes set in the provider block. A value not yet known
@@ -653,6 +656,11 @@ func (p *glanceProvider) Resources(_ context.Context) []func() resource.Resource
 		NewImageMemberAcceptanceResource,
 		NewImageMembersResource,
 	}
+}
+
+// ListResources find what exists, for terraform query (Terraform 1.14+).
+func (p *glanceProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewImageMemberList, NewImageMembersList, NewImageMemberAcceptanceList}
 }
 
 func (p *glanceProvider) DataSources(_ context.Context) []func() datasource.DataSource {
