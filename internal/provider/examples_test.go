@@ -19,14 +19,20 @@ func TestAccExamples_valid(t *testing.T) {
 	acctest.PreCheck(t)
 	tfcli.InstallOpenstack(t) // the migration guide's "before" uses it
 	// Import by identity came with Terraform and OpenTofu 1.12; its examples are validated
-	// where it is there (make test-matrix: Terraform 1.13.3, OpenTofu 1.12.6).
+	// where it is there (make test-matrix: Terraform 1.16.2, OpenTofu 1.12.6).
+	// The list resources' query files (.tfquery.hcl), with terraform query: Terraform 1.14+
+	// (make test-matrix: Terraform 1.16.2); OpenTofu has none.
 	version := tfcli.Version(t)
 	identity := tfcli.AtLeast(version, 12)
+	query := tfcli.AtLeast(version, 14) && os.Getenv("TF_ACC_PROVIDER_HOST") != "registry.opentofu.org"
 	modules := map[string][]string{}
 	dirs, _ := filepath.Glob("../../examples/*/*")
 	dirs = append(dirs, "../../examples/provider", "../../examples/demo")
 	for _, d := range dirs {
 		files, _ := filepath.Glob(filepath.Join(d, "*.tf"))
+		if queries, _ := filepath.Glob(filepath.Join(d, "*.tfquery.hcl")); query {
+			files = append(files, queries...)
+		}
 		if strings.Contains(d, "/guides/") {
 			for _, f := range files {
 				modules[strings.TrimPrefix(f, "../../")] = []string{f}
@@ -75,7 +81,11 @@ func TestAccExamples_valid(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			for _, args := range [][]string{{"init", "-backend=false", "-input=false", "-no-color"}, {"validate", "-no-color"}} {
+			validate := []string{"validate", "-no-color"}
+			if query {
+				validate = append(validate, "-query")
+			}
+			for _, args := range [][]string{{"init", "-backend=false", "-input=false", "-no-color"}, validate} {
 				cmd := exec.Command(tfcli.Terraform(), args...)
 				cmd.Dir = dir
 				if out, err := cmd.CombinedOutput(); err != nil {

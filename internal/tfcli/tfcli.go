@@ -306,7 +306,7 @@ func Tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// Version is the version of Terraform() ("1.13.3"; OpenTofu reports its own the same way).
+// Version is the version of Terraform() ("1.16.2"; OpenTofu reports its own the same way).
 func Version(t testing.TB) string {
 	t.Helper()
 	out, err := exec.Command(Terraform(), "version", "-json").Output()
@@ -322,7 +322,7 @@ func Version(t testing.TB) string {
 	return v.Version
 }
 
-// AtLeast says whether version ("1.13.3") is minor (of major 1) or later.
+// AtLeast says whether version ("1.16.2") is minor (of major 1) or later.
 func AtLeast(version string, minor int) bool {
 	var major, m int
 	if _, err := fmt.Sscanf(version, "%d.%d", &major, &m); err != nil {
