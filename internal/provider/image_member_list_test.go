@@ -27,7 +27,8 @@ func queryTerraform(t *testing.T) {
 	t.Helper()
 	if version := tfcli.Version(t); !tfcli.AtLeast(version, 14) || os.Getenv("TF_ACC_PROVIDER_HOST") ==
 		"registry.opentofu.org" {
-		t.Skipf("%s %s has no terraform query (Terraform 1.14+): run it with TF_ACC_TERRAFORM_PATH=<terraform 1.14+> (not in CI yet: see issue 28)",
+		t.Skipf("%s %s has no terraform query (Terraform 1.14+): run it with TF_ACC_TERRAFORM_PATH=<terraform "+
+			"1.14+> (not in CI yet: see issue 28)",
 			tfcli.Terraform(), version)
 	}
 }
