@@ -37,6 +37,9 @@ const (
 	opListRemove
 	// opCanShare is the owner changing a member's can_share (v1).
 	opCanShare
+	// opAddUnkept is glance_image_member's add under a Terraform that cannot keep a failed
+	// create in state (keepsFailedCreatesIn): the way back after a lost answer differs.
+	opAddUnkept
 )
 
 var opSummary = map[memberOp]string{
@@ -48,6 +51,7 @@ var opSummary = map[memberOp]string{
 	opListAdd:    "Error adding image member",
 	opListRemove: "Error removing image member",
 	opCanShare:   "Error setting can_share of image member",
+	opAddUnkept:  "Error adding image member",
 }
 
 // afterLostAnswer is what happens next when a change may or may not have been made (its
@@ -59,6 +63,12 @@ var afterLostAnswer = map[memberOp]string{
 		"Terraform keeps this resource in state, marked tainted, so that terraform destroy removes it: the next apply " +
 		"reads Glance and adds the membership if it is missing, or replaces it (removes and adds it again) if it exists. " +
 		"Nothing to import or clean up by hand.",
+	opAddUnkept: "The request reached Glance but its answer was lost or was an error, and Glance could not be read " +
+		"afterwards to tell, so the membership may or may not exist. Terraform 1.16 cannot keep a failed create in state " +
+		"(it would then save no state of this run at all), so this resource is not in state: the next apply adds the " +
+		"membership, or adopts it if this request made it (a warning says so); nothing to import. Only a terraform " +
+		"destroy run before that apply would not know of it: then remove it by hand if it is there " +
+		"(openstack image remove project <image> <member>).",
 	opListAdd: "The request reached Glance but its answer was lost or was an error, so the membership may or may not " +
 		"exist. The next apply lists the image's members and adds only what is still missing.",
 	opRemove: "The request reached Glance but its answer was lost or was an error, so the membership may or may not be " +
@@ -224,13 +234,22 @@ func retriesSpent(e *glanceclient.RetriesExhaustedError, timeout string) string 
 }
 
 // createUndone says what a failed create of glance_image_members left: the added members
-// it removed again, or those it could not, which stay in state so that a destroy removes them.
-func createUndone(imageID string, added, left int) diag.Diagnostic {
+// it removed again, or those it could not, which stay in state so that a destroy removes them
+// (unless this Terraform cannot keep a failed create: kept false).
+func createUndone(imageID string, added, left int, kept bool) diag.Diagnostic {
 	if left == 0 {
 		return diag.NewWarningDiagnostic("Failed create of image members undone", fmt.Sprintf(
 			"Image %s: the create failed (see the errors), so the %d member(s) it had added were removed again, and "+
 				"nothing of it is in state; members it removed because member_ids leaves them out stay removed. Fix the "+
 				"cause and apply again: the create starts afresh.", imageID, added))
+	}
+	if !kept {
+		return diag.NewWarningDiagnostic("Failed create of image members not in state", fmt.Sprintf(
+			"Image %s: the create failed (see the errors), and %d of the %d member(s) it had added could not be removed "+
+				"again. Terraform 1.16 cannot keep a failed create in state (it would then save no state of this run at all), "+
+				"so none of it is in state: the next apply's create lists the image's members, keeps those in member_ids and "+
+				"removes the others. Only a terraform destroy run before that apply would not know of them: then remove them "+
+				"by hand (openstack image remove project <image> <member>).", imageID, left, added))
 	}
 	return diag.NewWarningDiagnostic("Failed create of image members kept in state", fmt.Sprintf(
 		"Image %s: the create failed (see the errors), and %d of the %d member(s) it had added could not be removed "+
@@ -298,7 +317,7 @@ func wrongAPICause(client *glanceclient.Client) string {
 // timeoutFor names the timeouts block entries that bound each operation, for the advice when
 // one passed: those of the CRUD methods that make the call.
 var timeoutFor = map[memberOp]string{
-	opAdd: "create", opRemove: "delete", opRead: "read", opList: "read",
+	opAdd: "create", opAddUnkept: "create", opRemove: "delete", opRead: "read", opList: "read",
 	opStatus: "create and update", opListAdd: "create and update", opListRemove: "update and delete", opCanShare: "update",
 }
 
@@ -339,6 +358,7 @@ const v1Refusal = "Glance (Image API v1) answered 404 \"No permission to share t
 // changeVerb is what an operation does to members, for "only the owner can … members".
 var changeVerb = map[memberOp]string{
 	opAdd:        "add",
+	opAddUnkept:  "add",
 	opListAdd:    "add",
 	opRemove:     "remove",
 	opListRemove: "remove",

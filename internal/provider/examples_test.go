@@ -19,7 +19,7 @@ func TestAccExamples_valid(t *testing.T) {
 	acctest.PreCheck(t)
 	tfcli.InstallOpenstack(t) // the migration guide's "before" uses it
 	// Import by identity came with Terraform and OpenTofu 1.12; its examples are validated
-	// where it is there (make test-matrix: Terraform 1.13.3, OpenTofu 1.12.6).
+	// where it is there (make test-matrix: Terraform 1.16.2, OpenTofu 1.12.6).
 	// The list resources' query files (.tfquery.hcl), with terraform query: Terraform 1.14+
 	// (make test-matrix: Terraform 1.16.2); OpenTofu has none.
 	version := tfcli.Version(t)

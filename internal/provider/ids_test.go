@@ -50,11 +50,11 @@ func TestParseMemberID(t *testing.T) {
 // plan imports all three and changes nothing else, the apply records them, and the plan after
 // it is empty; destroy then removes the membership and the list as usual. The default run
 // (Terraform 1.11, which has no identity) leaves this test out; make test-matrix runs it under
-// Terraform 1.13.3 and OpenTofu 1.12.6.
+// Terraform 1.16.2 and OpenTofu 1.12.6.
 func TestAccIdentity_importBlocks(t *testing.T) {
 	env := acctest.PreCheck(t)
 	if version := tfcli.Version(t); !tfcli.AtLeast(version, 12) {
-		t.Skipf("Terraform %s has no resource identity (1.12+): make test-matrix runs this test under Terraform 1.13.3 "+
+		t.Skipf("Terraform %s has no resource identity (1.12+): make test-matrix runs this test under Terraform 1.16.2 "+
 			"and OpenTofu 1.12.6", version)
 	}
 	t.Parallel()

@@ -22,14 +22,14 @@ import (
 )
 
 // queryTerraform skips unless the terraform under test has terraform query (Terraform 1.14+;
-// OpenTofu has none): not in make test-matrix yet (issue 28); run by hand under Terraform 1.16.2.
+// OpenTofu has none): make test skips these tests by name, make test-matrix runs them under
+// Terraform 1.16.2.
 func queryTerraform(t *testing.T) {
 	t.Helper()
 	if version := tfcli.Version(t); !tfcli.AtLeast(version, 14) || os.Getenv("TF_ACC_PROVIDER_HOST") ==
 		"registry.opentofu.org" {
-		t.Skipf("%s %s has no terraform query (Terraform 1.14+): run it with TF_ACC_TERRAFORM_PATH=<terraform "+
-			"1.14+> (not in CI yet: see issue 28)",
-			tfcli.Terraform(), version)
+		t.Skipf("%s %s has no terraform query (Terraform 1.14+): make test-matrix runs this test under Terraform "+
+			"1.16.2", tfcli.Terraform(), version)
 	}
 }
 

@@ -124,6 +124,12 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 	// One request: the POST's answer is the whole member, so no read-back.
 	added, err := client.AddMember(ctx, imageID, memberID, plan.CanShare.ValueBool())
 	if err != nil {
+		if !r.keepsFailedCreates() {
+			// No object: this Terraform would lose the whole run's state over it. The next
+			// apply adopts what the add made.
+			resp.Diagnostics.Append(memberError(client, opAddUnkept, imageID, memberID, err))
+			return
+		}
 		resp.Diagnostics.Append(memberError(client, opAdd, imageID, memberID, err))
 		var unknown *glanceclient.OutcomeUnknownError
 		if errors.As(err, &unknown) {

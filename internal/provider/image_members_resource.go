@@ -211,7 +211,7 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 	)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
-		after = undoCreate(ctx, client, imageID, statusByMember(current), after, &resp.Diagnostics)
+		after = undoCreate(ctx, client, imageID, statusByMember(current), after, r.keepsFailedCreates(), &resp.Diagnostics)
 		if after == nil {
 			return // nothing of this create is left: nothing in state, and the next apply starts afresh
 		}
@@ -224,14 +224,16 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 // before it, after what the create believes Glance has), so that a failed create leaves
 // nothing that no state knows of; members it removed stay removed, as member_ids wants. The
 // list is read again first (one request), since adds of unknown outcome may have landed. It
-// returns nil when nothing of the create is left; else what Glance has, for a state that
-// Terraform marks tainted, so that terraform destroy removes it. A state that was kept would
-// be replaced by the next apply, removing every member with its answer: hence the undo.
+// returns nil when nothing of the create is left, or when this Terraform cannot keep a failed
+// create (kept false: keepsFailedCreatesIn); else what Glance has, for a state that Terraform
+// marks tainted, so that terraform destroy removes it. A state that was kept would be replaced
+// by the next apply, removing every member with its answer: hence the undo.
 func undoCreate(
 	ctx context.Context,
 	client *glanceclient.Client,
 	imageID string,
 	before, after map[string]string,
+	kept bool,
 	diags *diag.Diagnostics,
 ) map[string]string {
 	now := after
@@ -253,8 +255,8 @@ func undoCreate(
 			stillAdded++
 		}
 	}
-	diags.Append(createUndone(imageID, added, stillAdded))
-	if stillAdded == 0 {
+	diags.Append(createUndone(imageID, added, stillAdded, kept))
+	if stillAdded == 0 || !kept {
 		return nil
 	}
 	return left

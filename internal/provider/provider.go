@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -218,6 +219,7 @@ func (p *glanceProvider) Configure(
 		}
 		source = loggedIn(client)
 	}
+	source.failedCreatesLost = !keepsFailedCreatesIn(req.TerraformVersion)
 	resp.ResourceData = source
 	resp.DataSourceData = source
 	resp.ListResourceData = source
@@ -358,6 +360,25 @@ type clientSource struct {
 	login  func(ctx context.Context) (*glanceclient.Client, error)
 	client *glanceclient.Client
 	err    error
+	// failedCreatesLost: this Terraform cannot keep what a failed create returns (the zero
+	// value keeps it, tainted, as Terraform does outside 1.16).
+	failedCreatesLost bool
+}
+
+// keepsFailedCreatesIn says whether the Terraform of this run can record the object a failed
+// create returns, marked tainted. Terraform 1.16 cannot: it stores the object with no status,
+// then cannot write any state of the run and panics, so even the creates that succeeded are
+// lost from state (every 1.16 release up to 1.16.3 does this; the fix is in Terraform's main
+// branch, in no release yet, so every 1.16 counts). On it a failed create returns no object,
+// and the next apply adopts what the create made. OpenTofu reports its own version, below 1.16.
+func keepsFailedCreatesIn(terraformVersion string) bool {
+	return !strings.HasPrefix(terraformVersion, "1.16.")
+}
+
+// keepsFailedCreates: see keepsFailedCreatesIn. A resource with no client source
+// (not configured) never reaches a create.
+func (c *configuredClient) keepsFailedCreates() bool {
+	return c.source == nil || !c.source.failedCreatesLost
 }
 
 // loggedIn is the source of a client logged in already.

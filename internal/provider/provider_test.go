@@ -75,6 +75,24 @@ func TestClientSource_delayedLogin(t *testing.T) {
 	}
 }
 
+// Terraform 1.16 loses the whole run's state when a failed create returns an object: only
+// there do creates return none. OpenTofu reports its own version (below 1.16).
+func TestKeepsFailedCreatesIn(t *testing.T) {
+	t.Parallel()
+	for version, want := range map[string]bool{
+		"1.16.0": false, "1.16.2": false, "1.16.3": false, "1.15.3": true, "1.11.4": true, "1.6.0": true, "1.17.0": true,
+		"": true,
+	} {
+		if got := keepsFailedCreatesIn(version); got != want {
+			t.Errorf("keepsFailedCreatesIn(%q) = %v, want %v", version, got, want)
+		}
+	}
+	if c := withClient(glanceclient.NewStatic("http://glance:9292", "t", "p", glanceclient.ImageAPIv2)); !c.
+		keepsFailedCreates() {
+		t.Error("a client source made without a Terraform version does not keep failed creates")
+	}
+}
+
 // A data source without a timeouts block is bounded all the same: by the read default.
 func TestDataSources_readHasADefaultTimeout(t *testing.T) {
 	t.Parallel()

@@ -48,4 +48,4 @@ build() {
 
 build tofu 1.12.6 github.com/opentofu/opentofu
 build tofu 1.10.6 github.com/opentofu/opentofu
-build terraform 1.13.3 github.com/hashicorp/terraform
+build terraform 1.16.2 github.com/hashicorp/terraform
