@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // cloudsFiles are the files a named cloud is read from, found as the OpenStack tools find
@@ -83,28 +83,29 @@ func firstFile(paths []string) string {
 	return ""
 }
 
-// parseOptions are clouds.Parse's options that read cloud from the files found.
-func (f cloudsFiles) parseOptions(cloud string) ([]clouds.ParseOption, func(), error) {
+// parseOptions are clouds.Parse's options that read cloud from the files found. The secure
+// file is named to gophercloud (it would look only for secure.yaml, never secure.yml or
+// OS_CLIENT_SECURE_FILE); one it cannot open it skips in silence, so that is checked first.
+func (f cloudsFiles) parseOptions(cloud string) ([]clouds.ParseOption, error) {
 	if f.clouds == "" {
-		return nil, nil, &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cloud %q is named, but no clouds file was "+
+		return nil, &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cloud %q is named, but no clouds file was "+
 			"found: looked for %s. Put clouds.yaml in one of those places, or set OS_CLIENT_CONFIG_FILE to its path.",
 			cloud, strings.Join(f.searched, ", "))}
 	}
 	opts := []clouds.ParseOption{
 		clouds.WithCloudName(cloud), clouds.WithLocations(f.clouds), clouds.WithPublicLocations(f.public...),
 	}
-	closeAll := func() {}
-	if f.secure != "" {
-		secure, err := os.Open(f.secure)
-		if err != nil {
-			return nil, nil, &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("The secure file %s (passwords for %s) "+
-				"cannot be read: %s. Fix its permissions, or unset OS_CLIENT_SECURE_FILE.", f.secure, f.clouds,
-				errors.Unwrap(err))}
-		}
-		opts = append(opts, clouds.WithSecureYAML(secure))
-		closeAll = func() { _ = secure.Close() }
+	if f.secure == "" {
+		return opts, nil
 	}
-	return opts, closeAll, nil
+	secure, err := os.Open(f.secure)
+	if err != nil {
+		return nil, &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("The secure file %s (passwords for %s) "+
+			"cannot be read: %s. Fix its permissions, or unset OS_CLIENT_SECURE_FILE.", f.secure, f.clouds,
+			errors.Unwrap(err))}
+	}
+	_ = secure.Close()
+	return append(opts, clouds.WithSecureLocations(f.secure)), nil
 }
 
 // describe names the files an entry was read from, for messages: "/x/clouds.yaml" or

@@ -93,11 +93,10 @@ func TestResolve_cloudsFiles(t *testing.T) {
 `)
 	files := findCloudsFiles(envOf(nil), []string{dir})
 	files.public = []string{public}
-	opts, closeFiles, err := files.parseOptions("vendor")
+	opts, err := files.parseOptions("vendor")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeFiles()
 	ao, eo, _, err := parseClouds(opts)
 	if err != nil {
 		t.Fatal(err)

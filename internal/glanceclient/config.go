@@ -425,11 +425,10 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	var files cloudsFiles
 	if cloudName != "" {
 		files = findCloudsFiles(getenv, searchDirs(getenv))
-		fileOpts, closeFiles, err := files.parseOptions(cloudName)
+		fileOpts, err := files.parseOptions(cloudName)
 		if err != nil {
 			return err
 		}
-		defer closeFiles()
 		opts = append(opts, fileOpts...)
 	} else {
 		empty := strings.NewReader("clouds: {glance: {auth: {}}}")
