@@ -37,10 +37,21 @@ func (c *Client) sharedWithMe(ctx context.Context, status string) (*inbox, error
 	})
 }
 
-// ListSharedImages lists the images other projects share with the caller's project (only
-// those owned by owner, when given). On v2, only those whose membership has one of the given
-// statuses; v1 has no status, and lists them all.
-func (c *Client) ListSharedImages(ctx context.Context, statuses []string, owner string) ([]SharedImage, error) {
+// InboxFilter picks from the lists of images shared with the caller's project: images of
+// this owner, of exactly this name (compared here, as written: no Glance operator applies);
+// "" picks any.
+type InboxFilter struct {
+	Owner, Name string
+}
+
+func (f InboxFilter) picks(img SharedImage) bool {
+	return (f.Owner == "" || img.Owner == f.Owner) && (f.Name == "" || img.Name == f.Name)
+}
+
+// ListSharedImages lists the images other projects share with the caller's project that the
+// filter picks. On v2, only those whose membership has one of the given statuses; v1 has no
+// status, and lists them all.
+func (c *Client) ListSharedImages(ctx context.Context, statuses []string, filter InboxFilter) ([]SharedImage, error) {
 	var out []SharedImage
 	for i, status := range statuses {
 		in, err := c.sharedWithMe(ctx, status)
@@ -51,7 +62,7 @@ func (c *Client) ListSharedImages(ctx context.Context, statuses []string, owner 
 			break // one list of them all
 		}
 		for _, img := range in.images {
-			if owner == "" || img.Owner == owner {
+			if filter.picks(img) {
 				out = append(out, img) // a copy: the list is shared
 			}
 		}

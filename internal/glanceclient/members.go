@@ -68,8 +68,11 @@ type memberAPI interface {
 // Properties: each key with exactly that value).
 type ImageQuery struct {
 	Name, Owner, Visibility string
-	Tags                    []string
-	Properties              map[string]string
+	// MemberStatus chooses the images shared with the caller's project that are listed:
+	// pending, accepted, rejected or all; "" is Glance's default, accepted.
+	MemberStatus string
+	Tags         []string
+	Properties   map[string]string
 	// Newest asks for the most recently created match alone: one request, whatever the number
 	// of matches. Otherwise every match, following Glance's pages to the end.
 	Newest bool

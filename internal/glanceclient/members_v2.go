@@ -170,10 +170,11 @@ func literal(name string) string {
 func (v v2Members) findImages(ctx context.Context, q ImageQuery) ([]Image, error) {
 	opts := imageListQuery{
 		ListOpts: images.ListOpts{
-			Name:       literal(q.Name),
-			Owner:      q.Owner,
-			Visibility: images.ImageVisibility(q.Visibility),
-			Tags:       q.Tags,
+			Name:         literal(q.Name),
+			Owner:        q.Owner,
+			Visibility:   images.ImageVisibility(q.Visibility),
+			Tags:         q.Tags,
+			MemberStatus: images.ImageMemberStatus(q.MemberStatus),
 		},
 		properties: q.Properties,
 	}

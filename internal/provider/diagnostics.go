@@ -670,13 +670,18 @@ func joinWords(parts []string) string {
 func imageSearchCount(q glanceclient.ImageQuery, found []glanceclient.Image) diag.Diagnostic {
 	filters := describeQuery(q)
 	if len(found) == 0 {
+		shares := "shared with (and accepted by) the provider's project: a share it has not accepted is searched with " +
+			"member_status = \"pending\" (or \"rejected\", \"all\")."
+		if q.MemberStatus != "" {
+			shares = "shared with the provider's project and answered " + q.MemberStatus + " by it."
+		}
 		return diag.NewErrorDiagnostic(
 			"No image matches",
 			fmt.Sprintf(
 				"No image visible to the provider's project has %s. Check each filter (names and properties are exact and "+
 					"case-sensitive; every tag given must be on the image), "+
-					"and that the image is owned by, public to, or shared with (and accepted by) the provider's project.",
-				filters,
+					"and that the image is owned by, public to, or %s",
+				filters, shares,
 			),
 		)
 	}

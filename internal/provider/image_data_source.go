@@ -26,7 +26,7 @@ var (
 )
 
 // NewImageDataSource is data.glance_image: one image found by its name, tags, owner,
-// visibility or properties, so that a configuration that shares an image needs nothing else
+// visibility, properties or share's status, so that a configuration that shares an image needs nothing else
 // to find it.
 func NewImageDataSource() datasource.DataSource { return &imageDataSource{} }
 
@@ -51,8 +51,9 @@ func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "One image, found by name, tags, owner, visibility or properties: Glance filters, and every " +
 			"filter given must match. " +
 			"None matching is an error, and so are several unless `most_recent` is set, which takes the newest. " +
-			"Images the provider's project can see are searched: its own, public and community ones, and those shared with " +
-			"it. Image API v2 only." + dataTimeoutsNote,
+			"Searched: the provider's project's own images, public and community ones, and the images shared with it " +
+			"that it has accepted; `member_status` chooses other shares instead (a tenant finding a share it has not " +
+			"answered yet). Image API v2 only." + dataTimeoutsNote,
 		Attributes: map[string]schema.Attribute{
 			"region": dataRegionAttribute(),
 			"name": schema.StringAttribute{
@@ -82,6 +83,15 @@ func (d *imageDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 					"os_distro = \"ubuntu\" }` (it may have more: see `properties_all`). A key Glance reads as its own list " +
 					"parameter (`name`, `status`, `limit`, `size_min`, …) is refused: use the attribute for it.",
 				Validators: []validator.Map{mapvalidator.KeysAre(propertyKey{})},
+			},
+			"member_status": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Which images shared with the provider's project are searched, by its answer: " +
+					"`accepted` (Glance's default), `pending`, `rejected` or `all`. The project's own, public and community " +
+					"images are searched whatever it is. When the same configuration accepts the image, use `all`: a `pending` " +
+					"search finds it no more once it is accepted. As the openstack provider's `openstack_images_image_v2` " +
+					"data source's.",
+				Validators: []validator.String{stringvalidator.OneOf(append(slices.Clone(glanceclient.MemberStatuses), "all")...)},
 			},
 			"most_recent": schema.BoolAttribute{
 				Optional: true,
@@ -140,7 +150,8 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	q := glanceclient.ImageQuery{
 		Name: config.Name.ValueString(), Owner: config.Owner.ValueString(), Visibility: config.Visibility.ValueString(),
-		Newest: config.MostRecent.ValueBool(), Properties: map[string]string{},
+		MemberStatus: config.MemberStatus.ValueString(), Newest: config.MostRecent.ValueBool(),
+		Properties: map[string]string{},
 	}
 	resp.Diagnostics.Append(config.Tags.ElementsAs(ctx, &q.Tags, false)...)
 	resp.Diagnostics.Append(config.Properties.ElementsAs(ctx, &q.Properties, false)...)
@@ -167,6 +178,7 @@ type imageDataModel struct {
 	Visibility      types.String `tfsdk:"visibility"`
 	Tags            types.Set    `tfsdk:"tags"`
 	Properties      types.Map    `tfsdk:"properties"`
+	MemberStatus    types.String `tfsdk:"member_status"`
 	MostRecent      types.Bool   `tfsdk:"most_recent"`
 	ID              types.String `tfsdk:"id"`
 	Status          types.String `tfsdk:"status"`
@@ -244,6 +256,9 @@ func describeQuery(q glanceclient.ImageQuery) string {
 	}
 	for _, k := range slices.Sorted(maps.Keys(q.Properties)) {
 		parts = append(parts, fmt.Sprintf("%s = %q", k, q.Properties[k]))
+	}
+	if q.MemberStatus != "" {
+		parts = append(parts, "member status "+q.MemberStatus)
 	}
 	return joinWords(parts)
 }

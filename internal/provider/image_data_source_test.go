@@ -201,3 +201,72 @@ func newNamedImage(t *testing.T, name string) string {
 	t.Cleanup(func() { acctest.DeleteImage(t, img.ID) })
 	return img.ID
 }
+
+// A tenant finds the golden image shared with it by name before it has answered, and accepts
+// it in the same configuration, as the openstack provider's "find the image, then accept it":
+// Glance searches accepted shares only unless member_status says otherwise, and
+// glance_shared_images picks the exact name from the inbox (a longer name that starts the
+// same is not it).
+func TestAccImageDataSource_pendingShare(t *testing.T) {
+	env := acctest.PreCheck(t)
+	name := fmt.Sprintf("golden-%d", time.Now().UnixNano())
+	golden := newNamedImage(t, name)
+	similar := newNamedImage(t, name+"-old")
+	for _, id := range []string{golden, similar} {
+		acctest.AddMember(t, id, env.ConsumerProject)
+		t.Cleanup(func() { acctest.RemoveMember(t, id, env.ConsumerProject) })
+	}
+	tenant := func(body string) string {
+		return "provider \"glance\" {\n  cloud = \"consumer\"\n}\n" + body
+	}
+	lookup := func(status string) string {
+		filter := ""
+		if status != "" {
+			filter = fmt.Sprintf("\n  member_status = %q", status)
+		}
+		return tenant(fmt.Sprintf("data \"glance_image\" \"golden\" {\n  name = %q%s\n}\n", name, filter))
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []tfresource.TestStep{
+			{
+				Config: lookup(""),
+				ExpectError: regexp.MustCompile(`(?s)No image matches.*` +
+					spaced(`a share it has not accepted is searched with member_status = "pending"`)),
+			},
+			{
+				Config:      lookup("rejected"),
+				ExpectError: regexp.MustCompile(`(?s)No image matches.*` + spaced(`answered rejected by it`)),
+			},
+			{
+				Config: lookup("pending") + fmt.Sprintf(`
+data "glance_shared_images" "golden" {
+  name          = %q
+  member_status = "pending"
+}
+`, name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.glance_image.golden", tfjsonpath.New("id"), knownvalue.StringExact(golden)),
+					statecheck.ExpectKnownValue("data.glance_image.golden", tfjsonpath.New("owner"),
+						knownvalue.StringExact(env.ProducerProject)),
+					statecheck.ExpectKnownValue("data.glance_shared_images.golden", tfjsonpath.New("images"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id": knownvalue.StringExact(golden), "name": knownvalue.StringExact(name),
+							"member_status": knownvalue.StringExact("pending"),
+						})})),
+				},
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				// "all", not "pending": once accepted, the image must still be found.
+				Config: lookup("all") + `
+resource "glance_image_member_acceptance" "golden" {
+  image_id = data.glance_image.golden.id
+}
+`,
+				Check:            checkAPIStatus(t, golden, env.ConsumerProject, "accepted"),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+		},
+	})
+}

@@ -77,7 +77,7 @@ func (l *imageMemberAcceptanceList) List(ctx context.Context, req list.ListReque
 		if client.Admin {
 			statuses = glanceclient.MemberStatuses[:1] // Glance lists them all to an admin: once is enough
 		}
-		shared, err := client.ListSharedImages(ctx, statuses, "")
+		shared, err := client.ListSharedImages(ctx, statuses, glanceclient.InboxFilter{})
 		if err == nil && !client.HasMemberStatus() {
 			summary, detail := acceptanceNeedsV2("", client.ProjectID, client.Endpoint)
 			push(list.ListResult{Diagnostics: diag.Diagnostics{diag.NewErrorDiagnostic(summary, detail)}})

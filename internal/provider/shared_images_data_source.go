@@ -39,16 +39,7 @@ func (d *sharedImagesDataSource) Schema(
 	resp.Schema = schema.Schema{
 		Blocks: map[string]schema.Block{"timeouts": dataTimeoutsBlock(ctx)},
 		MarkdownDescription: "The images other projects share with the provider's project, with this project's answer to " +
-			"each: its inbox. " +
-			"Images the project owns itself are not listed. Glance's pages are followed to the end; Glance reports an image's " +
-			"member status only " +
-			"through a filter, so `member_status = \"all\"` costs one list per status (three), and a single status one " +
-			"list. They are the lists every `glance_image_member_acceptance` of the same provider reads in the run, read " +
-			"once for all of them; `owner` picks from them.\n\n" +
-			"On Image API v1 the inbox is `GET /v1/shared-images/{project}` and one `HEAD` per image for its name and " +
-			"details: `member_status` is null, " +
-			"`tags` empty, `can_share` tells whether this project may share the image further, and a `member_status` filter " +
-			"other than `all` is an error." + dataTimeoutsNote,
+			"each: its inbox. Images the project owns itself are not listed." + dataTimeoutsNote,
 		Attributes: map[string]schema.Attribute{
 			"id":     computedString("The provider's project ID, whose inbox this is."),
 			"region": dataRegionAttribute(),
@@ -61,6 +52,12 @@ func (d *sharedImagesDataSource) Schema(
 			"owner": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only images owned by this project ID (picked from the lists, not asked of Glance).",
+			},
+			"name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only images of exactly this name, compared as written (case-sensitive; picked from the " +
+					"lists, not asked of Glance, so no Glance filter operator applies). Several images can share a name: " +
+					"`images` lists each.",
 			},
 			"images": schema.ListNestedAttribute{
 				Computed:            true,
@@ -105,7 +102,8 @@ func (d *sharedImagesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if s != "" && s != "all" {
 		statuses = []string{s}
 	}
-	list, err := client.ListSharedImages(ctx, statuses, config.Owner.ValueString()) // tells the API version
+	filter := glanceclient.InboxFilter{Owner: config.Owner.ValueString(), Name: config.Name.ValueString()}
+	list, err := client.ListSharedImages(ctx, statuses, filter) // tells the API version
 	if err != nil {
 		resp.Diagnostics.Append(sharedImagesError(client, err))
 		return
@@ -134,6 +132,7 @@ type sharedImagesModel struct {
 	ID           types.String       `tfsdk:"id"`
 	MemberStatus types.String       `tfsdk:"member_status"`
 	Owner        types.String       `tfsdk:"owner"`
+	Name         types.String       `tfsdk:"name"`
 	Images       []sharedImageModel `tfsdk:"images"`
 }
 
