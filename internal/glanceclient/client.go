@@ -194,8 +194,9 @@ func authError(cfg *Config, err error) error {
 	switch {
 	case gophercloud.ResponseCodeIs(err, http.StatusUnauthorized):
 		return &ConfigError{Attr: AttrPassword, Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, "+
-			"project %q): %s. Check password, token or application credential, and the user and project names and domains.",
-			authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err))}
+			"project %q): %s. Check password, token or application credential, and the user and project names and domains; "+
+			"they came from: %s.",
+			authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err), cfg.credentialSources())}
 	case errors.As(err, &typeErr) || errors.As(err, &syntaxErr):
 		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("%s (auth_url, from %s) did not answer as Keystone does: "+
 			"its answer could not be read as Keystone's version document or token (%s). Set auth_url to Keystone's URL, "+

@@ -258,6 +258,21 @@ func (c *Config) Secrets() []string {
 	return out
 }
 
+// credentialSources says where each credential that is set came from, for a refused login:
+// a block's value wins over its cloud's, unlike in the openstack provider, so this tells which.
+func (c *Config) credentialSources() string {
+	var out []string
+	for _, attr := range []string{
+		AttrUserName, AttrUserID, AttrPassword, AttrToken, AttrApplicationCredentialID,
+		AttrApplicationCredentialName, AttrApplicationCredentialSecret, AttrProjectName, AttrProjectID,
+	} {
+		if c.Get(attr) != "" {
+			out = append(out, c.from(attr))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 // from says where a value came from, for messages: `token (from OS_TOKEN)`.
 func (c *Config) from(attr string) string { return attr + " (from " + c.sources[attr] + ")" }
 

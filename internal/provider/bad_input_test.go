@@ -152,6 +152,17 @@ provider "glance" {
 `, env.AuthURL) + member(id, env.Consumer2Project)
 			},
 			says: "rejected the credentials", alsoSays: `user "producer", project "producer"`},
+		{name: "Wrong password beside cloud", owner: "producer", visibility: images.ImageVisibilityShared,
+			before: shareWithConsumer,
+			// The block's password wins over the cloud entry's (the openstack provider would ignore it), and the
+			// message says so.
+			config: func(id string) string {
+				return "provider \"glance\" {\n  cloud    = \"producer\"\n  password = \"not-the-password\"\n}\n" +
+					member(id, env.Consumer2Project)
+			},
+			says: "rejected the credentials",
+			alsoSays: `came from: user_name \(from cloud producer of [^)]*clouds.yaml\), password \(from provider attribute ` +
+				`password\), project_name \(from cloud producer of`},
 		{
 			name:       "Unknown cloud in clouds.yaml",
 			owner:      "producer",

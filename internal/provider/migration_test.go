@@ -151,3 +151,28 @@ resource "openstack_images_image_access_v2" "tenants" {
 		},
 	})
 }
+
+// The guide's admin-answers.tf as it is: the owner shares the image with two tenants and an
+// admin accepts it for each (for_each with member_id), where the openstack provider needs one
+// privileged resource per member; destroy removes both memberships.
+func TestAccMigration_adminAnswersForEach(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	tenants := []string{env.ConsumerProject, env.Consumer2Project}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMembers(t, imageID),
+		Steps: []tfresource.TestStep{{
+			ConfigFile: config.StaticFile(migrationGuide + "admin-answers.tf"),
+			ConfigVariables: config.Variables{
+				"image_id":           config.StringVariable(imageID),
+				"tenant_project_ids": config.SetVariable(config.StringVariable(tenants[0]), config.StringVariable(tenants[1])),
+			},
+			Check: tfresource.ComposeTestCheckFunc(
+				checkAPIStatus(t, imageID, tenants[0], "accepted"),
+				checkAPIStatus(t, imageID, tenants[1], "accepted"),
+			),
+			ConfigPlanChecks: emptyPlanAfterApply,
+		}},
+	})
+}
