@@ -394,7 +394,7 @@ func benchRuns(b *testing.B) int {
 
 // BenchmarkSharing is `make bench`: for each size, the three ways side by side (runs
 // interleaved, medians shown), then the ratios of ours to terraform-provider-openstack's, as
-// a Markdown table for the README.
+// a Markdown table for BENCHMARKS.md.
 func BenchmarkSharing(b *testing.B) {
 	env := acctest.PreCheck(b)
 	tfcli.InstallOpenstack(b)

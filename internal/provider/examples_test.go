@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
 )
@@ -57,6 +61,7 @@ func TestAccExamples_valid(t *testing.T) {
 			modules[strings.TrimPrefix(f, "../../")] = append(slices.Clone(base), f)
 		}
 	}
+	modules["README.md"] = []string{readmeFirstSnippet(t)}
 	if len(modules) < 12 {
 		t.Fatalf("found only %d example modules: %v", len(modules), modules)
 	}
@@ -94,4 +99,54 @@ func TestAccExamples_valid(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readmeFirstSnippet writes the README's first HCL block, as a user pastes it, to main.tf in
+// a directory of its own and returns that file's path.
+func readmeFirstSnippet(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "\n```hcl\n")
+	snippet, _, closed := strings.Cut(rest, "\n```\n")
+	if !ok || !closed {
+		t.Fatal("README.md has no ```hcl block")
+	}
+	path := filepath.Join(t.TempDir(), "main.tf")
+	if err := os.WriteFile(path, []byte(snippet+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The README's first snippet, run as it is against the local cloud (its clouds.yaml has the
+// README's cloud names): the owner shares the image with two projects, tenant-a accepts,
+// the other's answer stays pending; the plan after apply is empty, and destroy removes both
+// memberships.
+func TestAccReadme_firstSnippet(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	vars := config.Variables{
+		"golden_image_id": config.StringVariable(imageID),
+		"tenant_project_ids": config.SetVariable(
+			config.StringVariable(env.ConsumerProject), config.StringVariable(env.Consumer2Project)),
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy: tfresource.ComposeTestCheckFunc(
+			checkMemberGone(t, imageID, env.ConsumerProject),
+			checkMemberGone(t, imageID, env.Consumer2Project),
+		),
+		Steps: []tfresource.TestStep{{
+			ConfigFile:      config.StaticFile(readmeFirstSnippet(t)),
+			ConfigVariables: vars,
+			Check: tfresource.ComposeTestCheckFunc(
+				checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
+				checkAPIStatus(t, imageID, env.Consumer2Project, "pending"),
+			),
+			ConfigPlanChecks: emptyPlanAfterApply,
+		}},
+	})
 }

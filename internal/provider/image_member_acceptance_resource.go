@@ -58,9 +58,7 @@ func (r *imageMemberAcceptanceResource) Schema(
 			"Configure this resource's provider with the member project's credentials; the image's owner adds the member " +
 			"first with `glance_image_member`. " +
 			"A member project cannot delete a membership, so destroying this resource sets the status to " +
-			"`status_on_destroy`.\n\n" +
-			"Image API v2 only: Glance's v1 has no answers (a membership is in effect as soon as the owner adds it), so on a " +
-			"cloud that serves only v1 this resource is an error at plan time.",
+			"`status_on_destroy`. Image API v2 only: v1 has no answers.",
 		Attributes: map[string]schema.Attribute{
 			"region": regionAttribute(),
 			"id": schema.StringAttribute{

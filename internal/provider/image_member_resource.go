@@ -51,11 +51,8 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 		MarkdownDescription: "Shares an image with another project: the image's owner adds the project as a member. " +
 			"The member project then accepts or rejects it; `status` shows its answer. Destroying the resource removes the " +
 			"membership. " +
-			"The image must have visibility `shared`, and the provider's credentials must be those of the image's owner.\n\n" +
-			"On a cloud that still serves only Glance's Image API v1, the same resource adds the member with v1's `PUT` and " +
-			"removes it with " +
-			"`DELETE /v1/images/{image_id}/members/{member_id}`; `can_share` works there, and `status`, `created_at`, " +
-			"`updated_at` and `schema` are null (v1 has none).",
+			"The image must have visibility `shared`, and the provider's credentials must be those of the image's owner. " +
+			"Works on Image API v1 too (Glance of Queens or older), where `can_share` applies.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -37,12 +37,8 @@ func (d *imageMembersDataSource) Schema(
 ) {
 	resp.Schema = schema.Schema{
 		Blocks: map[string]schema.Block{"timeouts": dataTimeoutsBlock(ctx)},
-		MarkdownDescription: "The members of an image (the projects it is shared with) and their answers, read with one " +
-			"Glance request, which every other read of the image's members in the same run (`glance_image_member`, other data " +
-			"sources of it) shares. " +
-			"The image's owner sees every member; a member project sees only its own membership. " +
-			"On Image API v1, `status`, `created_at` and `updated_at` are null and `can_share` tells whether each member may " +
-			"share the image further; the `status` filter is then an error." + dataTimeoutsNote,
+		MarkdownDescription: "The members of an image (the projects it is shared with) and their answers. " +
+			"The image's owner sees every member; a member project sees only its own membership." + dataTimeoutsNote,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

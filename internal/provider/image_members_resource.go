@@ -62,10 +62,7 @@ func (r *imageMembersResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"~> **Do not** manage the same image with both `glance_image_members` and `glance_image_member`: each would undo " +
 			"the other's changes. " +
 			"Use `glance_image_members` to own an image's whole member list, or `glance_image_member` to add single projects " +
-			"alongside others.\n\n" +
-			"On a cloud that still serves only Glance's Image API v1, every change is one request whatever the number of " +
-			"members: v1 replaces the whole list " +
-			"(`PUT /v1/images/{image_id}/members`), and members that stay keep their `can_share`.",
+			"alongside others.",
 		Attributes: map[string]schema.Attribute{
 			"region": regionAttribute(),
 			"id": schema.StringAttribute{
