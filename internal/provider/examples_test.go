@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-	"github.com/hashicorp/terraform-plugin-testing/config"
-	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/glancetf/terraform-provider-glance/internal/acctest"
 	"github.com/glancetf/terraform-provider-glance/internal/tfcli"
@@ -122,31 +120,40 @@ func readmeFirstSnippet(t *testing.T) string {
 }
 
 // The README's first snippet, run as it is against the local cloud (its clouds.yaml has the
-// README's cloud names): the owner shares the image with two projects, tenant-a accepts,
-// the other's answer stays pending; the plan after apply is empty, and destroy removes both
-// memberships.
+// README's cloud names) by terraform itself (the test framework's state reader cannot follow
+// for_each): the owner shares the image with two projects, tenant-a accepts, the other's
+// answer stays pending; the plan after apply is empty, and destroy removes both memberships.
 func TestAccReadme_firstSnippet(t *testing.T) {
 	env := acctest.PreCheck(t)
+	t.Parallel()
 	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
-	vars := config.Variables{
-		"golden_image_id": config.StringVariable(imageID),
-		"tenant_project_ids": config.SetVariable(
-			config.StringVariable(env.ConsumerProject), config.StringVariable(env.Consumer2Project)),
+	snippet, err := os.ReadFile(readmeFirstSnippet(t))
+	if err != nil {
+		t.Fatal(err)
 	}
-	tfresource.ParallelTest(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy: tfresource.ComposeTestCheckFunc(
-			checkMemberGone(t, imageID, env.ConsumerProject),
-			checkMemberGone(t, imageID, env.Consumer2Project),
-		),
-		Steps: []tfresource.TestStep{{
-			ConfigFile:      config.StaticFile(readmeFirstSnippet(t)),
-			ConfigVariables: vars,
-			Check: tfresource.ComposeTestCheckFunc(
-				checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
-				checkAPIStatus(t, imageID, env.Consumer2Project, "pending"),
-			),
-			ConfigPlanChecks: emptyPlanAfterApply,
-		}},
-	})
+	applyAndDestroy(t, string(snippet), imageID, []string{env.ConsumerProject, env.Consumer2Project},
+		map[string]string{env.ConsumerProject: "accepted", env.Consumer2Project: "pending"},
+		"TF_VAR_golden_image_id="+imageID)
+}
+
+// applyAndDestroy applies config (whose tenant_project_ids variable gets tenants) in a work
+// directory of its own, checks each membership's status in Glance and an empty plan, then
+// destroys and checks that no membership is left.
+func applyAndDestroy(t *testing.T, config, imageID string, tenants []string, want map[string]string, env ...string) {
+	t.Helper()
+	env = append(env, "TF_VAR_tenant_project_ids=["+tfcli.QuoteAll(tenants)+"]")
+	w := tfcli.NewWorkdir(t, config, env...)
+	w.Must("apply", "-auto-approve", "-input=false")
+	for member, status := range want {
+		if err := checkAPIStatus(t, imageID, member, status)(nil); err != nil {
+			t.Error(err)
+		}
+	}
+	w.ExpectEmptyPlan()
+	w.Must("destroy", "-auto-approve", "-input=false")
+	for _, member := range tenants {
+		if err := checkMemberGone(t, imageID, member)(nil); err != nil {
+			t.Error(err)
+		}
+	}
 }
