@@ -274,6 +274,7 @@ func elsewhere(t *testing.T) []struct{ name, says string } {
 	reauth := memberError(
 		glanceclient.NewStatic("http://127.0.0.1:1", "t", "p", glanceclient.ImageAPIv2),
 		opRead,
+		crudRead,
 		exampleImageID,
 		"p",
 		&gophercloud.ErrUnableToReauthenticate{

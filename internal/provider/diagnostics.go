@@ -35,6 +35,8 @@ const (
 	// opListAdd and opListRemove are glance_image_members changing one member of its list.
 	opListAdd
 	opListRemove
+	// opReplace is glance_image_members writing its whole list in one request (v1).
+	opReplace
 	// opCanShare is the owner changing a member's can_share (v1).
 	opCanShare
 	// opAddUnkept is glance_image_member's add under a Terraform that cannot keep a failed
@@ -50,6 +52,7 @@ var opSummary = map[memberOp]string{
 	opList:       "Error listing image members",
 	opListAdd:    "Error adding image member",
 	opListRemove: "Error removing image member",
+	opReplace:    "Error replacing image members",
 	opCanShare:   "Error setting can_share of image member",
 	opAddUnkept:  "Error adding image member",
 }
@@ -79,17 +82,24 @@ var afterLostAnswer = map[memberOp]string{
 		"changed. The next apply reads it and sets it again if needed: setting it twice is harmless.",
 	opStatus: "The request reached Glance but its answer was lost or was an error, so the answer may or may not have " +
 		"been recorded. The next apply sets it again: setting an answer twice is harmless.",
-	opList: "The request reached Glance but its answer was lost or was an error, so the member list may or may not " +
+	opReplace: "The request reached Glance but its answer was lost or was an error, so the member list may or may not " +
 		"have been replaced. The next apply lists the image's members and replaces the list again if it differs.",
 }
 
-// memberError explains a failed member call, from what the client found out (a refusal's
-// reason, a lost answer, retries spent): it only formats, and never calls Glance.
-func memberError(client *glanceclient.Client, op memberOp, imageID, memberID string, err error) diag.Diagnostic {
+// memberError explains a failed member call made during a CRUD operation (whose timeout the
+// advice names), from what the client found out (a refusal's reason, a lost answer, retries
+// spent): it only formats, and never calls Glance.
+func memberError(
+	client *glanceclient.Client,
+	op memberOp,
+	during crudOp,
+	imageID, memberID string,
+	err error,
+) diag.Diagnostic {
 	subject := subjectOf(imageID, memberID)
 	var exhausted *glanceclient.RetriesExhaustedError
 	if errors.As(err, &exhausted) {
-		subject += retriesSpent(exhausted, timeoutFor[op])
+		subject += retriesSpent(exhausted, during.String())
 	}
 	var unknown *glanceclient.OutcomeUnknownError
 	next := ""
@@ -121,7 +131,7 @@ func memberError(client *glanceclient.Client, op memberOp, imageID, memberID str
 		return diag.NewErrorDiagnostic(opSummary[op], subject+detection.Error()+".")
 	}
 	if glanceclient.Status(err) == 0 {
-		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err, timeoutFor[op])+next)
+		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err, during.String())+next)
 	}
 	var cause string
 	switch status := glanceclient.Status(err); {
@@ -312,13 +322,6 @@ func wrongAPICause(client *glanceclient.Client) string {
 	return fmt.Sprintf("the image service at %s does not serve Image API v%s: it answered with its versions document "+
 		"(HTTP 300). Unset image_api_version (OS_IMAGE_API_VERSION) so the provider reads which version it serves, or set "+
 		"it to one the service lists.", client.Endpoint, api)
-}
-
-// timeoutFor names the timeouts block entries that bound each operation, for the advice when
-// one passed: those of the CRUD methods that make the call.
-var timeoutFor = map[memberOp]string{
-	opAdd: "create", opAddUnkept: "create", opRemove: "delete", opRead: "read", opList: "read",
-	opStatus: "create and update", opListAdd: "create and update", opListRemove: "update and delete", opCanShare: "update",
 }
 
 // noAnswerCause explains a call that got no usable answer from Glance: none at all, one that

@@ -174,7 +174,7 @@ func TestMemberErrorWithoutARealCause(t *testing.T) {
 			if err == nil {
 				t.Fatal("want an error")
 			}
-			d := memberError(client, tc.op, img, member, err)
+			d := memberError(client, tc.op, usualCRUD[tc.op], img, member, err)
 			text := d.Summary() + "\n" + d.Detail()
 			for _, s := range tc.says {
 				if !strings.Contains(text, s) {
@@ -423,7 +423,7 @@ func TestMemberError_everyBranch(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			d := memberError(tc.client, tc.op, img, tc.member, tc.err)
+			d := memberError(tc.client, tc.op, usualCRUD[tc.op], img, tc.member, tc.err)
 			text := d.Summary() + "\n" + tfcli.Flat(d.Detail())
 			subject := "Image " + img + ", member " + tc.member + ": "
 			if tc.member == "" {
@@ -439,4 +439,11 @@ func TestMemberError_everyBranch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// usualCRUD is the CRUD operation that makes each member call in the resources, for the
+// tables above (the advice on a deadline names that operation's timeout).
+var usualCRUD = map[memberOp]crudOp{
+	opAdd: crudCreate, opAddUnkept: crudCreate, opRead: crudRead, opRemove: crudDelete, opStatus: crudCreate,
+	opList: crudRead, opListAdd: crudCreate, opListRemove: crudDelete, opReplace: crudUpdate, opCanShare: crudUpdate,
 }

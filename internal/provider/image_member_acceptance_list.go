@@ -84,7 +84,7 @@ func (l *imageMemberAcceptanceList) List(ctx context.Context, req list.ListReque
 			return
 		}
 		if err != nil {
-			push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opRead, "", client.ProjectID, err)}})
+			push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opRead, crudRead, "", client.ProjectID, err)}})
 			return
 		}
 		var sent int64
@@ -96,7 +96,7 @@ func (l *imageMemberAcceptanceList) List(ctx context.Context, req list.ListReque
 				case glanceclient.IsNotFound(err):
 					continue // shared, but not with the admin's project
 				case err != nil:
-					if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opRead, img.ID,
+					if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opRead, crudRead, img.ID,
 						client.ProjectID, err)}}) {
 						return
 					}

@@ -172,7 +172,7 @@ func (r *imageMemberAcceptanceResource) Create(
 	if client == nil {
 		return
 	}
-	r.setStatus(ctx, client, plan, &resp.State, &resp.Diagnostics)
+	r.setStatus(ctx, client, plan, crudCreate, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageMemberAcceptanceResource) Read(
@@ -209,7 +209,7 @@ func (r *imageMemberAcceptanceResource) Read(
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(client, opRead, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opRead, crudRead, imageID, memberID, err))
 		return
 	}
 	resp.Diagnostics.Append(
@@ -238,7 +238,7 @@ func (r *imageMemberAcceptanceResource) Update(
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
-	r.setStatus(ctx, client, plan, &resp.State, &resp.Diagnostics)
+	r.setStatus(ctx, client, plan, crudUpdate, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageMemberAcceptanceResource) Delete(
@@ -259,7 +259,7 @@ func (r *imageMemberAcceptanceResource) Delete(
 		return // the owner removed the membership already: nothing left to answer
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(client, opStatus, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opStatus, crudDelete, imageID, memberID, err))
 	}
 }
 
@@ -298,13 +298,14 @@ func (r *imageMemberAcceptanceResource) setStatus(
 	ctx context.Context,
 	client *glanceclient.Client,
 	plan imageMemberAcceptanceModel,
+	during crudOp,
 	state *tfsdk.State,
 	diags *diag.Diagnostics,
 ) {
 	imageID, memberID := plan.ImageID.ValueString(), memberOf(plan, client)
 	m, err := client.UpdateMemberStatus(ctx, imageID, memberID, plan.Status.ValueString())
 	if err != nil {
-		diags.Append(memberError(client, opStatus, imageID, memberID, err))
+		diags.Append(memberError(client, opStatus, during, imageID, memberID, err))
 		return
 	}
 	tflog.Info(

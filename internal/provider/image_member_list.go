@@ -78,7 +78,7 @@ func (l *imageMemberList) List(ctx context.Context, req list.ListRequest, stream
 		for _, img := range found {
 			members, err := client.ListMembers(ctx, img.ID)
 			if err != nil {
-				if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opList, img.ID, "", err)}}) {
+				if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opList, crudRead, img.ID, "", err)}}) {
 					return
 				}
 				continue
@@ -126,7 +126,7 @@ func ownedSharedImages(
 	if imageID != "" {
 		img, err := client.GetImage(ctx, imageID)
 		if err != nil {
-			return nil, memberError(client, opList, imageID, "", err)
+			return nil, memberError(client, opList, crudRead, imageID, "", err)
 		}
 		return []glanceclient.Image{*img}, nil
 	}
@@ -136,7 +136,7 @@ func ownedSharedImages(
 	case errors.As(err, &unsupported):
 		return nil, listNeedsImageID(client.Endpoint)
 	case err != nil:
-		return nil, memberError(client, opList, "", "", err)
+		return nil, memberError(client, opList, crudRead, "", "", err)
 	}
 	return found, nil
 }

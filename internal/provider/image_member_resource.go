@@ -124,10 +124,10 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 		if !r.keepsFailedCreates() {
 			// No object: this Terraform would lose the whole run's state over it. The next
 			// apply adopts what the add made.
-			resp.Diagnostics.Append(memberError(client, opAddUnkept, imageID, memberID, err))
+			resp.Diagnostics.Append(memberError(client, opAddUnkept, crudCreate, imageID, memberID, err))
 			return
 		}
-		resp.Diagnostics.Append(memberError(client, opAdd, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opAdd, crudCreate, imageID, memberID, err))
 		var unknown *glanceclient.OutcomeUnknownError
 		if errors.As(err, &unknown) {
 			// The POST left and what became of it could not be told (its answer was lost to a
@@ -196,7 +196,7 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 		// them and restores them when it is shared again: warn and keep the state.
 		resp.Diagnostics.Append(imageNotShared(imageID, memberID, err))
 	default:
-		resp.Diagnostics.Append(memberError(client, opRead, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opRead, crudRead, imageID, memberID, err))
 	}
 }
 
@@ -251,7 +251,7 @@ func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateReq
 	if !plan.CanShare.Equal(state.CanShare) {
 		imageID, memberID := plan.target()
 		if err := client.SetCanShare(ctx, imageID, memberID, plan.CanShare.ValueBool()); err != nil {
-			resp.Diagnostics.Append(memberError(client, opCanShare, imageID, memberID, err))
+			resp.Diagnostics.Append(memberError(client, opCanShare, crudUpdate, imageID, memberID, err))
 			return
 		}
 		tflog.Info(
@@ -280,7 +280,7 @@ func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(client, opRemove, imageID, memberID, err))
+		resp.Diagnostics.Append(memberError(client, opRemove, crudDelete, imageID, memberID, err))
 		return
 	}
 	tflog.Info(ctx, "removed image member", map[string]any{"image_id": imageID, "member_id": memberID})

@@ -85,7 +85,7 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	imageID := config.ImageID.ValueString()
 	list, err := client.ListMembers(ctx, imageID) // its answer tells the Image API version
 	if err != nil {
-		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(client, opList, crudRead, imageID, "", err))
 		return
 	}
 	if !config.Status.IsNull() && !client.HasMemberStatus() {

@@ -70,7 +70,7 @@ func (l *imageMembersList) List(ctx context.Context, req list.ListRequest, strea
 			members, err := client.ListMembers(ctx, img.ID)
 			switch {
 			case err != nil:
-				if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opList, img.ID, "", err)}}) {
+				if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opList, crudRead, img.ID, "", err)}}) {
 					return
 				}
 				continue

@@ -196,12 +196,13 @@ func (r *imageMembersResource) Create(ctx context.Context, req resource.CreateRe
 	imageID := plan.ImageID.ValueString()
 	current, err := client.ListMembers(ctx, imageID)
 	if err != nil {
-		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(client, opList, crudCreate, imageID, "", err))
 		return
 	}
 	after, diags := reconcile(
 		ctx,
 		client,
+		crudCreate,
 		imageID,
 		statusByMember(current),
 		memberIDs(ctx, plan.MemberIDs, &resp.Diagnostics),
@@ -244,7 +245,7 @@ func undoCreate(
 		}
 	}
 	added := len(now) - len(keep)
-	left, undoDiags := reconcile(ctx, client, imageID, now, keep)
+	left, undoDiags := reconcile(ctx, client, crudCreate, imageID, now, keep)
 	diags.Append(undoDiags...)
 	stillAdded := 0
 	for m := range left {
@@ -287,7 +288,7 @@ func (r *imageMembersResource) Read(ctx context.Context, req resource.ReadReques
 		// keeps them: warn and keep the state rather than forget them.
 		resp.Diagnostics.Append(imageNotShared(imageID, "", err))
 	default:
-		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(client, opList, crudRead, imageID, "", err))
 	}
 }
 
@@ -317,7 +318,7 @@ func (r *imageMembersResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	imageID := plan.ImageID.ValueString()
-	after, diags := reconcile(ctx, client, imageID, current, want)
+	after, diags := reconcile(ctx, client, crudUpdate, imageID, current, want)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(
 		resp.State.Set(ctx, imageMembersFromAPI(ctx, client, imageID, after, plan.Timeouts, &resp.Diagnostics))...)
@@ -338,12 +339,12 @@ func (r *imageMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 		return // the image is gone, and its members with it
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberError(client, opList, imageID, "", err))
+		resp.Diagnostics.Append(memberError(client, opList, crudDelete, imageID, "", err))
 		return
 	}
 	// On a partial failure the framework keeps the resource in state as it was, so the next
 	// destroy lists and removes what is left.
-	_, diags := reconcile(ctx, client, imageID, statusByMember(current), nil)
+	_, diags := reconcile(ctx, client, crudDelete, imageID, statusByMember(current), nil)
 	resp.Diagnostics.Append(diags...)
 }
 
@@ -374,12 +375,13 @@ func (r *imageMembersResource) ImportState(
 func reconcile(
 	ctx context.Context,
 	client *glanceclient.Client,
+	during crudOp,
 	imageID string,
 	current map[string]string,
 	want []string,
 ) (map[string]string, diag.Diagnostics) {
 	if client.HasListReplace() {
-		return replaceAll(ctx, client, imageID, current, want)
+		return replaceAll(ctx, client, during, imageID, current, want)
 	}
 	var diags diag.Diagnostics
 	after := maps.Clone(current)
@@ -401,7 +403,7 @@ func reconcile(
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil && !glanceclient.IsNotFound(err) {
-			diags.Append(memberError(client, opListRemove, imageID, member, err))
+			diags.Append(memberError(client, opListRemove, during, imageID, member, err))
 			return
 		}
 		delete(after, member)
@@ -413,7 +415,7 @@ func reconcile(
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			diags.Append(memberError(client, opListAdd, imageID, member, err))
+			diags.Append(memberError(client, opListAdd, during, imageID, member, err))
 			return
 		}
 		after[member] = m.Status
@@ -430,7 +432,7 @@ func reconcile(
 			toAdd = toAdd[1:]
 		}
 		if client.HasListReplace() && !diags.HasError() {
-			return replaceAll(ctx, client, imageID, after, want)
+			return replaceAll(ctx, client, during, imageID, after, want)
 		}
 	}
 	inParallel(toRemove, remove)
@@ -442,13 +444,14 @@ func reconcile(
 func replaceAll(
 	ctx context.Context,
 	client *glanceclient.Client,
+	during crudOp,
 	imageID string,
 	current map[string]string,
 	want []string,
 ) (map[string]string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if err := client.ReplaceMembers(ctx, imageID, want); err != nil {
-		diags.Append(memberError(client, opList, imageID, "", err))
+		diags.Append(memberError(client, opReplace, during, imageID, "", err))
 		return current, diags
 	}
 	tflog.Info(ctx, "replaced image members", map[string]any{"image_id": imageID, "members": len(want)})

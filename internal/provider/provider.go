@@ -492,6 +492,11 @@ const (
 	crudDelete
 )
 
+// String is the operation's entry in a timeouts block, for advice on a deadline.
+func (op crudOp) String() string {
+	return [...]string{crudCreate: "create", crudRead: "read", crudUpdate: "update", crudDelete: "delete"}[op]
+}
+
 // begin is every CRUD method's preamble, once the method has read m from its plan, state
 // or config: check that the provider has a client, take the client of m's region, and bound
 // ctx by the operation's timeout. It returns no client when diags has an error (from reading

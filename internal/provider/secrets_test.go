@@ -256,7 +256,7 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 		imageID := acctest.NewImage(t, images.ImageVisibilityShared)
 		time.Sleep(time.Duration(env.ShortTokenSeconds+1) * time.Second) // the token expires
 		_, err = client.ListMembers(context.Background(), imageID)
-		detail := memberError(client, opList, imageID, "", err).Detail()
+		detail := memberError(client, opList, crudRead, imageID, "", err).Detail()
 		if !refused(
 			trap,
 			"Image "+imageID+": Glance asked for a new token (HTTP 401), and logging in again at Keystone ("+
