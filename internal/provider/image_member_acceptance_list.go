@@ -84,7 +84,8 @@ func (l *imageMemberAcceptanceList) List(ctx context.Context, req list.ListReque
 			return
 		}
 		if err != nil {
-			push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opRead, crudRead, "", client.ProjectID, err)}})
+			failed := memberError(client, opRead, crudRead, "", client.ProjectID, err)
+			push(list.ListResult{Diagnostics: diag.Diagnostics{failed}})
 			return
 		}
 		var sent int64
