@@ -86,6 +86,56 @@ var afterLostAnswer = map[memberOp]string{
 		"have been replaced. The next apply lists the image's members and replaces the list again if it differs.",
 }
 
+// failure is what kind of thing went wrong with a call to Keystone or Glance: the one
+// classification every error diagnostic starts from (memberError, sharedImagesError,
+// imageSearchError), which then say it for their operation.
+type failure int
+
+const (
+	failReauth       failure = iota // Glance asked for a new token, and logging in again failed
+	failUnsupported                 // the image service's Image API version has no such call
+	failWrongAPI                    // the image service answered with its versions document
+	failDetection                   // which Image API the service speaks could not be told
+	failNoAnswer                    // no usable answer: none, too late, unreadable, a redirect refused
+	failUnauthorized                // HTTP 401
+	failForbidden                   // HTTP 403
+	failNotFound                    // HTTP 404
+	failMalformed                   // HTTP 400
+	failQuota                       // HTTP 413: Glance's limit on members per image
+	failRefused                     // any other status: 409, 405, 5xx, …
+)
+
+// classify says what kind of failure err is; the first that applies wins.
+func classify(err error) failure {
+	var reauth *gophercloud.ErrUnableToReauthenticate
+	var unsupported *glanceclient.UnsupportedError
+	var wrongAPI *glanceclient.WrongAPIError
+	var detection *glanceclient.DetectionError
+	switch {
+	case errors.As(err, &reauth):
+		return failReauth
+	case errors.As(err, &unsupported):
+		return failUnsupported
+	case errors.As(err, &wrongAPI):
+		return failWrongAPI
+	case errors.As(err, &detection):
+		return failDetection
+	}
+	if kind, ok := failureByStatus[glanceclient.Status(err)]; ok {
+		return kind
+	}
+	return failRefused
+}
+
+var failureByStatus = map[int]failure{
+	0:                                failNoAnswer,
+	http.StatusUnauthorized:          failUnauthorized,
+	http.StatusForbidden:             failForbidden,
+	http.StatusNotFound:              failNotFound,
+	http.StatusBadRequest:            failMalformed,
+	http.StatusRequestEntityTooLarge: failQuota,
+}
+
 // memberError explains a failed member call made during a CRUD operation (whose timeout the
 // advice names), from what the client found out (a refusal's reason, a lost answer, retries
 // spent): it only formats, and never calls Glance.
@@ -106,80 +156,89 @@ func memberError(
 	if errors.As(err, &unknown) {
 		next = " " + afterLostAnswer[op]
 	}
-	var reauth *gophercloud.ErrUnableToReauthenticate
-	if errors.As(err, &reauth) {
+	kind := classify(err)
+	switch kind {
+	case failReauth:
+		var reauth *gophercloud.ErrUnableToReauthenticate
+		errors.As(err, &reauth)
 		return diag.NewErrorDiagnostic(opSummary[op], subject+fmt.Sprintf(
 			"Glance asked for a new token (HTTP 401), and %s. Check that Keystone is up and reachable at auth_url (%s), then "+
 				"run again; the provider already retried for as long as the operation's timeout and max_retries allow.",
 			reauth.ErrReauth, client.AuthURL)+next)
-	}
-	var unsupported *glanceclient.UnsupportedError
-	if errors.As(err, &unsupported) {
+	case failUnsupported:
+		var unsupported *glanceclient.UnsupportedError
+		errors.As(err, &unsupported)
 		return diag.NewErrorDiagnostic(
 			opSummary[op],
 			subject+unsupported.Error()+" (image service at "+client.Endpoint+"). Change the "+
 				"configuration as the plan-time error for this resource says; Glance was not asked.",
 		)
-	}
-	var wrongAPI *glanceclient.WrongAPIError
-	if errors.As(err, &wrongAPI) {
+	case failWrongAPI:
+		var wrongAPI *glanceclient.WrongAPIError
+		errors.As(err, &wrongAPI)
 		return diag.NewErrorDiagnostic(opSummary[op], subject+wrongAPICause(client)+" (Asked: "+wrongAPI.Method+" "+
 			wrongAPI.URL+".)")
-	}
-	var detection *glanceclient.DetectionError
-	if errors.As(err, &detection) {
-		return diag.NewErrorDiagnostic(opSummary[op], subject+detection.Error()+".")
-	}
-	if glanceclient.Status(err) == 0 {
+	case failDetection:
+		return diag.NewErrorDiagnostic(opSummary[op], subject+detectionCause(err)+".")
+	case failNoAnswer:
 		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err, during.String())+next)
 	}
 	var cause string
-	switch status := glanceclient.Status(err); {
-	case client.SystemScope != "" && (status == http.StatusForbidden || status == http.StatusNotFound):
+	status := glanceclient.Status(err)
+	switch {
+	case client.SystemScope != "" && (kind == failForbidden || kind == failNotFound):
 		cause = systemScopeCause(client, status)
-	case status == http.StatusForbidden:
-		switch {
-		case op == opStatus && client.ProjectID == memberID:
-			cause = fmt.Sprintf("the provider acts as project %s, the member, but its user lacks the member role there: a "+
-				"reader sees the images shared with the project but cannot answer. Give the user the member role on project %s, "+
-				"or use credentials that have it.", memberID, memberID)
-		case op == opStatus:
-			cause = fmt.Sprintf("only the member project, or an admin, can accept or reject an image it was offered, and "+
-				"the provider acts as project %s, not %s, without the admin role (the image's owner cannot answer for its "+
-				"members). Configure this provider with credentials scoped to project %s, or with an admin's.",
-				client.ProjectID, memberID, memberID)
-		default:
-			cause = forbiddenCause(client, op, imageID, err)
-		}
-	case status == http.StatusNotFound:
-		if op == opStatus {
-			cause = fmt.Sprintf("image %s is not shared with project %s (or does not exist). The image's owner must first add "+
-				"project %s as a member (glance_image_member, with the owner's credentials); then apply again.",
-				imageID, memberID, memberID)
-			break
-		}
+	case kind == failForbidden && op == opStatus && client.ProjectID == memberID:
+		cause = fmt.Sprintf("the provider acts as project %s, the member, but its user lacks the member role there: a "+
+			"reader sees the images shared with the project but cannot answer. Give the user the member role on project %s, "+
+			"or use credentials that have it.", memberID, memberID)
+	case kind == failForbidden && op == opStatus:
+		cause = fmt.Sprintf("only the member project, or an admin, can accept or reject an image it was offered, and "+
+			"the provider acts as project %s, not %s, without the admin role (the image's owner cannot answer for its "+
+			"members). Configure this provider with credentials scoped to project %s, or with an admin's.",
+			client.ProjectID, memberID, memberID)
+	case kind == failForbidden:
+		cause = forbiddenCause(client, op, imageID, err)
+	case kind == failNotFound && op == opStatus:
+		cause = fmt.Sprintf("image %s is not shared with project %s (or does not exist). The image's owner must first add "+
+			"project %s as a member (glance_image_member, with the owner's credentials); then apply again.",
+			imageID, memberID, memberID)
+	case kind == failNotFound:
 		cause = fmt.Sprintf("image %s was not found, or is not visible to project %s. Check image_id, and that the "+
 			"provider's credentials are those of the image's owner.", imageID, client.ProjectID)
-	case status == http.StatusRequestEntityTooLarge:
+	case kind == failQuota:
 		cause = fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a "+
 			"member it no longer needs, or ask the cloud operator to raise image_member_quota.", imageID)
-	case status == http.StatusUnauthorized:
-		cause = "Glance did not accept the provider's token. Check the provider credentials; if they were changed during " +
-			"the run, run again."
-		switch {
-		case client.FixedToken:
-			cause = "Glance did not accept the token given in token (OS_TOKEN): it has expired or was revoked, and a given " +
-				"token cannot be renewed. Give a fresh token, or configure a password or application credential so the " +
-				"provider can log in again by itself."
-		case client.ReauthOff != "":
-			cause = fmt.Sprintf("Glance did not accept the provider's token: it has expired or was revoked, and "+
-				"allow_reauth = false (from %s) keeps the provider from logging in again. Set allow_reauth to true (the "+
-				"default), or keep runs shorter than the token's lifetime.", client.ReauthOff)
-		}
+	case kind == failUnauthorized:
+		cause = unauthorizedCause(client)
 	default:
 		cause = statusCause(status, err)
 	}
 	return diag.NewErrorDiagnostic(opSummary[op], subject+cause+next+"\n\nGlance said: "+glanceclient.Message(err))
+}
+
+// unauthorizedCause explains Glance refusing the token (HTTP 401) when logging in again was
+// not possible or not allowed.
+func unauthorizedCause(client *glanceclient.Client) string {
+	switch {
+	case client.FixedToken:
+		return "Glance did not accept the token given in token (OS_TOKEN): it has expired or was revoked, and a given " +
+			"token cannot be renewed. Give a fresh token, or configure a password or application credential so the " +
+			"provider can log in again by itself."
+	case client.ReauthOff != "":
+		return fmt.Sprintf("Glance did not accept the provider's token: it has expired or was revoked, and "+
+			"allow_reauth = false (from %s) keeps the provider from logging in again. Set allow_reauth to true (the "+
+			"default), or keep runs shorter than the token's lifetime.", client.ReauthOff)
+	}
+	return "Glance did not accept the provider's token. Check the provider credentials; if they were changed during " +
+		"the run, run again."
+}
+
+// detectionCause is a failure to tell the service's Image API version, in words.
+func detectionCause(err error) string {
+	var detection *glanceclient.DetectionError
+	errors.As(err, &detection)
+	return detection.Error()
 }
 
 // memberAdopted warns that a membership this resource was to add was there already and is
@@ -556,24 +615,15 @@ func imageNotShared(imageID, memberID string, err error) diag.Diagnostic {
 func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
 	projectID := client.ProjectID
 	var cause string
-	var wrongAPI *glanceclient.WrongAPIError
-	var detection *glanceclient.DetectionError
-	switch glanceclient.Status(err) {
-	case 0:
-		cause = upperFirst(noAnswerCause(err, "read"))
-		if errors.As(err, &wrongAPI) {
-			cause = upperFirst(wrongAPICause(client))
-		}
-		if errors.As(err, &detection) {
-			cause = detection.Error() + "."
-		}
+	switch classify(err) {
+	case failWrongAPI, failDetection, failNoAnswer, failReauth:
 		return diag.NewErrorDiagnostic(
 			"Error listing shared images",
-			"Project "+projectID+": Glance could not list the images shared with it: "+cause,
+			"Project "+projectID+": Glance could not list the images shared with it: "+readFailureCause(client, err),
 		)
-	case http.StatusBadRequest:
+	case failMalformed:
 		cause = "Glance refused the filters; check owner (a project ID)."
-	case http.StatusUnauthorized, http.StatusForbidden:
+	case failUnauthorized, failForbidden:
 		cause = "Check that the provider's credentials are valid and have a role (reader or member) on the project."
 		if client.SystemScope != "" {
 			cause = upperFirst(systemScopeCause(client, glanceclient.Status(err)))
@@ -708,30 +758,44 @@ func imageSearchCount(q glanceclient.ImageQuery, found []glanceclient.Image) dia
 // imageSearchError explains a failed glance_image search.
 func imageSearchError(client *glanceclient.Client, q glanceclient.ImageQuery, err error) diag.Diagnostic {
 	subject := "Searching for an image with " + describeQuery(q) + ": "
-	var unsupported *glanceclient.UnsupportedError
-	var wrongAPI *glanceclient.WrongAPIError
-	switch {
-	case errors.As(err, &wrongAPI):
-		return diag.NewErrorDiagnostic("Error searching images", subject+wrongAPICause(client))
-	case errors.As(err, &unsupported):
+	var cause string
+	switch classify(err) {
+	case failWrongAPI, failDetection, failNoAnswer, failReauth:
+		return diag.NewErrorDiagnostic("Error searching images", subject+readFailureCause(client, err))
+	case failUnsupported:
 		return diag.NewErrorDiagnostic(
 			"Error searching images",
 			subject+"the image service at "+client.Endpoint+" speaks only Glance's Image API v1, where the provider does not "+
 				"search images. Give the image's ID instead.",
 		)
-	case glanceclient.Status(err) == http.StatusBadRequest:
-		return diag.NewErrorDiagnostic(
-			"Error searching images",
-			subject+"Glance refused the filters; check visibility and owner (a project ID).\n\nGlance said: "+
-				glanceclient.Message(err),
-		)
-	case glanceclient.Status(err) == 0:
-		return diag.NewErrorDiagnostic("Error searching images", subject+noAnswerCause(err, "read"))
+	case failMalformed:
+		cause = "Glance refused the filters; check visibility, owner (a project ID) and member_status."
+	case failUnauthorized, failForbidden:
+		cause = "Check that the provider's credentials are valid and have a role (reader or member) on the project."
+		if client.SystemScope != "" {
+			cause = upperFirst(systemScopeCause(client, glanceclient.Status(err)))
+		}
+	default:
+		cause = statusCause(glanceclient.Status(err), err)
 	}
-	return diag.NewErrorDiagnostic(
-		"Error searching images",
-		subject+statusCause(glanceclient.Status(err), err)+"\n\nGlance said: "+glanceclient.Message(err),
-	)
+	return diag.NewErrorDiagnostic("Error searching images", subject+cause+"\n\nGlance said: "+glanceclient.Message(err))
+}
+
+// readFailureCause says why a read of a data source got no usable answer: the kinds of
+// failure that every read says alike.
+func readFailureCause(client *glanceclient.Client, err error) string {
+	switch classify(err) {
+	case failWrongAPI:
+		return upperFirst(wrongAPICause(client))
+	case failDetection:
+		return upperFirst(detectionCause(err)) + "."
+	case failReauth:
+		var reauth *gophercloud.ErrUnableToReauthenticate
+		errors.As(err, &reauth)
+		return fmt.Sprintf("Glance asked for a new token (HTTP 401), and %s. Check that Keystone is up and reachable at "+
+			"auth_url (%s), then run again.", reauth.ErrReauth, client.AuthURL)
+	}
+	return upperFirst(noAnswerCause(err, crudRead.String()))
 }
 
 // regionError explains a region whose image service cannot be used: the catalog lacks it

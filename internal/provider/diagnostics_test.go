@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -446,4 +447,32 @@ func TestMemberError_everyBranch(t *testing.T) {
 var usualCRUD = map[memberOp]crudOp{
 	opAdd: crudCreate, opAddUnkept: crudCreate, opRead: crudRead, opRemove: crudDelete, opStatus: crudCreate,
 	opList: crudRead, opListAdd: crudCreate, opListRemove: crudDelete, opReplace: crudUpdate, opCanShare: crudUpdate,
+}
+
+// classify tells each kind of failure apart, wrapped or not; the first kind that applies wins
+// (a failed re-login is a reauthentication failure even though it came with a 401).
+func TestClassify(t *testing.T) {
+	status := func(code int) error { return gophercloud.ErrUnexpectedResponseCode{Actual: code} }
+	for _, tc := range []struct {
+		err  error
+		want failure
+	}{
+		{&gophercloud.ErrUnableToReauthenticate{ErrOriginal: status(401), ErrReauth: errors.New("refused")}, failReauth},
+		{fmt.Errorf("add: %w", &glanceclient.UnsupportedError{API: "1", What: "member status"}), failUnsupported},
+		{&glanceclient.WrongAPIError{Method: "GET", URL: "http://glance/v2/images"}, failWrongAPI},
+		{&glanceclient.DetectionError{Err: errors.New("no versions")}, failDetection},
+		{errors.New("connection refused"), failNoAnswer},
+		{context.DeadlineExceeded, failNoAnswer},
+		{status(401), failUnauthorized},
+		{fmt.Errorf("list: %w", status(403)), failForbidden},
+		{status(404), failNotFound},
+		{status(400), failMalformed},
+		{status(413), failQuota},
+		{status(409), failRefused},
+		{status(503), failRefused},
+	} {
+		if got := classify(tc.err); got != tc.want {
+			t.Errorf("classify(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
 }

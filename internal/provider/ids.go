@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // IDs and formats, in one place: what an image ID and a member ID look like, the import IDs
@@ -263,30 +262,17 @@ func identityAtRead(
 
 // setIdentity gives the resource the identity its state says, after a create, read or
 // update (deferred, so that every path that keeps the resource sets it), unless it was
-// removed. Terraform before 1.12 ignores it. The identity's attributes are strings of the
-// state's attributes of the same names ("" for null), copied from value to value: this runs
-// for every resource of every apply, and the framework's path-by-path get and set cost a
-// walk of the schema each.
+// removed. Terraform before 1.12 ignores it. Each identity attribute is the state's attribute
+// of the same name ("" for null).
 func setIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	if identity == nil || state.Raw.IsNull() || diags.HasError() {
 		return
 	}
-	var attrs map[string]tftypes.Value
-	typ, ok := identity.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if err := state.Raw.As(&attrs); err != nil || !ok {
-		diags.AddError("Cannot set the resource identity", fmt.Sprintf("The provider could not read its state (%v, %T). "+
-			"This is a bug in the provider: please report it.", err, identity.Schema.Type().TerraformType(ctx)))
-		return
+	for name := range identity.Schema.GetAttributes() {
+		var v types.String
+		diags.Append(state.GetAttribute(ctx, path.Root(name), &v)...)
+		diags.Append(identity.SetAttribute(ctx, path.Root(name), v.ValueString())...)
 	}
-	values := make(map[string]tftypes.Value, len(typ.AttributeTypes))
-	for name := range typ.AttributeTypes {
-		var s string
-		if v, ok := attrs[name]; ok && v.IsKnown() && !v.IsNull() {
-			_ = v.As(&s)
-		}
-		values[name] = tftypes.NewValue(tftypes.String, s)
-	}
-	identity.Raw = tftypes.NewValue(typ, values)
 }
 
 // importID is what an ImportState parses: the import ID, or an import by identity as the ID

@@ -110,7 +110,7 @@ func (r *imageMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan imageMemberModel
-	resp.Diagnostics.Append(readModel(ctx, req.Plan.Schema.Type(), req.Plan.Raw, plan.fields())...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, cancel, client := r.begin(ctx, &plan, crudCreate, &resp.Diagnostics)
 	defer cancel()
 	if client == nil {
@@ -136,8 +136,7 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 			// tainted, so a destroy removes what may be there, and the next apply reads Glance.
 			// Private state marks the object, so that Read keeps it while no member is there yet.
 			resp.Diagnostics.Append(setEarlierAdd(ctx, resp.Private, started)...)
-			unconfirmed := unconfirmedMember(plan)
-			resp.Diagnostics.Append(setModel(ctx, &resp.State, unconfirmed.fields())...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, unconfirmedMember(plan))...)
 		}
 		return
 	}
@@ -149,14 +148,13 @@ func (r *imageMemberResource) Create(ctx context.Context, req resource.CreateReq
 	tflog.Info(ctx, "added image member", map[string]any{
 		"image_id": imageID, "member_id": memberID, "status": added.Status, "adopted": added.Existing,
 	})
-	created := imageMemberFromAPI(added.Member, client.Region, plan.Timeouts)
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, created.fields())...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(added.Member, client.Region, plan.Timeouts))...)
 }
 
 func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	identityAtRead(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state imageMemberModel
-	resp.Diagnostics.Append(readModel(ctx, req.State.Schema.Type(), req.State.Raw, state.fields())...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, cancel, client := r.begin(ctx, &state, crudRead, &resp.Diagnostics)
 	defer cancel()
 	if client == nil {
@@ -168,10 +166,8 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	m, err := client.FindMember(ctx, imageID, memberID)
 	switch {
 	case err == nil:
-		if next := imageMemberFromAPI(m, client.Region, state.Timeouts); !next.same(state) {
-			resp.Diagnostics.Append(setModel(ctx, &resp.State, next.fields())...)
-			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
-		} // else the state stands as it is: nothing to convert
+		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, client.Region, state.Timeouts))...)
+		setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	case errors.Is(err, glanceclient.ErrMemberNotListed) && !earlierAdd(ctx, req.Private).IsZero():
 		// An add whose answer was lost may still land: keep this (tainted) object, so that a
 		// destroy removes what it may make; an apply replaces it, adopting what it made.
@@ -267,7 +263,7 @@ func (r *imageMemberResource) Update(ctx context.Context, req resource.UpdateReq
 
 func (r *imageMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state imageMemberModel
-	resp.Diagnostics.Append(readModel(ctx, req.State.Schema.Type(), req.State.Raw, state.fields())...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, cancel, client := r.begin(ctx, &state, crudDelete, &resp.Diagnostics)
 	defer cancel()
 	if client == nil {
@@ -305,7 +301,7 @@ func (r *imageMemberResource) ImportState(
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
 }
 
-// imageMemberModel is glance_image_member's plan and state, read and written through fields.
+// imageMemberModel is glance_image_member's plan and state.
 type imageMemberModel struct {
 	ID        types.String   `tfsdk:"id"`
 	ImageID   types.String   `tfsdk:"image_id"`
@@ -319,15 +315,6 @@ type imageMemberModel struct {
 	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
-// fields are the model's attributes, for readModel and setModel (the hot paths).
-func (m *imageMemberModel) fields() []modelField {
-	return []modelField{
-		{"id", &m.ID}, {"image_id", &m.ImageID}, {"member_id", &m.MemberID}, {"region", &m.Region},
-		{"can_share", &m.CanShare}, {"status", &m.Status}, {"created_at", &m.CreatedAt},
-		{"updated_at", &m.UpdatedAt}, {"schema", &m.Schema}, {"timeouts", &m.Timeouts},
-	}
-}
-
 // unconfirmedMember is the state of a membership that Glance may or may not have: what the
 // plan asked for, and nothing Glance would have told.
 func unconfirmedMember(plan imageMemberModel) imageMemberModel {
@@ -336,13 +323,6 @@ func unconfirmedMember(plan imageMemberModel) imageMemberModel {
 	plan.Status, plan.CreatedAt = types.StringNull(), types.StringNull()
 	plan.UpdatedAt, plan.Schema = types.StringNull(), types.StringNull()
 	return plan
-}
-
-// same says whether two states of a membership say the same (the timeouts block aside).
-func (m imageMemberModel) same(o imageMemberModel) bool {
-	return m.ID.Equal(o.ID) && m.ImageID.Equal(o.ImageID) && m.MemberID.Equal(o.MemberID) &&
-		m.Region.Equal(o.Region) && m.CanShare.Equal(o.CanShare) && m.Status.Equal(o.Status) &&
-		m.CreatedAt.Equal(o.CreatedAt) && m.UpdatedAt.Equal(o.UpdatedAt) && m.Schema.Equal(o.Schema)
 }
 
 func (m *imageMemberModel) target() (string, string) {
