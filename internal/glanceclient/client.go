@@ -349,6 +349,23 @@ func NewStatic(imageEndpoint, token, projectID, api string) *Client {
 	return c
 }
 
+// NewStaticRegions is NewStatic for a cloud of several regions (endpoints by region name),
+// without Keystone: the client of region home, whose ForRegion gives the others.
+func NewStaticRegions(endpoints map[string]string, home, token, projectID, api string) *Client {
+	var clients map[string]*Client
+	var regions *regional
+	for region, endpoint := range endpoints {
+		c := NewStatic(endpoint, token, projectID, api)
+		if regions == nil {
+			clients = map[string]*Client{}
+			regions = &regional{pc: c.pc, api: api, clients: clients}
+		}
+		c.Region, c.regions = region, regions
+		clients[region] = c
+	}
+	return clients[home]
+}
+
 // RedirectRefusedError is a redirect to another host than the one the request went to, which
 // the provider does not follow: every request to Keystone and Glance may carry a token or a
 // password, and Go's HTTP client keeps X-Auth-Token and re-sends a 307's body on the way.
