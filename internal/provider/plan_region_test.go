@@ -46,7 +46,7 @@ func TestPlanRegion(t *testing.T) {
 			r := &imageMemberResource{configuredClient: configuredClient{source: source}}
 			config := memberModelIn(t, r, tc.configured, false)
 			req := resource.ModifyPlanRequest{
-				Config: tfsdk.Config{Schema: config.Schema, Raw: config.Raw},
+				Config: tfsdk.Config(config),
 				Plan:   tfsdk.Plan{Schema: config.Schema, Raw: memberModelIn(t, r, tc.configured, true).Raw},
 				State:  emptyState(r),
 			}
