@@ -1,13 +1,16 @@
 package glanceclient
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 	"go.yaml.in/yaml/v3"
 )
@@ -136,4 +139,119 @@ func (f cloudsFiles) cloudNames() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// fromClouds takes the values of the clouds.yaml entry named by cloud (or OS_CLOUD), below the
+// explicit ones, and the TLS settings, which gophercloud's clouds.Parse builds from the
+// explicit attributes, OS_CACERT/OS_CERT/OS_KEY and the file, in that order. With no cloud
+// it parses an empty entry, so that TLS is built in one place either way.
+func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv func(string) string) error {
+	cloudName := explicit[AttrCloud]
+	if cloudName == "" {
+		cloudName = getenv("OS_CLOUD")
+	}
+	// The TLS files: the provider block's, else the environment's, else (inside Parse) the
+	// cloud entry's. Parse would read OS_CACERT, OS_CERT and OS_KEY itself; given here, the
+	// files are checked first, so that a bad one is blamed on where it came from.
+	tlsFiles := map[string]string{}
+	pemDir := ""
+	defer func() {
+		if pemDir != "" {
+			_ = os.RemoveAll(pemDir)
+		}
+	}()
+	for _, attr := range []string{AttrCACertFile, AttrCert, AttrKey} {
+		value, from := explicit[attr], "provider attribute "+attr
+		if value == "" {
+			env := settingEnv(attr)
+			value, from = getenv(env), env
+		}
+		if value == "" {
+			continue
+		}
+		path, err := pemPath(value, attr, &pemDir)
+		if err != nil {
+			return &ConfigError{Attr: attr, Msg: fmt.Sprintf("%s (from %s) is neither a readable file nor PEM text: %s. "+
+				"Give the path of a readable PEM file, or the PEM text itself (-----BEGIN …), or unset it.",
+				attr, from, err)}
+		}
+		tlsFiles[attr] = path
+	}
+	opts := []clouds.ParseOption{
+		// Region and interface are resolved outside Parse (envFirst), which reads the real
+		// environment rather than getenv.
+		clouds.WithRegion(""), clouds.WithEndpointType(""),
+		clouds.WithCACertPath(tlsFiles[AttrCACertFile]),
+		clouds.WithClientCertPath(tlsFiles[AttrCert]),
+		clouds.WithClientKeyPath(tlsFiles[AttrKey]),
+	}
+	if insecure == nil && getenv(InsecureEnv) != "" {
+		b, err := strconv.ParseBool(getenv(InsecureEnv))
+		if err != nil {
+			return &ConfigError{
+				Attr: AttrInsecure,
+				Msg:  fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv)),
+			}
+		}
+		insecure = &b
+	}
+	if insecure != nil {
+		opts = append(opts, clouds.WithInsecure(*insecure))
+	}
+	var files cloudsFiles
+	if cloudName != "" {
+		files = findCloudsFiles(getenv, searchDirs(getenv))
+		fileOpts, err := files.parseOptions(cloudName)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, fileOpts...)
+	} else {
+		empty := strings.NewReader("clouds: {glance: {auth: {}}}")
+		opts = append(opts, clouds.WithCloudName("glance"), clouds.WithCloudsYAML(empty))
+	}
+	ao, eo, tlsConfig, err := parseClouds(opts)
+	if err != nil && cloudName == "" { // only the TLS files can fail without a cloud
+		return &ConfigError{Attr: AttrCACertFile, Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), "+
+			"cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
+	}
+	if err != nil {
+		return cloudEntryError(cloudName, files, err)
+	}
+	c.TLS = tlsConfig
+	c.Insecure = tlsConfig.InsecureSkipVerify
+	if cloudName != "" {
+		c.fromCloudEntry(cloudName, files.clouds, ao, eo)
+	}
+	return nil
+}
+
+// cloudEntryError explains why the named entry could not be used, naming the file it was
+// looked for in, and the entries there when it has no such entry.
+func cloudEntryError(cloud string, files cloudsFiles, err error) error {
+	if strings.Contains(err.Error(), "not found in clouds.yaml") {
+		names := files.cloudNames()
+		have := "no entries"
+		if len(names) > 0 {
+			have = "entries " + strings.Join(names, ", ")
+		}
+		return &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cloud %q is not in %s, which has %s. Check the cloud "+
+			"name (attribute cloud or OS_CLOUD), or point OS_CLIENT_CONFIG_FILE at the file that has it.",
+			cloud, files.clouds, have)}
+	}
+	return &ConfigError{Attr: AttrCloud, Msg: fmt.Sprintf("Cannot use cloud %q from %s: %s. Check that entry (and its "+
+		"profile in clouds-public.yaml, if it names one).", cloud, files.describe(), err)}
+}
+
+// parseClouds is clouds.Parse, made safe: gophercloud v2.15 panics on an entry without an
+// auth section.
+func parseClouds(
+	opts []clouds.ParseOption,
+) (ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts, tlsConfig *tls.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the entry could not be read (it needs an auth: section with auth_url and credentials)")
+		}
+	}()
+	return clouds.Parse(opts...)
 }
