@@ -8,16 +8,16 @@ import (
 	"time"
 )
 
-// ReadWindow is how long an image's member list, or the image itself, read by this provider
+// readWindow is how long an image's member list, or the image itself, read by this provider
 // process answers later reads of the same image. A refresh of hundreds of glance_image_member
 // of one image then costs one list: Terraform reads them all within seconds of each other, and
 // a snapshot that old is no staler than reading each a moment earlier. Any change this process
 // makes to the image ends the window at once. (A provider process lives for one plan or one
 // apply, so nothing is carried from one Terraform command to the next.)
-const ReadWindow = 30 * time.Second
+const readWindow = 30 * time.Second
 
 // readCache shares reads of one image among the resources that need them: concurrent reads
-// wait for the one request in flight, and its answer serves later reads for ReadWindow.
+// wait for the one request in flight, and its answer serves later reads for readWindow.
 // Answers are a list, an image, or a 403 or 404 (the image is not shared, not visible, or
 // gone: permanent enough for a window this short); other failures are not kept, so the next
 // read tries again.
@@ -44,7 +44,7 @@ type cacheEntry struct {
 }
 
 func newReadCache() *readCache {
-	return &readCache{window: ReadWindow, now: time.Now, entries: map[cacheKey]*cacheEntry{}}
+	return &readCache{window: readWindow, now: time.Now, entries: map[cacheKey]*cacheEntry{}}
 }
 
 // cachedRead answers key from the cache, or by fetch: at most one fetch per key in flight.

@@ -90,7 +90,7 @@ func TestListMembers_sharedByConcurrentReads(t *testing.T) {
 	}
 }
 
-// The window is bounded: an answer older than ReadWindow is read again.
+// The window is bounded: an answer older than readWindow is read again.
 func TestListMembers_windowEnds(t *testing.T) {
 	t.Parallel()
 	s := &listServer{}
@@ -103,7 +103,7 @@ func TestListMembers_windowEnds(t *testing.T) {
 		}
 	}
 	list()
-	now = now.Add(ReadWindow - time.Second)
+	now = now.Add(readWindow - time.Second)
 	list()
 	if n := s.lists.Load(); n != 1 {
 		t.Fatalf("within the window: %d lists, want 1", n)

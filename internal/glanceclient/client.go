@@ -82,9 +82,9 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	var chain http.RoundTripper = newLoggingTransport(
 		&versionsGuard{next: &trackingTransport{next: &readTransport{next: transport}}},
 		cfg.Secrets(),
-		cfg.Flag(AttrEnableLogging),
+		cfg.Flag(attrEnableLogging),
 	)
-	if !cfg.Flag(AttrDisableNoCacheHeader) {
+	if !cfg.Flag(attrDisableNoCacheHeader) {
 		chain = noCacheTransport{next: chain}
 	}
 	pc.HTTPClient = http.Client{Transport: chain, CheckRedirect: sameHostRedirects}
@@ -109,12 +109,12 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	}
 	// The version is image_api_version, or told by the service's first answer (version.go).
 	c := newClient(pc, root, cfg.ImageAPI())
-	c.FixedToken, c.AuthURL, c.Region = cfg.Get(AttrToken) != "", cfg.Get(AttrAuthURL), region
-	if !cfg.Flag(AttrAllowReauth) {
-		c.ReauthOff = cfg.From(AttrAllowReauth)
+	c.FixedToken, c.AuthURL, c.Region = cfg.Get(attrToken) != "", cfg.Get(AttrAuthURL), region
+	if !cfg.Flag(attrAllowReauth) {
+		c.ReauthOff = cfg.From(attrAllowReauth)
 	}
-	if cfg.Flag(AttrSystemScope) {
-		c.SystemScope = cfg.From(AttrSystemScope)
+	if cfg.Flag(attrSystemScope) {
+		c.SystemScope = cfg.From(attrSystemScope)
 	}
 	c.regions = &regional{
 		pc:           pc,
@@ -175,9 +175,9 @@ func newClient(pc *gophercloud.ProviderClient, root, api string) *Client {
 // authError explains why Keystone did not give us a token, and what to change.
 func authError(cfg *Config, err error) error {
 	authURL := cfg.Get(AttrAuthURL)
-	who := cfg.Get(AttrUserName)
+	who := cfg.Get(attrUserName)
 	if who == "" {
-		who = cfg.Get(AttrUserID)
+		who = cfg.Get(attrUserID)
 	}
 	var netErr net.Error
 	var redirect *RedirectRefusedError
@@ -193,10 +193,10 @@ func authError(cfg *Config, err error) error {
 	}
 	switch {
 	case gophercloud.ResponseCodeIs(err, http.StatusUnauthorized):
-		return &ConfigError{Attr: AttrPassword, Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, "+
+		return &ConfigError{Attr: attrPassword, Msg: fmt.Sprintf("Keystone at %s rejected the credentials (user %q, "+
 			"project %q): %s. Check password, token or application credential, and the user and project names and domains; "+
 			"they came from: %s.",
-			authURL, who, cfg.Get(AttrProjectName)+cfg.Get(AttrProjectID), Message(err), cfg.credentialSources())}
+			authURL, who, cfg.Get(attrProjectName)+cfg.Get(attrProjectID), Message(err), cfg.credentialSources())}
 	case errors.As(err, &typeErr) || errors.As(err, &syntaxErr):
 		return &ConfigError{Attr: AttrAuthURL, Msg: fmt.Sprintf("%s (auth_url, from %s) did not answer as Keystone does: "+
 			"its answer could not be read as Keystone's version document or token (%s). Set auth_url to Keystone's URL, "+

@@ -122,7 +122,7 @@ func TestNew_authURLOfAnotherService(t *testing.T) {
 	}))
 	t.Cleanup(glance.Close)
 	cfg, err := Resolve(map[string]string{
-		AttrAuthURL: glance.URL, AttrUserName: "u", AttrPassword: "p", AttrProjectName: "p", AttrUserDomainName: "Default",
+		AttrAuthURL: glance.URL, attrUserName: "u", attrPassword: "p", attrProjectName: "p", attrUserDomainName: "Default",
 	}, nil, envOf(nil))
 	if err != nil {
 		t.Fatal(err)

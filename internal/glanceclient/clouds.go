@@ -160,7 +160,7 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 			_ = os.RemoveAll(pemDir)
 		}
 	}()
-	for _, attr := range []string{AttrCACertFile, AttrCert, AttrKey} {
+	for _, attr := range []string{attrCACertFile, attrCert, attrKey} {
 		value, from := explicit[attr], "provider attribute "+attr
 		if value == "" {
 			env := settingEnv(attr)
@@ -181,15 +181,15 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 		// Region and interface are resolved outside Parse (envFirst), which reads the real
 		// environment rather than getenv.
 		clouds.WithRegion(""), clouds.WithEndpointType(""),
-		clouds.WithCACertPath(tlsFiles[AttrCACertFile]),
-		clouds.WithClientCertPath(tlsFiles[AttrCert]),
-		clouds.WithClientKeyPath(tlsFiles[AttrKey]),
+		clouds.WithCACertPath(tlsFiles[attrCACertFile]),
+		clouds.WithClientCertPath(tlsFiles[attrCert]),
+		clouds.WithClientKeyPath(tlsFiles[attrKey]),
 	}
 	if insecure == nil && getenv(InsecureEnv) != "" {
 		b, err := strconv.ParseBool(getenv(InsecureEnv))
 		if err != nil {
 			return &ConfigError{
-				Attr: AttrInsecure,
+				Attr: attrInsecure,
 				Msg:  fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", InsecureEnv, getenv(InsecureEnv)),
 			}
 		}
@@ -212,7 +212,7 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 	}
 	ao, eo, tlsConfig, err := parseClouds(opts)
 	if err != nil && cloudName == "" { // only the TLS files can fail without a cloud
-		return &ConfigError{Attr: AttrCACertFile, Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), "+
+		return &ConfigError{Attr: attrCACertFile, Msg: fmt.Sprintf("Cannot set up TLS: %s. Check cacert_file (OS_CACERT), "+
 			"cert (OS_CERT) and key (OS_KEY): each must be a readable PEM file, and cert and key go together.", err)}
 	}
 	if err != nil {

@@ -69,8 +69,8 @@ func (c *Config) Secrets() []string {
 func (c *Config) credentialSources() string {
 	var out []string
 	for _, attr := range []string{
-		AttrUserName, AttrUserID, AttrPassword, AttrToken, AttrApplicationCredentialID,
-		AttrApplicationCredentialName, AttrApplicationCredentialSecret, AttrProjectName, AttrProjectID,
+		attrUserName, attrUserID, attrPassword, attrToken, attrApplicationCredentialID,
+		attrApplicationCredentialName, attrApplicationCredentialSecret, attrProjectName, attrProjectID,
 	} {
 		if c.Get(attr) != "" {
 			out = append(out, c.from(attr))
@@ -100,7 +100,7 @@ func Resolve(explicit map[string]string, insecure *bool, getenv func(string) str
 	}
 	c.fromEnv(getenv)
 	c.applyDomains()
-	c.values[AttrEndpointType] = strings.TrimSuffix(c.values[AttrEndpointType], "URL") // publicURL is public
+	c.values[attrEndpointType] = strings.TrimSuffix(c.values[attrEndpointType], "URL") // publicURL is public
 	if err := c.parseMaxRetries(); err != nil {
 		return nil, err
 	}
@@ -126,16 +126,16 @@ func (c *Config) checkFlags() error {
 				c.from(f.Attr), v)}
 		}
 	}
-	if c.Flag(AttrSwauth) {
-		if c.sources[AttrSwauth] != "OS_SWAUTH" {
-			return &ConfigError{Attr: AttrSwauth, Msg: "swauth = true asks for Swift's own authentication, which only " +
+	if c.Flag(attrSwauth) {
+		if c.sources[attrSwauth] != "OS_SWAUTH" {
+			return &ConfigError{Attr: attrSwauth, Msg: "swauth = true asks for Swift's own authentication, which only " +
 				"object storage understands: Glance accepts Keystone tokens only. Remove swauth (or set it to false) and " +
 				"configure Keystone credentials."}
 		}
-		c.Warnings = append(c.Warnings, ConfigWarning{Attr: AttrSwauth, Summary: "OS_SWAUTH is ignored",
+		c.Warnings = append(c.Warnings, ConfigWarning{Attr: attrSwauth, Summary: "OS_SWAUTH is ignored",
 			Detail: "OS_SWAUTH asks for Swift's own authentication, which only object storage understands; this provider " +
 				"logs in to Keystone, as Glance requires, whatever OS_SWAUTH says."})
-		delete(c.values, AttrSwauth)
+		delete(c.values, attrSwauth)
 	}
 	return nil
 }
@@ -152,30 +152,30 @@ func (c *Config) applyDomains() {
 	needs := func(prefix, named string) bool {
 		// An application credential by ID carries its user and scope; by name, it needs its
 		// user's domain.
-		return has(named) && !has(AttrToken) && !has(AttrApplicationCredentialID) && !has(prefix+"_id") &&
+		return has(named) && !has(attrToken) && !has(attrApplicationCredentialID) && !has(prefix+"_id") &&
 			!has(prefix+"_name")
 	}
 	for _, p := range []struct{ prefix, named string }{
-		{"user_domain", AttrUserName}, {"project_domain", AttrProjectName},
+		{"user_domain", attrUserName}, {"project_domain", attrProjectName},
 	} {
 		if needs(p.prefix, p.named) {
-			c.set(p.prefix+"_id", c.values[AttrDomainID], c.sources[AttrDomainID])
-			c.set(p.prefix+"_name", c.values[AttrDomainName], c.sources[AttrDomainName])
+			c.set(p.prefix+"_id", c.values[attrDomainID], c.sources[attrDomainID])
+			c.set(p.prefix+"_name", c.values[attrDomainName], c.sources[attrDomainName])
 			if has(p.prefix+"_id") && has(p.prefix+"_name") { // both given: the ID names it exactly
 				delete(c.values, p.prefix+"_name")
 			}
 		}
 	}
-	defaultDomain, defaultFrom := c.values[AttrDefaultDomain], c.sources[AttrDefaultDomain]
+	defaultDomain, defaultFrom := c.values[attrDefaultDomain], c.sources[attrDefaultDomain]
 	if defaultDomain == "" {
-		defaultDomain, defaultFrom = DefaultDomain, "the default of default_domain"
+		defaultDomain, defaultFrom = keystoneDefaultDomain, "the default of default_domain"
 	}
-	userHasDomain := has(AttrUserDomainID) || has(AttrUserDomainName)
-	if needs("project_domain", AttrProjectName) && !userHasDomain {
-		c.set(AttrProjectDomainID, defaultDomain, defaultFrom)
+	userHasDomain := has(attrUserDomainID) || has(attrUserDomainName)
+	if needs("project_domain", attrProjectName) && !userHasDomain {
+		c.set(attrProjectDomainID, defaultDomain, defaultFrom)
 	}
-	if needs("user_domain", AttrUserName) {
-		c.set(AttrUserDomainID, defaultDomain, defaultFrom)
+	if needs("user_domain", attrUserName) {
+		c.set(attrUserDomainID, defaultDomain, defaultFrom)
 	}
 }
 
@@ -202,30 +202,30 @@ func (c *Config) fromCloudEntry(name, file string, ao gophercloud.AuthOptions, e
 	for attr, v := range map[string]string{
 		AttrCloud:                       name,
 		AttrAuthURL:                     ao.IdentityEndpoint,
-		AttrUserName:                    ao.Username,
-		AttrUserID:                      ao.UserID,
-		AttrPassword:                    ao.Password,
-		AttrToken:                       ao.TokenID,
-		AttrApplicationCredentialID:     ao.ApplicationCredentialID,
-		AttrApplicationCredentialName:   ao.ApplicationCredentialName,
-		AttrApplicationCredentialSecret: ao.ApplicationCredentialSecret,
-		AttrUserDomainID:                ao.DomainID,
-		AttrUserDomainName:              ao.DomainName,
-		AttrProjectID:                   ao.TenantID,
-		AttrProjectName:                 ao.TenantName,
+		attrUserName:                    ao.Username,
+		attrUserID:                      ao.UserID,
+		attrPassword:                    ao.Password,
+		attrToken:                       ao.TokenID,
+		attrApplicationCredentialID:     ao.ApplicationCredentialID,
+		attrApplicationCredentialName:   ao.ApplicationCredentialName,
+		attrApplicationCredentialSecret: ao.ApplicationCredentialSecret,
+		attrUserDomainID:                ao.DomainID,
+		attrUserDomainName:              ao.DomainName,
+		attrProjectID:                   ao.TenantID,
+		attrProjectName:                 ao.TenantName,
 		AttrRegion:                      eo.Region,
 	} {
 		c.set(attr, v, src)
 	}
 	if ao.Scope != nil && ao.Scope.System {
-		c.set(AttrSystemScope, "true", src)
+		c.set(attrSystemScope, "true", src)
 	}
 	if ao.Scope != nil && ao.Scope.ProjectName != "" {
-		c.set(AttrProjectDomainID, ao.Scope.DomainID, src)
-		c.set(AttrProjectDomainName, ao.Scope.DomainName, src)
+		c.set(attrProjectDomainID, ao.Scope.DomainID, src)
+		c.set(attrProjectDomainName, ao.Scope.DomainName, src)
 	}
 	if eo.Availability != gophercloud.AvailabilityPublic { // public is also Parse's default
-		c.set(AttrEndpointType, strings.TrimSuffix(string(eo.Availability), "URL"), src)
+		c.set(attrEndpointType, strings.TrimSuffix(string(eo.Availability), "URL"), src)
 	}
 }
 
@@ -271,34 +271,34 @@ func (c *Config) AuthOptions() gophercloud.AuthOptions {
 	v := c.values
 	ao := gophercloud.AuthOptions{
 		IdentityEndpoint:            v[AttrAuthURL],
-		Username:                    v[AttrUserName],
-		UserID:                      v[AttrUserID],
-		Password:                    v[AttrPassword],
-		TokenID:                     v[AttrToken],
-		DomainID:                    v[AttrUserDomainID],
-		DomainName:                  v[AttrUserDomainName],
-		ApplicationCredentialID:     v[AttrApplicationCredentialID],
-		ApplicationCredentialName:   v[AttrApplicationCredentialName],
-		ApplicationCredentialSecret: v[AttrApplicationCredentialSecret],
+		Username:                    v[attrUserName],
+		UserID:                      v[attrUserID],
+		Password:                    v[attrPassword],
+		TokenID:                     v[attrToken],
+		DomainID:                    v[attrUserDomainID],
+		DomainName:                  v[attrUserDomainName],
+		ApplicationCredentialID:     v[attrApplicationCredentialID],
+		ApplicationCredentialName:   v[attrApplicationCredentialName],
+		ApplicationCredentialSecret: v[attrApplicationCredentialSecret],
 		// A long apply can outlive its token: get a new one instead of failing, unless
 		// allow_reauth says not to. A given token cannot be renewed (and gophercloud refuses to try).
-		AllowReauth: v[AttrToken] == "" && c.Flag(AttrAllowReauth),
+		AllowReauth: v[attrToken] == "" && c.Flag(attrAllowReauth),
 	}
 	if ao.ApplicationCredentialSecret != "" {
 		return ao // an application credential carries its own scope
 	}
-	if c.Flag(AttrSystemScope) {
+	if c.Flag(attrSystemScope) {
 		ao.Scope = &gophercloud.AuthScope{System: true}
 		return ao
 	}
 	switch {
-	case v[AttrProjectID] != "":
-		ao.Scope = &gophercloud.AuthScope{ProjectID: v[AttrProjectID]}
-	case v[AttrProjectName] != "":
+	case v[attrProjectID] != "":
+		ao.Scope = &gophercloud.AuthScope{ProjectID: v[attrProjectID]}
+	case v[attrProjectName] != "":
 		ao.Scope = &gophercloud.AuthScope{
-			ProjectName: v[AttrProjectName],
-			DomainID:    v[AttrProjectDomainID],
-			DomainName:  v[AttrProjectDomainName],
+			ProjectName: v[attrProjectName],
+			DomainID:    v[attrProjectDomainID],
+			DomainName:  v[attrProjectDomainName],
 		}
 		if ao.Scope.DomainID == "" && ao.Scope.DomainName == "" {
 			ao.Scope.DomainID, ao.Scope.DomainName = ao.DomainID, ao.DomainName
@@ -314,7 +314,7 @@ var ImageAPIVersionPattern = regexp.MustCompile(`^[vV]?([12])(\.\d+)?$`)
 // ImageAPI is image_api_version as ImageAPIv1 or ImageAPIv2 ("1.1" and "v1" count as "1"),
 // or "" when it is unset (detect it) or names no version the provider speaks.
 func (c *Config) ImageAPI() string {
-	if m := ImageAPIVersionPattern.FindStringSubmatch(c.values[AttrImageAPIVersion]); m != nil {
+	if m := ImageAPIVersionPattern.FindStringSubmatch(c.values[attrImageAPIVersion]); m != nil {
 		return m[1]
 	}
 	return ""
@@ -322,7 +322,7 @@ func (c *Config) ImageAPI() string {
 
 // Availability is the catalog interface to use.
 func (c *Config) Availability() gophercloud.Availability {
-	switch c.values[AttrEndpointType] {
+	switch c.values[attrEndpointType] {
 	case "internal":
 		return gophercloud.AvailabilityInternal
 	case "admin":

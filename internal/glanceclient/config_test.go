@@ -504,8 +504,8 @@ func TestResolveFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for attr, want := range map[string]bool{AttrAllowReauth: true, AttrDelayedAuth: false, AttrSystemScope: false,
-		AttrEnableLogging: false, AttrDisableNoCacheHeader: false, AttrSwauth: false} {
+	for attr, want := range map[string]bool{attrAllowReauth: true, AttrDelayedAuth: false, attrSystemScope: false,
+		attrEnableLogging: false, attrDisableNoCacheHeader: false, attrSwauth: false} {
 		if got := cfg.Flag(attr); got != want {
 			t.Errorf("default %s = %v, want %v", attr, got, want)
 		}
@@ -514,44 +514,44 @@ func TestResolveFlags(t *testing.T) {
 		t.Error("AllowReauth off by default")
 	}
 
-	_, err = Resolve(with(map[string]string{AttrAllowReauth: "false"}), nil,
+	_, err = Resolve(with(map[string]string{attrAllowReauth: "false"}), nil,
 		envOf(map[string]string{"OS_ALLOW_REAUTH": "true", "OS_DEBUG": "1", "OS_DELAYED_AUTH": "yes"}))
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Attr != AttrDelayedAuth ||
 		!strings.Contains(ce.Msg, "delayed_auth (from OS_DELAYED_AUTH)") {
 		t.Fatalf("OS_DELAYED_AUTH=yes: %v; want an error naming OS_DELAYED_AUTH", err)
 	}
-	cfg, err = Resolve(with(map[string]string{AttrAllowReauth: "false"}), nil,
+	cfg, err = Resolve(with(map[string]string{attrAllowReauth: "false"}), nil,
 		envOf(map[string]string{"OS_ALLOW_REAUTH": "true", "OS_DEBUG": "1", "OS_DELAYED_AUTH": "true"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Flag(AttrAllowReauth) || cfg.AuthOptions().AllowReauth || cfg.From(AttrAllowReauth) != "provider attribute "+
+	if cfg.Flag(attrAllowReauth) || cfg.AuthOptions().AllowReauth || cfg.From(attrAllowReauth) != "provider attribute "+
 		"allow_reauth" {
-		t.Errorf("allow_reauth = false in the block lost to OS_ALLOW_REAUTH (from %s)", cfg.From(AttrAllowReauth))
+		t.Errorf("allow_reauth = false in the block lost to OS_ALLOW_REAUTH (from %s)", cfg.From(attrAllowReauth))
 	}
-	if !cfg.Flag(AttrEnableLogging) || !cfg.Flag(AttrDelayedAuth) {
-		t.Errorf("OS_DEBUG=1 / OS_DELAYED_AUTH=true: enable_logging %v, delayed_auth %v", cfg.Flag(AttrEnableLogging),
+	if !cfg.Flag(attrEnableLogging) || !cfg.Flag(AttrDelayedAuth) {
+		t.Errorf("OS_DEBUG=1 / OS_DELAYED_AUTH=true: enable_logging %v, delayed_auth %v", cfg.Flag(attrEnableLogging),
 			cfg.Flag(AttrDelayedAuth))
 	}
-	if cfg, _ := Resolve(base, nil, envOf(map[string]string{"OS_DEBUG": "false"})); cfg.Flag(AttrEnableLogging) {
+	if cfg, _ := Resolve(base, nil, envOf(map[string]string{"OS_DEBUG": "false"})); cfg.Flag(attrEnableLogging) {
 		t.Error("OS_DEBUG=false turned logging on")
 	}
 
-	_, err = Resolve(with(map[string]string{AttrSwauth: "true"}), nil, envOf(nil))
-	if !errors.As(err, &ce) || ce.Attr != AttrSwauth || !strings.Contains(ce.Msg, "Glance accepts Keystone tokens only") {
+	_, err = Resolve(with(map[string]string{attrSwauth: "true"}), nil, envOf(nil))
+	if !errors.As(err, &ce) || ce.Attr != attrSwauth || !strings.Contains(ce.Msg, "Glance accepts Keystone tokens only") {
 		t.Errorf("swauth = true: %v; want it refused, saying why", err)
 	}
-	cfg, err = Resolve(with(map[string]string{AttrSwauth: "false"}), nil, envOf(map[string]string{"OS_SWAUTH": "true"}))
+	cfg, err = Resolve(with(map[string]string{attrSwauth: "false"}), nil, envOf(map[string]string{"OS_SWAUTH": "true"}))
 	if err != nil || len(cfg.Warnings) != 0 {
 		t.Errorf("swauth = false in the block, OS_SWAUTH=true: %v, warnings %v; want neither", err, cfg.Warnings)
 	}
 	cfg, err = Resolve(base, nil, envOf(map[string]string{"OS_SWAUTH": "true"}))
-	if err != nil || len(cfg.Warnings) != 1 || cfg.Warnings[0].Attr != AttrSwauth {
+	if err != nil || len(cfg.Warnings) != 1 || cfg.Warnings[0].Attr != attrSwauth {
 		t.Errorf("OS_SWAUTH=true: %v, warnings %v; want one warning", err, cfg.Warnings)
 	}
 
-	cfg, err = Resolve(with(map[string]string{AttrSystemScope: "true"}), nil, envOf(nil))
+	cfg, err = Resolve(with(map[string]string{attrSystemScope: "true"}), nil, envOf(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -565,8 +565,8 @@ func TestResolveFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, err = Resolve(map[string]string{"cloud": "sys"}, nil, envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}))
-	if err != nil || !cfg.Flag(AttrSystemScope) || cfg.From(AttrSystemScope) != "cloud sys of "+clouds {
-		t.Errorf("auth.system_scope: all in clouds.yaml: %v, system_scope %v", err, cfg.Flag(AttrSystemScope))
+	if err != nil || !cfg.Flag(attrSystemScope) || cfg.From(attrSystemScope) != "cloud sys of "+clouds {
+		t.Errorf("auth.system_scope: all in clouds.yaml: %v, system_scope %v", err, cfg.Flag(attrSystemScope))
 	}
 }
 
@@ -588,11 +588,11 @@ func TestResolveTLSAsPEMText(t *testing.T) {
 		explicit map[string]string
 		env      map[string]string
 	}{
-		{"PEM text in the block", map[string]string{AttrCACertFile: read(ca.CertFile), AttrCert: read(ca.ClientCert),
-			AttrKey: read(ca.ClientKey)}, nil},
+		{"PEM text in the block", map[string]string{attrCACertFile: read(ca.CertFile), attrCert: read(ca.ClientCert),
+			attrKey: read(ca.ClientKey)}, nil},
 		{"PEM text in the environment", nil, map[string]string{"OS_CACERT": read(ca.CertFile),
 			"OS_CERT": read(ca.ClientCert), "OS_KEY": read(ca.ClientKey)}},
-		{"paths and text mixed", map[string]string{AttrCACertFile: ca.CertFile, AttrKey: read(ca.ClientKey)},
+		{"paths and text mixed", map[string]string{attrCACertFile: ca.CertFile, attrKey: read(ca.ClientKey)},
 			map[string]string{"OS_CERT": ca.ClientCert}},
 	} {
 		explicit := map[string]string{}
@@ -613,7 +613,7 @@ func TestResolveTLSAsPEMText(t *testing.T) {
 		}
 	}
 	_, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p",
-		AttrCert: ca.ClientCert}, nil, envOf(map[string]string{"OS_KEY": "MHcCAQEEIsecret-key-without-its-BEGIN-line"}))
+		attrCert: ca.ClientCert}, nil, envOf(map[string]string{"OS_KEY": "MHcCAQEEIsecret-key-without-its-BEGIN-line"}))
 	if err == nil || !strings.Contains(err.Error(), "key (from OS_KEY) is neither a readable file nor PEM text") ||
 		strings.Contains(err.Error(), "secret-key") {
 		t.Errorf("a key that is neither: %v; want an error naming OS_KEY, without the key", err)
@@ -621,7 +621,7 @@ func TestResolveTLSAsPEMText(t *testing.T) {
 	_, err = Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p"}, nil,
 		envOf(map[string]string{"OS_CACERT": "not a path and not PEM"}))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attr != AttrCACertFile ||
+	if !errors.As(err, &ce) || ce.Attr != attrCACertFile ||
 		!strings.Contains(ce.Msg, "cacert_file (from OS_CACERT) is neither a readable file nor PEM text") {
 		t.Errorf("neither a path nor PEM: %v", err)
 	}

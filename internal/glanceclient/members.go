@@ -283,7 +283,7 @@ func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, stat
 
 // ListMembers reads every member of an image in one request (Glance does not paginate
 // members). Reads of the same image share that request: those made while it is in flight
-// wait for it, and its answer serves those in the ReadWindow after it, until this client
+// wait for it, and its answer serves those in the readWindow after it, until this client
 // changes the image's members.
 func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
 	list, err := c.sharedMembers(ctx, imageID)

@@ -19,14 +19,14 @@ import (
 // no member status and no timestamps, only can_share; GET of one member is always 405, so one
 // member is read from the list; a caller who may not share an image gets 404, not 403.
 
-// V1Member is a membership as v1 lists it.
-type V1Member struct {
+// v1Member is a membership as v1 lists it.
+type v1Member struct {
 	MemberID string `json:"member_id"`
 	CanShare bool   `json:"can_share"`
 }
 
-// V1SharedImage is an image shared with a project, as v1's shared-images lists it.
-type V1SharedImage struct {
+// v1SharedImage is an image shared with a project, as v1's shared-images lists it.
+type v1SharedImage struct {
 	ImageID  string `json:"image_id"`
 	CanShare bool   `json:"can_share"`
 }
@@ -61,9 +61,9 @@ func v1Error(err error) error {
 }
 
 // list is GET /v1/images/{id}/members: every member for the owner, only its own for a member.
-func (v v1Members) list(ctx context.Context, imageID string) ([]V1Member, error) {
+func (v v1Members) list(ctx context.Context, imageID string) ([]v1Member, error) {
 	var body struct {
-		Members []V1Member `json:"members"`
+		Members []v1Member `json:"members"`
 	}
 	_, err := v.sc.Get(
 		ctx,
@@ -119,9 +119,9 @@ func (v v1Members) replace(ctx context.Context, imageID string, memberIDs []stri
 }
 
 // sharedWith is GET /v1/shared-images/{project}: the images shared with the project.
-func (v v1Members) sharedWith(ctx context.Context, projectID string) ([]V1SharedImage, error) {
+func (v v1Members) sharedWith(ctx context.Context, projectID string) ([]v1SharedImage, error) {
 	var body struct {
-		SharedImages []V1SharedImage `json:"shared_images"`
+		SharedImages []v1SharedImage `json:"shared_images"`
 	}
 	_, err := v.sc.Get(
 		ctx,

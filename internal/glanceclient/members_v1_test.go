@@ -39,7 +39,7 @@ func TestAccV1Members_calls(t *testing.T) {
 	owner := v1As(t, env, devcloud.Producer, s.URL)
 	member := v1As(t, env, devcloud.Consumer, s.URL)
 	img := s.AddImage(env.ProducerProject, "shared")
-	expect := func(step string, want ...V1Member) {
+	expect := func(step string, want ...v1Member) {
 		t.Helper()
 		got, err := owner.list(ctx, img)
 		if err != nil || !reflect.DeepEqual(got, want) && (len(got) != 0 || len(want) != 0) {
@@ -52,11 +52,11 @@ func TestAccV1Members_calls(t *testing.T) {
 			t.Fatalf("put: %v", err)
 		}
 	}
-	expect("added", V1Member{env.ConsumerProject, false})
+	expect("added", v1Member{env.ConsumerProject, false})
 	if err := owner.put(ctx, img, env.ConsumerProject, true); err != nil {
 		t.Fatal(err)
 	}
-	expect("can_share set", V1Member{env.ConsumerProject, true})
+	expect("can_share set", v1Member{env.ConsumerProject, true})
 	if got, err := member.list(ctx, img); err != nil || len(got) != 1 {
 		t.Errorf("the member's list: %v, %v; want its own membership", got, err)
 	}
@@ -65,9 +65,9 @@ func TestAccV1Members_calls(t *testing.T) {
 	if err := owner.replace(ctx, img, []string{"p1", "p2"}); err != nil {
 		t.Fatal(err)
 	}
-	expect("replaced: p2 keeps its can_share", V1Member{"p1", false}, V1Member{"p2", true})
+	expect("replaced: p2 keeps its can_share", v1Member{"p1", false}, v1Member{"p2", true})
 	if shared, err := owner.sharedWith(ctx, "p2"); err != nil || len(shared) != 1 ||
-		shared[0] != (V1SharedImage{img, true}) {
+		shared[0] != (v1SharedImage{img, true}) {
 		t.Errorf("shared-images of p2: %v, %v", shared, err)
 	}
 
@@ -77,7 +77,7 @@ func TestAccV1Members_calls(t *testing.T) {
 	if err := owner.remove(ctx, img, "p1"); !IsNotFound(err) {
 		t.Errorf("a second remove: %v, want 404", err)
 	}
-	expect("removed", V1Member{"p2", true})
+	expect("removed", v1Member{"p2", true})
 
 	// The consumer is no member now: for v1 the image is not there (404, never 403).
 	if err := member.put(ctx, img, "p3", false); !IsNotFound(err) || !strings.Contains(Message(err), "not found") {

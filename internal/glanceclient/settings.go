@@ -6,36 +6,36 @@ const (
 	AttrCloud                       = "cloud"
 	AttrAuthURL                     = "auth_url"
 	AttrRegion                      = "region"
-	AttrUserName                    = "user_name"
-	AttrUserID                      = "user_id"
-	AttrPassword                    = "password"
-	AttrToken                       = "token"
-	AttrApplicationCredentialID     = "application_credential_id"
-	AttrApplicationCredentialName   = "application_credential_name"
-	AttrApplicationCredentialSecret = "application_credential_secret"
-	AttrProjectID                   = "project_id"
-	AttrProjectName                 = "project_name"
-	AttrUserDomainName              = "user_domain_name"
-	AttrUserDomainID                = "user_domain_id"
-	AttrProjectDomainName           = "project_domain_name"
-	AttrProjectDomainID             = "project_domain_id"
-	AttrDomainName                  = "domain_name"
-	AttrDomainID                    = "domain_id"
-	AttrDefaultDomain               = "default_domain"
-	AttrEndpointType                = "endpoint_type"
+	attrUserName                    = "user_name"
+	attrUserID                      = "user_id"
+	attrPassword                    = "password"
+	attrToken                       = "token"
+	attrApplicationCredentialID     = "application_credential_id"
+	attrApplicationCredentialName   = "application_credential_name"
+	attrApplicationCredentialSecret = "application_credential_secret"
+	attrProjectID                   = "project_id"
+	attrProjectName                 = "project_name"
+	attrUserDomainName              = "user_domain_name"
+	attrUserDomainID                = "user_domain_id"
+	attrProjectDomainName           = "project_domain_name"
+	attrProjectDomainID             = "project_domain_id"
+	attrDomainName                  = "domain_name"
+	attrDomainID                    = "domain_id"
+	attrDefaultDomain               = "default_domain"
+	attrEndpointType                = "endpoint_type"
 	AttrImageEndpoint               = "image_endpoint"
-	AttrImageAPIVersion             = "image_api_version"
-	AttrCACertFile                  = "cacert_file"
-	AttrCert                        = "cert"
-	AttrKey                         = "key"
+	attrImageAPIVersion             = "image_api_version"
+	attrCACertFile                  = "cacert_file"
+	attrCert                        = "cert"
+	attrKey                         = "key"
 	AttrMaxRetries                  = "max_retries"
-	AttrInsecure                    = "insecure"
-	AttrSystemScope                 = "system_scope"
-	AttrAllowReauth                 = "allow_reauth"
+	attrInsecure                    = "insecure"
+	attrSystemScope                 = "system_scope"
+	attrAllowReauth                 = "allow_reauth"
 	AttrDelayedAuth                 = "delayed_auth"
-	AttrEnableLogging               = "enable_logging"
-	AttrDisableNoCacheHeader        = "disable_no_cache_header"
-	AttrSwauth                      = "swauth"
+	attrEnableLogging               = "enable_logging"
+	attrDisableNoCacheHeader        = "disable_no_cache_header"
+	attrSwauth                      = "swauth"
 	AttrEndpointOverrides           = "endpoint_overrides"
 )
 
@@ -62,72 +62,72 @@ var Settings = []Setting{
 	{Attr: AttrAuthURL, Env: []string{"OS_AUTH_URL"}, Description: "Keystone URL, for example " +
 		"`https://keystone.example.com:5000/v3`."},
 	{Attr: AttrRegion, Env: []string{"OS_REGION_NAME"}, Description: "Region of the image service in the catalog."},
-	{Attr: AttrUserName, Env: []string{"OS_USERNAME"}, Description: "User name for password authentication."},
-	{Attr: AttrUserID, Env: []string{"OS_USER_ID"}, Description: "User ID for password authentication."},
+	{Attr: attrUserName, Env: []string{"OS_USERNAME"}, Description: "User name for password authentication."},
+	{Attr: attrUserID, Env: []string{"OS_USER_ID"}, Description: "User ID for password authentication."},
 	{
-		Attr:        AttrPassword,
+		Attr:        attrPassword,
 		Env:         []string{"OS_PASSWORD"},
 		Sensitive:   true,
 		Description: "Password for password authentication.",
 	},
-	{Attr: AttrToken, Env: []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, Sensitive: true, Description: "An existing Keystone " +
+	{Attr: attrToken, Env: []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, Sensitive: true, Description: "An existing Keystone " +
 		"token to use instead of a password. It cannot be renewed when it expires."},
 	{
-		Attr:        AttrApplicationCredentialID,
+		Attr:        attrApplicationCredentialID,
 		Env:         []string{"OS_APPLICATION_CREDENTIAL_ID"},
 		Description: "Application credential ID.",
 	},
-	{Attr: AttrApplicationCredentialName, Env: []string{"OS_APPLICATION_CREDENTIAL_NAME"}, Description: "Application " +
+	{Attr: attrApplicationCredentialName, Env: []string{"OS_APPLICATION_CREDENTIAL_NAME"}, Description: "Application " +
 		"credential name; needs `user_name` or `user_id`."},
 	{
-		Attr:        AttrApplicationCredentialSecret,
+		Attr:        attrApplicationCredentialSecret,
 		Env:         []string{"OS_APPLICATION_CREDENTIAL_SECRET"},
 		Sensitive:   true,
 		Description: "Application credential secret.",
 	},
 	{
-		Attr:    AttrProjectID,
+		Attr:    attrProjectID,
 		Aliases: []string{"tenant_id"},
 		Env:     []string{"OS_PROJECT_ID", "OS_TENANT_ID"},
 		Description: "Project to scope " +
 			"the token to, by ID. `tenant_id` is another name for it.",
 	},
 	{
-		Attr:    AttrProjectName,
+		Attr:    attrProjectName,
 		Aliases: []string{"tenant_name"},
 		Env:     []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"},
 		Description: "Project to scope " +
 			"the token to, by name. `tenant_name` is another name for it.",
 	},
-	{Attr: AttrUserDomainName, Env: []string{"OS_USER_DOMAIN_NAME"}, Description: "Domain of the user, by name."},
-	{Attr: AttrUserDomainID, Env: []string{"OS_USER_DOMAIN_ID"}, Description: "Domain of the user, by ID."},
-	{Attr: AttrProjectDomainName, Env: []string{"OS_PROJECT_DOMAIN_NAME"}, Description: "Domain of the project, by " +
+	{Attr: attrUserDomainName, Env: []string{"OS_USER_DOMAIN_NAME"}, Description: "Domain of the user, by name."},
+	{Attr: attrUserDomainID, Env: []string{"OS_USER_DOMAIN_ID"}, Description: "Domain of the user, by ID."},
+	{Attr: attrProjectDomainName, Env: []string{"OS_PROJECT_DOMAIN_NAME"}, Description: "Domain of the project, by " +
 		"name. Defaults to the user's domain."},
-	{Attr: AttrProjectDomainID, Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. " +
+	{Attr: attrProjectDomainID, Env: []string{"OS_PROJECT_DOMAIN_ID"}, Description: "Domain of the project, by ID. " +
 		"Defaults to the user's domain."},
-	{Attr: AttrDomainName, Env: []string{"OS_DOMAIN_NAME"}, Description: "Domain of both the user and the project, by " +
+	{Attr: attrDomainName, Env: []string{"OS_DOMAIN_NAME"}, Description: "Domain of both the user and the project, by " +
 		"name, where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
-	{Attr: AttrDomainID, Env: []string{"OS_DOMAIN_ID"}, Description: "Domain of both the user and the project, by ID, " +
+	{Attr: attrDomainID, Env: []string{"OS_DOMAIN_ID"}, Description: "Domain of both the user and the project, by ID, " +
 		"where `user_domain_*` and `project_domain_*` leave it unset (as in the openstack provider)."},
-	{Attr: AttrDefaultDomain, Env: []string{"OS_DEFAULT_DOMAIN"}, Description: "Domain ID of a user given by name and " +
+	{Attr: attrDefaultDomain, Env: []string{"OS_DEFAULT_DOMAIN"}, Description: "Domain ID of a user given by name and " +
 		"of a project given by name when no other domain attribute names theirs. Default `default`, Keystone's own default " +
 		"domain (as in the openstack provider)."},
-	{Attr: AttrEndpointType, Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to " +
+	{Attr: attrEndpointType, Env: []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, Description: "Which catalog endpoint to " +
 		"use: `public` (default), `internal` or `admin`; the older forms `publicURL`, `internalURL` and `adminURL` mean " +
 		"the same."},
 	{Attr: AttrImageEndpoint, Env: []string{"OS_IMAGE_ENDPOINT"}, Description: "URL of the image service, for example " +
 		"`https://glance.example.com:9292`. Skips the catalog look-up."},
-	{Attr: AttrImageAPIVersion, Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, " +
+	{Attr: attrImageAPIVersion, Env: []string{"OS_IMAGE_API_VERSION"}, Description: "Image API version to speak: `2`, " +
 		"or `1` for a cloud that still serves only Glance's v1 (Queens or older; see the guide \"Clouds that still serve " +
 		"Glance v1\"). Unset, the first call's answer tells: v2, unless the service answers it with its version document, " +
 		"which the provider then reads (once per process) to choose v2 when it is listed, else v1. A minor version " +
 		"(`2.0`, `1.1`) counts as its major."},
-	{Attr: AttrCACertFile, Env: []string{"OS_CACERT"}, Description: "The certificate authorities to trust for TLS: " +
+	{Attr: attrCACertFile, Env: []string{"OS_CACERT"}, Description: "The certificate authorities to trust for TLS: " +
 		"the path of a PEM file, or the PEM text itself (as the openstack provider decides: a path to an existing file " +
 		"is read, anything else is taken as PEM). A leading `~/` is the home directory."},
-	{Attr: AttrCert, Env: []string{"OS_CERT"}, Description: "A client certificate for TLS, as a PEM file's path or " +
+	{Attr: attrCert, Env: []string{"OS_CERT"}, Description: "A client certificate for TLS, as a PEM file's path or " +
 		"the PEM text; needs `key`."},
-	{Attr: AttrKey, Env: []string{"OS_KEY"}, Sensitive: true, Description: "The client certificate's private key, as " +
+	{Attr: attrKey, Env: []string{"OS_KEY"}, Sensitive: true, Description: "The client certificate's private key, as " +
 		"a PEM file's path or the PEM text; needs `cert`."},
 }
 
@@ -145,24 +145,24 @@ type Flag struct {
 // goes. Precedence: the provider block, then (system_scope only) clouds.yaml, then the
 // environment.
 var Flags = []Flag{
-	{Attr: AttrSystemScope, Env: []string{"OS_SYSTEM_SCOPE"}, Description: "Ask Keystone for a system-scoped token " +
+	{Attr: attrSystemScope, Env: []string{"OS_SYSTEM_SCOPE"}, Description: "Ask Keystone for a system-scoped token " +
 		"instead of a project-scoped one, as the openstack provider does. Glance's image member calls act for a " +
 		"project, and Glance refuses a system-scoped token (the errors say so): use it only where your cloud's policy " +
 		"allows it. A clouds.yaml entry with `auth.system_scope: all` sets it too."},
-	{Attr: AttrAllowReauth, Env: []string{"OS_ALLOW_REAUTH"}, Default: true, Description: "Log in again when " +
+	{Attr: attrAllowReauth, Env: []string{"OS_ALLOW_REAUTH"}, Default: true, Description: "Log in again when " +
 		"Keystone's token expires during a long run. Default `true`; with `false`, an expired token fails the request " +
 		"(HTTP 401) and says so. A given `token` is never renewed."},
 	{Attr: AttrDelayedAuth, Env: []string{"OS_DELAYED_AUTH"}, Description: "Log in when the first resource or data " +
 		"source needs Glance, not when the provider is configured: a plan that reads nothing from Glance then needs no " +
 		"Keystone. Default `false` (the openstack provider's default is `true`): a wrong password or an unreachable " +
 		"Keystone fails the plan at once, on the provider block."},
-	{Attr: AttrEnableLogging, Env: []string{"OS_DEBUG"}, Description: "Log every HTTP exchange with Keystone and " +
+	{Attr: attrEnableLogging, Env: []string{"OS_DEBUG"}, Description: "Log every HTTP exchange with Keystone and " +
 		"Glance (secrets masked) at INFO, so that `TF_LOG=INFO` shows them; without it they are logged at DEBUG. " +
 		"`OS_DEBUG` set to anything but a false value turns it on, as in the OpenStack tools."},
-	{Attr: AttrDisableNoCacheHeader, Description: "Do not send `Cache-Control: no-cache` with each request to Glance. " +
+	{Attr: attrDisableNoCacheHeader, Description: "Do not send `Cache-Control: no-cache` with each request to Glance. " +
 		"By default it is sent, as the openstack provider does, so that a caching proxy in front of Glance never answers " +
 		"a member list from its cache."},
-	{Attr: AttrSwauth, Env: []string{"OS_SWAUTH"}, Description: "Refused when `true`: it is Swift's own " +
+	{Attr: attrSwauth, Env: []string{"OS_SWAUTH"}, Description: "Refused when `true`: it is Swift's own " +
 		"authentication, for object storage, and Glance accepts only Keystone tokens. Accepted as `false` so that the " +
 		"openstack provider's block can be pasted in; `OS_SWAUTH` is ignored with a warning."},
 }
@@ -180,11 +180,11 @@ const InsecureEnv = "OS_INSECURE"
 // older forms with "URL" (openrc files of Keystone v2 days), which mean the same.
 var EndpointTypes = []string{"public", "internal", "admin", "publicURL", "internalURL", "adminURL"}
 
-// DefaultDomain is default_domain when unset: Keystone's default domain, as the openstack
+// keystoneDefaultDomain is default_domain when unset: Keystone's default domain, as the openstack
 // provider assumes.
-const DefaultDomain = "default"
+const keystoneDefaultDomain = "default"
 
 // envFirst are the settings whose environment variable beats clouds.yaml, as in gophercloud's
 // clouds.Parse and the openstack provider (OS_REGION_NAME, OS_INTERFACE); TLS settings are
 // ordered the same way inside fromClouds.
-var envFirst = []string{AttrRegion, AttrEndpointType}
+var envFirst = []string{AttrRegion, attrEndpointType}

@@ -26,7 +26,7 @@ func pemPath(value, attr string, dir *string) (string, error) {
 	if !strings.Contains(value, "-----BEGIN ") {
 		shown := fmt.Sprintf("%q", value)
 		switch {
-		case attr == AttrKey:
+		case attr == attrKey:
 			shown = "the value" // a key pasted without its BEGIN line must not reach the output
 		case len(value) > 80:
 			shown = fmt.Sprintf("%q…", value[:80])

@@ -16,9 +16,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// LogSubsystem is the tflog subsystem of the HTTP log. Its level is LogLevelEnv when set,
+// logSubsystem is the tflog subsystem of the HTTP log. Its level is LogLevelEnv when set,
 // else the provider's (TF_LOG_PROVIDER_GLANCE, else Terraform's TF_LOG_PROVIDER or TF_LOG).
-const LogSubsystem = "http"
+const logSubsystem = "http"
 
 // LogLevelEnv sets the HTTP log's own level, for example off to leave the exchanges out of a
 // DEBUG log.
@@ -64,10 +64,10 @@ func (t *loggingTransport) logOn(req *http.Request) bool {
 // log writes one line of the HTTP log at the transport's level.
 func (t *loggingTransport) log(ctx context.Context, msg string, fields map[string]any) {
 	if t.info {
-		tflog.SubsystemInfo(ctx, LogSubsystem, msg, fields)
+		tflog.SubsystemInfo(ctx, logSubsystem, msg, fields)
 		return
 	}
-	tflog.SubsystemDebug(ctx, LogSubsystem, msg, fields)
+	tflog.SubsystemDebug(ctx, logSubsystem, msg, fields)
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -76,10 +76,10 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if !t.logOn(req) {
 		return t.next.RoundTrip(req)
 	}
-	ctx := tflog.NewSubsystem(req.Context(), LogSubsystem, tflog.WithLevel(t.level))
+	ctx := tflog.NewSubsystem(req.Context(), logSubsystem, tflog.WithLevel(t.level))
 	if len(t.secrets) > 0 {
-		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, t.secrets...)
-		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, t.secrets...)
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, t.secrets...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, t.secrets...)
 	}
 	isAuth := isAuthRequest(req)
 

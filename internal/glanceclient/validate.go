@@ -67,12 +67,12 @@ func (c *Config) checkImageEndpoint() error {
 
 // checkImageAPIVersion needs image_api_version, when given, to be one the provider speaks.
 func (c *Config) checkImageAPIVersion() error {
-	if v := c.values[AttrImageAPIVersion]; v != "" && c.ImageAPI() == "" {
+	if v := c.values[attrImageAPIVersion]; v != "" && c.ImageAPI() == "" {
 		return &ConfigError{
-			Attr: AttrImageAPIVersion,
+			Attr: attrImageAPIVersion,
 			Msg: fmt.Sprintf(
 				"%s = %q is not an Image API version the provider speaks: use \"2\" or \"1\", or leave it unset to detect it.",
-				c.from(AttrImageAPIVersion),
+				c.from(attrImageAPIVersion),
 				v,
 			),
 		}
@@ -82,12 +82,12 @@ func (c *Config) checkImageAPIVersion() error {
 
 // checkEndpointType needs endpoint_type, when given, to be a catalog interface.
 func (c *Config) checkEndpointType() error {
-	if et := c.values[AttrEndpointType]; et != "" && !slices.Contains(EndpointTypes, et) {
+	if et := c.values[attrEndpointType]; et != "" && !slices.Contains(EndpointTypes, et) {
 		return &ConfigError{
-			Attr: AttrEndpointType,
+			Attr: attrEndpointType,
 			Msg: fmt.Sprintf(
 				"%s = %q is not one of public, internal, admin (or publicURL, internalURL, adminURL).",
-				c.from(AttrEndpointType),
+				c.from(attrEndpointType),
 				et,
 			),
 		}
@@ -99,26 +99,26 @@ func (c *Config) checkEndpointType() error {
 func (c *Config) checkOneCredential() error {
 	// Exactly one way to authenticate.
 	var methods []string
-	if c.has(AttrPassword) {
-		methods = append(methods, c.from(AttrPassword))
+	if c.has(attrPassword) {
+		methods = append(methods, c.from(attrPassword))
 	}
-	if c.has(AttrToken) {
-		methods = append(methods, c.from(AttrToken))
+	if c.has(attrToken) {
+		methods = append(methods, c.from(attrToken))
 	}
-	if c.has(AttrApplicationCredentialSecret) {
-		methods = append(methods, c.from(AttrApplicationCredentialSecret))
+	if c.has(attrApplicationCredentialSecret) {
+		methods = append(methods, c.from(attrApplicationCredentialSecret))
 	}
 	switch {
 	case len(methods) == 0:
 		return &ConfigError{
-			Attr: AttrPassword,
+			Attr: attrPassword,
 			Msg: "No credentials are configured. Set one of: password (OS_PASSWORD) with user_name or user_id; token " +
 				"(OS_TOKEN); application_credential_secret (OS_APPLICATION_CREDENTIAL_SECRET) with application_credential_id — " +
 				"in the provider block, the environment, or the clouds.yaml entry named by cloud.",
 		}
 	case len(methods) > 1:
 		return &ConfigError{
-			Attr: AttrToken,
+			Attr: attrToken,
 			Msg: fmt.Sprintf(
 				"More than one way to authenticate is configured: %s. Keep exactly one of them.",
 				strings.Join(methods, ", "),
@@ -131,30 +131,30 @@ func (c *Config) checkOneCredential() error {
 // checkCredentialParts needs what the way to authenticate goes with: a user, an application credential.
 func (c *Config) checkCredentialParts() error {
 	switch {
-	case c.has(AttrPassword):
-		if !c.has(AttrUserName) && !c.has(AttrUserID) {
+	case c.has(attrPassword):
+		if !c.has(attrUserName) && !c.has(attrUserID) {
 			return &ConfigError{
-				Attr: AttrUserName,
+				Attr: attrUserName,
 				Msg: fmt.Sprintf(
 					"%s is set but no user is: set user_name (OS_USERNAME) or user_id (OS_USER_ID).",
-					c.from(AttrPassword),
+					c.from(attrPassword),
 				),
 			}
 		}
-	case c.has(AttrApplicationCredentialSecret):
-		if !c.has(AttrApplicationCredentialID) && !c.has(AttrApplicationCredentialName) {
+	case c.has(attrApplicationCredentialSecret):
+		if !c.has(attrApplicationCredentialID) && !c.has(attrApplicationCredentialName) {
 			return &ConfigError{
-				Attr: AttrApplicationCredentialID,
+				Attr: attrApplicationCredentialID,
 				Msg: fmt.Sprintf(
 					"%s is set but no application credential is named: set application_credential_id (OS_APPLICATION_CREDENTIAL_ID).",
-					c.from(AttrApplicationCredentialSecret),
+					c.from(attrApplicationCredentialSecret),
 				),
 			}
 		}
-		byName := c.has(AttrApplicationCredentialName) && !c.has(AttrApplicationCredentialID)
-		if byName && !c.has(AttrUserName) && !c.has(AttrUserID) {
+		byName := c.has(attrApplicationCredentialName) && !c.has(attrApplicationCredentialID)
+		if byName && !c.has(attrUserName) && !c.has(attrUserID) {
 			return &ConfigError{
-				Attr: AttrUserName,
+				Attr: attrUserName,
 				Msg: "application_credential_name needs its user: set user_id or user_name, or use application_credential_id " +
 					"instead.",
 			}
@@ -165,10 +165,10 @@ func (c *Config) checkCredentialParts() error {
 
 // checkProject refuses a project given both by ID and by name.
 func (c *Config) checkProject() error {
-	if c.has(AttrProjectID) && c.has(AttrProjectName) {
+	if c.has(attrProjectID) && c.has(attrProjectName) {
 		return &ConfigError{
-			Attr: AttrProjectName,
-			Msg:  fmt.Sprintf("Both %s and %s are set: keep one of them.", c.from(AttrProjectID), c.from(AttrProjectName)),
+			Attr: attrProjectName,
+			Msg:  fmt.Sprintf("Both %s and %s are set: keep one of them.", c.from(attrProjectID), c.from(attrProjectName)),
 		}
 	}
 	return nil

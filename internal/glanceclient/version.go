@@ -30,7 +30,7 @@ func UnversionedEndpoint(endpoint string) string {
 	return versionSegment.ReplaceAllString(strings.TrimSuffix(endpoint, "/"), "") + "/"
 }
 
-// DetectImageAPI reads the version document of the image service at endpoint (GET
+// detectImageAPI reads the version document of the image service at endpoint (GET
 // {root}/versions, which Glance serves without a token, or GET {root} when that is 404) and
 // returns the version to speak: v2 when it is listed, else v1. Versions marked EXPERIMENTAL do not count, deprecated
 // ones do
@@ -39,7 +39,7 @@ func UnversionedEndpoint(endpoint string) string {
 //
 // The request goes through pc, so it is logged and retried like every other; it carries no
 // token, which Glance does not ask for here.
-func DetectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoint string) (string, error) {
+func detectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoint string) (string, error) {
 	root := UnversionedEndpoint(endpoint)
 	if _, err := neturl.Parse(root); err != nil {
 		return "", fmt.Errorf("the image endpoint %q is not a URL: %w", endpoint, err)
@@ -244,7 +244,7 @@ var detected = struct {
 	api map[string]string // by unversioned endpoint
 }{api: map[string]string{}}
 
-// detectOnce is DetectImageAPI, remembered per endpoint for the life of the process. A
+// detectOnce is detectImageAPI, remembered per endpoint for the life of the process. A
 // failure is not remembered: the next configuration tries again.
 func detectOnce(ctx context.Context, pc *gophercloud.ProviderClient, root string) (string, error) {
 	detected.Lock()
@@ -252,7 +252,7 @@ func detectOnce(ctx context.Context, pc *gophercloud.ProviderClient, root string
 	if api, ok := detected.api[root]; ok {
 		return api, nil
 	}
-	api, err := DetectImageAPI(ctx, pc, root)
+	api, err := detectImageAPI(ctx, pc, root)
 	if err == nil {
 		detected.api[root] = api
 	}

@@ -76,7 +76,7 @@ func TestDetectImageAPI_documents(t *testing.T) {
 			t.Parallel()
 			url := versionsServer(t, tc.versions...)
 			for _, endpoint := range []string{url, url + "/v2", url + "/v1/"} {
-				got, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, endpoint)
+				got, err := detectImageAPI(context.Background(), &gophercloud.ProviderClient{}, endpoint)
 				if err != nil {
 					got = err.Error()
 				}
@@ -104,7 +104,7 @@ func TestDetectImageAPI_rootOnly(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	pc := NewStatic(srv.URL, "token", "p", ImageAPIv2).pc
-	if got, err := DetectImageAPI(context.Background(), pc, srv.URL+"/image/v1"); err != nil || got != ImageAPIv1 {
+	if got, err := detectImageAPI(context.Background(), pc, srv.URL+"/image/v1"); err != nil || got != ImageAPIv1 {
 		t.Errorf("got %q, %v; want v1 from the root's document", got, err)
 	}
 }
@@ -113,12 +113,12 @@ func TestDetectImageAPI_notAnImageService(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(srv.Close)
-	_, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL+"/v2")
+	_, err := detectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL+"/v2")
 	if err == nil || !strings.Contains(err.Error(), srv.URL+"/versions and "+srv.URL+"/ answered HTTP 404") {
 		t.Errorf("got %v; want an error naming the URL and its answer", err)
 	}
 	srv.Close()
-	if _, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL); err == nil ||
+	if _, err := detectImageAPI(context.Background(), &gophercloud.ProviderClient{}, srv.URL); err == nil ||
 		!strings.Contains(err.Error(), "cannot read the "+
 			"image service's versions at "+srv.URL) {
 		t.Errorf("got %v; want an error naming the unreachable URL", err)
@@ -136,7 +136,7 @@ func TestAccDetectImageAPI_realServices(t *testing.T) {
 		{"v1 stand-in", v1.URL, ImageAPIv1},
 	} {
 		for _, endpoint := range []string{tc.root, tc.root + "/", tc.root + "/v1", tc.root + "/v2/"} {
-			got, err := DetectImageAPI(context.Background(), &gophercloud.ProviderClient{}, endpoint)
+			got, err := detectImageAPI(context.Background(), &gophercloud.ProviderClient{}, endpoint)
 			if err != nil || got != tc.want {
 				t.Errorf("%s at %s: got %q, %v; want v%s", tc.name, endpoint, got, err, tc.want)
 			}
