@@ -32,10 +32,10 @@ func UnversionedEndpoint(endpoint string) string {
 
 // detectImageAPI reads the version document of the image service at endpoint (GET
 // {root}/versions, which Glance serves without a token, or GET {root} when that is 404) and
-// returns the version to speak: v2 when it is listed, else v1. Versions marked EXPERIMENTAL do not count, deprecated
-// ones do
-// (as keystoneauth counts them): a Queens Glance lists v1 as DEPRECATED. An endpoint that
-// cannot be read, or lists neither, is an error that names it and what it listed.
+// returns the version to speak: v2 when it is listed, else v1. Versions marked EXPERIMENTAL
+// do not count, deprecated ones do (as keystoneauth counts them): a Queens Glance lists v1 as
+// DEPRECATED. An endpoint that cannot be read, or lists neither, is an error that names it
+// and what it listed.
 //
 // The request goes through pc, so it is logged and retried like every other; it carries no
 // token, which Glance does not ask for here.

@@ -710,14 +710,6 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// joinWords is "a, b and c".
-func joinWords(parts []string) string {
-	if len(parts) < 2 {
-		return strings.Join(parts, "")
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-}
-
 // imageSearchCount explains a glance_image search that found no image, or several without
 // most_recent: which filters, how many, the first few, and what to change.
 func imageSearchCount(q glanceclient.ImageQuery, found []glanceclient.Image) diag.Diagnostic {

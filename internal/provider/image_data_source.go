@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -261,4 +262,12 @@ func describeQuery(q glanceclient.ImageQuery) string {
 		parts = append(parts, "member status "+q.MemberStatus)
 	}
 	return joinWords(parts)
+}
+
+// joinWords is "a, b and c".
+func joinWords(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
