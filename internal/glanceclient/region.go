@@ -1,7 +1,6 @@
 package glanceclient
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -81,11 +80,12 @@ func catalogImageEndpoint(
 	return "", "", &RegionError{Region: region, Availability: av, Available: available}
 }
 
-// ForRegion is the client for the image service of region: this one for "" or its own region,
-// otherwise the region's own, made on first use (its version told by its own first answer) and kept. A
-// region the catalog lacks is a *RegionError; any other region than its own is refused when
-// image_endpoint fixes the image service.
-func (c *Client) ForRegion(ctx context.Context, region string) (*Client, error) {
+// ForRegion is the client for the image service of region, with no request (the login's
+// catalog says where it is): this one for "" or its own region, otherwise the region's own,
+// made on first use (its version told by its own first answer) and kept. A region the catalog
+// lacks is a *RegionError; any other region than its own is refused when image_endpoint fixes
+// the image service.
+func (c *Client) ForRegion(region string) (*Client, error) {
 	if region == "" || region == c.Region {
 		return c, nil
 	}

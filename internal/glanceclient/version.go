@@ -237,24 +237,38 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	return api, nil
 }
 
-// detected holds each endpoint's version, detected once per provider process: Terraform
+// detection is one endpoint's version, detected once per provider process: Terraform
 // configures the provider again for every command phase and every alias.
+type detection struct {
+	sync.Mutex // held across the request: a second configuration of the endpoint waits for the first
+	api        string
+}
+
+// detected are the endpoints' detections, by unversioned endpoint.
 var detected = struct {
 	sync.Mutex
-	api map[string]string // by unversioned endpoint
-}{api: map[string]string{}}
+	by map[string]*detection
+}{by: map[string]*detection{}}
 
-// detectOnce is detectImageAPI, remembered per endpoint for the life of the process. A
-// failure is not remembered: the next configuration tries again.
+// detectOnce is detectImageAPI, remembered per endpoint for the life of the process; a slow
+// endpoint delays only the calls to it, never another region's. A failure is not remembered:
+// the next configuration tries again.
 func detectOnce(ctx context.Context, pc *gophercloud.ProviderClient, root string) (string, error) {
 	detected.Lock()
-	defer detected.Unlock() // held across the request: a second configuration waits for the first
-	if api, ok := detected.api[root]; ok {
-		return api, nil
+	d, ok := detected.by[root]
+	if !ok {
+		d = &detection{}
+		detected.by[root] = d
+	}
+	detected.Unlock()
+	d.Lock()
+	defer d.Unlock()
+	if d.api != "" {
+		return d.api, nil
 	}
 	api, err := detectImageAPI(ctx, pc, root)
 	if err == nil {
-		detected.api[root] = api
+		d.api = api
 	}
 	return api, err
 }

@@ -277,3 +277,32 @@ func TestOnAPI_errorAnswerIsConfirmed(t *testing.T) {
 		t.Errorf("got %v; want the detection's error, with the way to skip it", err)
 	}
 }
+
+// Detection waits per endpoint: while one endpoint's version document is on its way, another
+// endpoint's detection goes ahead. (Before, one lock across every endpoint made this wait on
+// the stalled request: it would hang here until the test binary's timeout.)
+func TestDetectOnce_perEndpoint(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-release
+		fmt.Fprint(w, `{"versions":[{"id":"v2.9","status":"CURRENT","links":[]}]}`)
+	}))
+	defer stalled.Close()
+	fast := versionsServer(t, "v1.1 DEPRECATED")
+	pc := &gophercloud.ProviderClient{}
+	done := make(chan error, 1)
+	go func() {
+		_, err := detectOnce(context.Background(), pc, stalled.URL+"/")
+		done <- err
+	}()
+	<-entered
+	api, err := detectOnce(context.Background(), pc, fast+"/")
+	close(release)
+	if err != nil || api != ImageAPIv1 {
+		t.Errorf("the other endpoint: %q, %v; want v1", api, err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the stalled endpoint: %v", err)
+	}
+}

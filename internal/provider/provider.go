@@ -515,7 +515,7 @@ func (c *configuredClient) begin(
 	if root == nil {
 		return ctx, func() {}, nil
 	}
-	client, err := root.ForRegion(ctx, m.regionName())
+	client, err := root.ForRegion(m.regionName())
 	if err != nil {
 		diags.Append(regionError(imageID, memberID, m.regionName(), err))
 		return ctx, func() {}, nil
@@ -659,7 +659,7 @@ func (c *configuredClient) planRegion(
 	if root == nil {
 		return nil
 	}
-	client, err := root.ForRegion(ctx, region)
+	client, err := root.ForRegion(region)
 	if err != nil {
 		resp.Diagnostics.Append(regionError(imageID, memberID, region, err))
 		return nil
