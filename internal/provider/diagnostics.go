@@ -624,10 +624,7 @@ func sharedImagesError(client *glanceclient.Client, err error) diag.Diagnostic {
 	case failMalformed:
 		cause = "Glance refused the filters; check owner (a project ID)."
 	case failUnauthorized, failForbidden:
-		cause = "Check that the provider's credentials are valid and have a role (reader or member) on the project."
-		if client.SystemScope != "" {
-			cause = upperFirst(systemScopeCause(client, glanceclient.Status(err)))
-		}
+		cause = readRefusedCause(client, err)
 	default:
 		cause = upperFirst(statusCause(glanceclient.Status(err), err))
 	}
@@ -763,14 +760,19 @@ func imageSearchError(client *glanceclient.Client, q glanceclient.ImageQuery, er
 	case failMalformed:
 		cause = "Glance refused the filters; check visibility, owner (a project ID) and member_status."
 	case failUnauthorized, failForbidden:
-		cause = "Check that the provider's credentials are valid and have a role (reader or member) on the project."
-		if client.SystemScope != "" {
-			cause = upperFirst(systemScopeCause(client, glanceclient.Status(err)))
-		}
+		cause = readRefusedCause(client, err)
 	default:
 		cause = statusCause(glanceclient.Status(err), err)
 	}
 	return diag.NewErrorDiagnostic("Error searching images", subject+cause+"\n\nGlance said: "+glanceclient.Message(err))
+}
+
+// readRefusedCause explains a data source's read that Glance refused (401, 403).
+func readRefusedCause(client *glanceclient.Client, err error) string {
+	if client.SystemScope != "" {
+		return upperFirst(systemScopeCause(client, glanceclient.Status(err)))
+	}
+	return "Check that the provider's credentials are valid and have a role (reader or member) on the project."
 }
 
 // readFailureCause says why a read of a data source got no usable answer: the kinds of
