@@ -121,9 +121,9 @@ func TestNew_authURLOfAnotherService(t *testing.T) {
 		_, _ = w.Write([]byte(`{"versions": [{"id": "v2.9", "status": "CURRENT", "links": []}]}`))
 	}))
 	t.Cleanup(glance.Close)
-	cfg, err := Resolve(map[string]string{
+	cfg, err := Resolve(Block{Settings: map[string]string{
 		AttrAuthURL: glance.URL, attrUserName: "u", attrPassword: "p", attrProjectName: "p", attrUserDomainName: "Default",
-	}, nil, envOf(nil))
+	}}, envOf(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,12 +141,11 @@ func (f cloudsFiles) cloudNames() []string {
 	return names
 }
 
-// fromClouds takes the values of the clouds.yaml entry named by cloud (or OS_CLOUD), below the
-// explicit ones, and the TLS settings, which gophercloud's clouds.Parse builds from the
-// explicit attributes, OS_CACERT/OS_CERT/OS_KEY and the file, in that order. With no cloud
-// it parses an empty entry, so that TLS is built in one place either way.
-func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv func(string) string) error {
-	cloudName := explicit[AttrCloud]
+// fromClouds takes the values of the clouds.yaml entry named by cloudName (the block's cloud,
+// else OS_CLOUD), below the block's, and the TLS settings, which gophercloud's clouds.Parse
+// builds from the block's attributes, OS_CACERT/OS_CERT/OS_KEY and the file, in that order.
+// With no cloud it parses an empty entry, so that TLS is built in one place either way.
+func (c *Config) fromClouds(cloudName string, insecure *bool, getenv func(string) string) error {
 	if cloudName == "" {
 		cloudName = getenv("OS_CLOUD")
 	}
@@ -161,7 +160,7 @@ func (c *Config) fromClouds(explicit map[string]string, insecure *bool, getenv f
 		}
 	}()
 	for _, attr := range []string{attrCACertFile, attrCert, attrKey} {
-		value, from := explicit[attr], "provider attribute "+attr
+		value, from := c.values[attr], c.sources[attr] // only the block's is set yet
 		if value == "" {
 			env := settingEnv(attr)
 			value, from = getenv(env), env

@@ -107,19 +107,21 @@ func TestResolve_cloudsFiles(t *testing.T) {
 	}
 
 	clouds := filepath.Join(dir, "clouds.yml")
-	_, err = Resolve(map[string]string{"cloud": "nope"}, nil, envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}))
+	_, err = Resolve(Block{Settings: map[string]string{"cloud": "nope"}},
+		envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}))
 	var ce *ConfigError
 	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, `Cloud "nope" is not in `+clouds+", which has entries other, "+
 		"vendor") {
 		t.Errorf("unknown cloud: %v", err)
 	}
 	missing := filepath.Join(dir, "missing.yaml")
-	_, err = Resolve(map[string]string{"cloud": "x"}, nil, envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": missing}))
+	_, err = Resolve(Block{Settings: map[string]string{"cloud": "x"}},
+		envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": missing}))
 	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, `Cloud "x" is named, but no clouds file was found: looked for `+
 		missing) {
 		t.Errorf("no clouds file: %v", err)
 	}
-	cfg, err := Resolve(map[string]string{"cloud": "other", "user_name": "u", "password": "p"}, nil,
+	cfg, err := Resolve(Block{Settings: map[string]string{"cloud": "other", "user_name": "u", "password": "p"}},
 		envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}))
 	if err != nil || cfg.From(AttrAuthURL) != "cloud other of "+clouds {
 		t.Errorf("auth_url's source: %v, %q", err, cfg.From(AttrAuthURL))

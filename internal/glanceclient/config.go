@@ -20,9 +20,23 @@ type ConfigError struct {
 
 func (e *ConfigError) Error() string { return e.Msg }
 
+// Block is what the provider block sets, typed as its schema types it; an attribute the block
+// leaves unset is absent (nil), and comes from the clouds entry or the environment.
+type Block struct {
+	// Settings are the string attributes of Settings, by name (an alias already read as its
+	// setting).
+	Settings map[string]string
+	// Flags are the attributes of Flags that the block sets.
+	Flags      map[string]bool
+	Insecure   *bool
+	MaxRetries *int64
+}
+
 // Config is the resolved configuration: each value with where it came from.
 type Config struct {
-	values   map[string]string
+	values map[string]string
+	// flags are the Flags that something set; the others have their Default.
+	flags    map[string]bool
 	sources  map[string]string
 	Insecure bool
 	TLS      *tls.Config
@@ -35,11 +49,10 @@ type Config struct {
 // Get returns the resolved value of a setting.
 func (c *Config) Get(attr string) string { return c.values[attr] }
 
-// Flag returns the resolved value of one of Flags (parsed by Resolve).
+// Flag returns the resolved value of one of Flags.
 func (c *Config) Flag(attr string) bool {
-	if v := c.values[attr]; v != "" {
-		b, _ := strconv.ParseBool(v)
-		return b
+	if v, ok := c.flags[attr]; ok {
+		return v
 	}
 	for _, f := range Flags {
 		if f.Attr == attr {
@@ -82,61 +95,74 @@ func (c *Config) credentialSources() string {
 // from says where a value came from, for messages: `token (from OS_TOKEN)`.
 func (c *Config) from(attr string) string { return attr + " (from " + c.sources[attr] + ")" }
 
-// Resolve merges the explicit provider attributes, the clouds.yaml entry and the environment,
-// and checks that the result can authenticate. Precedence: the provider block first; then,
-// for region, endpoint_type and TLS (cacert_file, cert, key, insecure), the environment before
+// Resolve merges the provider block, the clouds.yaml entry and the environment, and checks
+// that the result can authenticate. Precedence: the provider block first; then, for region,
+// endpoint_type and TLS (cacert_file, cert, key, insecure), the environment before
 // clouds.yaml, as gophercloud and the openstack provider order them; for everything else
 // clouds.yaml before the environment. Then the openstack provider's domain defaults
-// (applyDomains). explicit holds only the attributes set in the provider block (max_retries
-// as its decimal string); insecure is nil when unset there.
-func Resolve(explicit map[string]string, insecure *bool, getenv func(string) string) (*Config, error) {
-	c := &Config{values: map[string]string{}, sources: map[string]string{}}
-	for attr, v := range explicit {
+// (applyDomains).
+func Resolve(block Block, getenv func(string) string) (*Config, error) {
+	c := &Config{values: map[string]string{}, flags: map[string]bool{}, sources: map[string]string{}}
+	for attr, v := range block.Settings {
 		c.set(attr, v, "provider attribute "+attr)
 	}
+	for attr, v := range block.Flags {
+		c.setFlag(attr, v, "provider attribute "+attr)
+	}
 	c.fromEnv(getenv, envFirst...)
-	if err := c.fromClouds(explicit, insecure, getenv); err != nil {
+	if err := c.fromClouds(block.Settings[AttrCloud], block.Insecure, getenv); err != nil {
 		return nil, err
 	}
 	c.fromEnv(getenv)
 	c.applyDomains()
 	c.values[attrEndpointType] = strings.TrimSuffix(c.values[attrEndpointType], "URL") // publicURL is public
-	if err := c.parseMaxRetries(); err != nil {
+	if err := c.flagsFromEnv(getenv); err != nil {
 		return nil, err
 	}
-	if err := c.checkFlags(); err != nil {
+	if err := c.maxRetries(block.MaxRetries, getenv); err != nil {
+		return nil, err
+	}
+	if err := c.checkSwauth(); err != nil {
 		return nil, err
 	}
 	return c, c.validate()
 }
 
-// checkFlags checks that each of Flags is a boolean, and refuses swauth.
-func (c *Config) checkFlags() error {
+// flagsFromEnv reads the environment variables of the Flags nothing else set: each must be a
+// boolean, except OS_DEBUG, which the OpenStack tools take as on for any other value.
+func (c *Config) flagsFromEnv(getenv func(string) string) error {
 	for _, f := range Flags {
-		v := c.values[f.Attr]
-		if v == "" {
-			continue
-		}
-		if _, err := strconv.ParseBool(v); err != nil {
-			if c.sources[f.Attr] == "OS_DEBUG" { // the OpenStack tools turn debugging on with any value
-				c.values[f.Attr] = "true"
+		for _, env := range f.Env {
+			v := getenv(env)
+			if _, set := c.flags[f.Attr]; set || v == "" {
 				continue
 			}
-			return &ConfigError{Attr: f.Attr, Msg: fmt.Sprintf("%s = %q is not a boolean: set it to true or false.",
-				c.from(f.Attr), v)}
+			b, err := strconv.ParseBool(v)
+			if err != nil && env != "OS_DEBUG" {
+				return &ConfigError{Attr: f.Attr, Msg: fmt.Sprintf("%s (from %s) = %q is not a boolean: set it to true or "+
+					"false.", f.Attr, env, v)}
+			}
+			c.setFlag(f.Attr, b || err != nil, env)
 		}
 	}
-	if c.Flag(attrSwauth) {
-		if c.sources[attrSwauth] != "OS_SWAUTH" {
-			return &ConfigError{Attr: attrSwauth, Msg: "swauth = true asks for Swift's own authentication, which only " +
-				"object storage understands: Glance accepts Keystone tokens only. Remove swauth (or set it to false) and " +
-				"configure Keystone credentials."}
-		}
-		c.Warnings = append(c.Warnings, ConfigWarning{Attr: attrSwauth, Summary: "OS_SWAUTH is ignored",
-			Detail: "OS_SWAUTH asks for Swift's own authentication, which only object storage understands; this provider " +
-				"logs in to Keystone, as Glance requires, whatever OS_SWAUTH says."})
-		delete(c.values, attrSwauth)
+	return nil
+}
+
+// checkSwauth refuses swauth = true in the provider block; OS_SWAUTH only earns a warning,
+// as the environment may be shared with tools that use it.
+func (c *Config) checkSwauth() error {
+	if !c.Flag(attrSwauth) {
+		return nil
 	}
+	if c.sources[attrSwauth] != "OS_SWAUTH" {
+		return &ConfigError{Attr: attrSwauth, Msg: "swauth = true asks for Swift's own authentication, which only " +
+			"object storage understands: Glance accepts Keystone tokens only. Remove swauth (or set it to false) and " +
+			"configure Keystone credentials."}
+	}
+	c.Warnings = append(c.Warnings, ConfigWarning{Attr: attrSwauth, Summary: "OS_SWAUTH is ignored",
+		Detail: "OS_SWAUTH asks for Swift's own authentication, which only object storage understands; this provider " +
+			"logs in to Keystone, as Glance requires, whatever OS_SWAUTH says."})
+	delete(c.flags, attrSwauth)
 	return nil
 }
 
@@ -186,6 +212,14 @@ func (c *Config) set(attr, v, src string) {
 	}
 }
 
+// setFlag records one of Flags and where it came from, unless a source of higher precedence
+// already did.
+func (c *Config) setFlag(attr string, v bool, src string) {
+	if _, set := c.flags[attr]; !set {
+		c.flags[attr], c.sources[attr] = v, src
+	}
+}
+
 // settingEnv is the environment variable of one of Settings.
 func settingEnv(attr string) string {
 	for _, s := range Settings {
@@ -218,7 +252,7 @@ func (c *Config) fromCloudEntry(name, file string, ao gophercloud.AuthOptions, e
 		c.set(attr, v, src)
 	}
 	if ao.Scope != nil && ao.Scope.System {
-		c.set(attrSystemScope, "true", src)
+		c.setFlag(attrSystemScope, true, src)
 	}
 	if ao.Scope != nil && ao.Scope.ProjectName != "" {
 		c.set(attrProjectDomainID, ao.Scope.DomainID, src)
@@ -240,29 +274,26 @@ func (c *Config) fromEnv(getenv func(string) string, only ...string) {
 			c.set(s.Attr, getenv(env), env)
 		}
 	}
-	if len(only) == 0 {
-		c.set(AttrMaxRetries, getenv(MaxRetriesEnv), MaxRetriesEnv)
-		for _, f := range Flags {
-			for _, env := range f.Env {
-				c.set(f.Attr, getenv(env), env)
-			}
-		}
-	}
 }
 
-// parseMaxRetries reads max_retries, DefaultMaxRetries when unset.
-func (c *Config) parseMaxRetries() error {
+// maxRetries sets MaxRetries: the provider block's (its schema holds it to 0–100), else
+// OS_MAX_RETRIES, else DefaultMaxRetries.
+func (c *Config) maxRetries(block *int64, getenv func(string) string) error {
 	c.MaxRetries = DefaultMaxRetries
-	v := c.values[AttrMaxRetries]
+	if block != nil {
+		c.MaxRetries, c.sources[AttrMaxRetries] = int(*block), "provider attribute "+AttrMaxRetries
+		return nil
+	}
+	v := getenv(MaxRetriesEnv)
 	if v == "" {
 		return nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > 100 {
-		return &ConfigError{Attr: AttrMaxRetries, Msg: fmt.Sprintf("%s = %q is not a number of retries: use a whole number "+
-			"from 0 (no retries) to 100.", c.from(AttrMaxRetries), v)}
+		return &ConfigError{Attr: AttrMaxRetries, Msg: fmt.Sprintf("max_retries (from %s) = %q is not a number of "+
+			"retries: use a whole number from 0 (no retries) to 100.", MaxRetriesEnv, v)}
 	}
-	c.MaxRetries = n
+	c.MaxRetries, c.sources[AttrMaxRetries] = n, MaxRetriesEnv
 	return nil
 }
 

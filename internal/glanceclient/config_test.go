@@ -99,7 +99,7 @@ func TestResolvePrecedence(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := Resolve(tc.explicit, nil, envOf(env))
+			c, err := Resolve(Block{Settings: tc.explicit}, envOf(env))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,11 +114,8 @@ func TestResolvePrecedence(t *testing.T) {
 
 func TestResolveOSCloudFromEnvironment(t *testing.T) {
 	t.Parallel()
-	c, err := Resolve(
-		nil,
-		nil,
-		envOf(map[string]string{"OS_CLOUD": "prod", "OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_USERNAME": "env-user"}),
-	)
+	c, err := Resolve(Block{},
+		envOf(map[string]string{"OS_CLOUD": "prod", "OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_USERNAME": "env-user"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +253,7 @@ func TestResolveErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Resolve(tc.explicit, nil, envOf(tc.env))
+			_, err := Resolve(Block{Settings: tc.explicit}, envOf(tc.env))
 			var ce *ConfigError
 			if !errors.As(err, &ce) {
 				t.Fatalf("want a ConfigError, got %v", err)
@@ -275,17 +272,13 @@ func TestResolveErrors(t *testing.T) {
 
 func TestAuthOptions(t *testing.T) {
 	t.Parallel()
-	c, err := Resolve(
-		map[string]string{
-			"auth_url":         "https://k.example/v3",
-			"user_name":        "u",
-			"user_domain_name": "Users",
-			"password":         "p",
-			"project_name":     "proj",
-		},
-		nil,
-		envOf(nil),
-	)
+	c, err := Resolve(Block{Settings: map[string]string{
+		"auth_url":         "https://k.example/v3",
+		"user_name":        "u",
+		"user_domain_name": "Users",
+		"password":         "p",
+		"project_name":     "proj",
+	}}, envOf(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,17 +294,13 @@ func TestAuthOptions(t *testing.T) {
 		t.Errorf("secrets = %v, want [p]", got)
 	}
 
-	app, err := Resolve(
-		map[string]string{
-			"auth_url":                      "https://k.example/v3",
-			"application_credential_id":     "id",
-			"application_credential_secret": "s",
-			"project_name":                  "ignored",
-			"user_domain_name":              "D",
-		},
-		nil,
-		envOf(nil),
-	)
+	app, err := Resolve(Block{Settings: map[string]string{
+		"auth_url":                      "https://k.example/v3",
+		"application_credential_id":     "id",
+		"application_credential_secret": "s",
+		"project_name":                  "ignored",
+		"user_domain_name":              "D",
+	}}, envOf(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +323,7 @@ func TestResolveInsecure(t *testing.T) {
 		{"from env", nil, "true", true},
 		{"explicit false beats env", &off, "true", false},
 	} {
-		c, err := Resolve(base, tc.explicit, envOf(map[string]string{"OS_INSECURE": tc.env}))
+		c, err := Resolve(Block{Settings: base, Insecure: tc.explicit}, envOf(map[string]string{"OS_INSECURE": tc.env}))
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -347,24 +336,18 @@ func TestResolveInsecure(t *testing.T) {
 func TestResolveMaxRetries(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{"auth_url": "https://k.example/v3", "token": "t"}
-	with := func(v string) map[string]string {
-		m := map[string]string{"max_retries": v}
-		for k, v := range base {
-			m[k] = v
-		}
-		return m
-	}
+	zero := int64(0)
 	for _, tc := range []struct {
-		name     string
-		explicit map[string]string
-		env      string
-		want     int
+		name  string
+		block *int64
+		env   string
+		want  int
 	}{
-		{"default", base, "", DefaultMaxRetries},
-		{"from env", base, "9", 9},
-		{"attribute beats env", with("0"), "9", 0},
+		{"default", nil, "", DefaultMaxRetries},
+		{"from env", nil, "9", 9},
+		{"attribute beats env", &zero, "9", 0},
 	} {
-		c, err := Resolve(tc.explicit, nil, envOf(map[string]string{"OS_MAX_RETRIES": tc.env}))
+		c, err := Resolve(Block{Settings: base, MaxRetries: tc.block}, envOf(map[string]string{"OS_MAX_RETRIES": tc.env}))
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -393,7 +376,7 @@ func TestResolveImageAPIVersion(t *testing.T) {
 		for k, v := range base {
 			explicit[k] = v
 		}
-		c, err := Resolve(explicit, nil, envOf(map[string]string{"OS_IMAGE_API_VERSION": tc.env}))
+		c, err := Resolve(Block{Settings: explicit}, envOf(map[string]string{"OS_IMAGE_API_VERSION": tc.env}))
 		if err != nil {
 			t.Fatalf("attribute %q, env %q: %v", tc.attr, tc.env, err)
 		}
@@ -456,7 +439,7 @@ func TestResolveOpenstackConventions(t *testing.T) {
 			map[string]string{"user_domain_id": ""}},
 		{"adminURL", map[string]string{"endpoint_type": "adminURL"}, openrc, map[string]string{"endpoint_type": "admin"}},
 	} {
-		c, err := Resolve(tc.explicit, nil, envOf(tc.env))
+		c, err := Resolve(Block{Settings: tc.explicit}, envOf(tc.env))
 		if err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
@@ -472,11 +455,8 @@ func TestResolveOpenstackConventions(t *testing.T) {
 // A TLS file that cannot be read is blamed on where it came from, even when a cloud is named.
 func TestResolveTLSFileBlamesItsSource(t *testing.T) {
 	t.Parallel()
-	_, err := Resolve(
-		map[string]string{"cloud": "prod"},
-		nil,
-		envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_CACERT": "/nonexistent/ca.pem"}),
-	)
+	_, err := Resolve(Block{Settings: map[string]string{"cloud": "prod"}},
+		envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": writeClouds(t), "OS_CACERT": "/nonexistent/ca.pem"}))
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Attr != "cacert_file" || !strings.Contains(ce.Msg, "cacert_file (from OS_CACERT)") ||
 		strings.Contains(ce.Msg, "clouds.yaml") {
@@ -490,17 +470,8 @@ func TestResolveTLSFileBlamesItsSource(t *testing.T) {
 func TestResolveFlags(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p", "project_name": "x"}
-	with := func(extra map[string]string) map[string]string {
-		m := map[string]string{}
-		for k, v := range base {
-			m[k] = v
-		}
-		for k, v := range extra {
-			m[k] = v
-		}
-		return m
-	}
-	cfg, err := Resolve(base, nil, envOf(nil))
+	flags := func(set map[string]bool) Block { return Block{Settings: base, Flags: set} }
+	cfg, err := Resolve(Block{Settings: base}, envOf(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,14 +485,14 @@ func TestResolveFlags(t *testing.T) {
 		t.Error("AllowReauth off by default")
 	}
 
-	_, err = Resolve(with(map[string]string{attrAllowReauth: "false"}), nil,
+	_, err = Resolve(flags(map[string]bool{attrAllowReauth: false}),
 		envOf(map[string]string{"OS_ALLOW_REAUTH": "true", "OS_DEBUG": "1", "OS_DELAYED_AUTH": "yes"}))
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Attr != AttrDelayedAuth ||
 		!strings.Contains(ce.Msg, "delayed_auth (from OS_DELAYED_AUTH)") {
 		t.Fatalf("OS_DELAYED_AUTH=yes: %v; want an error naming OS_DELAYED_AUTH", err)
 	}
-	cfg, err = Resolve(with(map[string]string{attrAllowReauth: "false"}), nil,
+	cfg, err = Resolve(flags(map[string]bool{attrAllowReauth: false}),
 		envOf(map[string]string{"OS_ALLOW_REAUTH": "true", "OS_DEBUG": "1", "OS_DELAYED_AUTH": "true"}))
 	if err != nil {
 		t.Fatal(err)
@@ -534,24 +505,24 @@ func TestResolveFlags(t *testing.T) {
 		t.Errorf("OS_DEBUG=1 / OS_DELAYED_AUTH=true: enable_logging %v, delayed_auth %v", cfg.Flag(attrEnableLogging),
 			cfg.Flag(AttrDelayedAuth))
 	}
-	if cfg, _ := Resolve(base, nil, envOf(map[string]string{"OS_DEBUG": "false"})); cfg.Flag(attrEnableLogging) {
+	if cfg, _ := Resolve(flags(nil), envOf(map[string]string{"OS_DEBUG": "false"})); cfg.Flag(attrEnableLogging) {
 		t.Error("OS_DEBUG=false turned logging on")
 	}
 
-	_, err = Resolve(with(map[string]string{attrSwauth: "true"}), nil, envOf(nil))
+	_, err = Resolve(flags(map[string]bool{attrSwauth: true}), envOf(nil))
 	if !errors.As(err, &ce) || ce.Attr != attrSwauth || !strings.Contains(ce.Msg, "Glance accepts Keystone tokens only") {
 		t.Errorf("swauth = true: %v; want it refused, saying why", err)
 	}
-	cfg, err = Resolve(with(map[string]string{attrSwauth: "false"}), nil, envOf(map[string]string{"OS_SWAUTH": "true"}))
+	cfg, err = Resolve(flags(map[string]bool{attrSwauth: false}), envOf(map[string]string{"OS_SWAUTH": "true"}))
 	if err != nil || len(cfg.Warnings) != 0 {
 		t.Errorf("swauth = false in the block, OS_SWAUTH=true: %v, warnings %v; want neither", err, cfg.Warnings)
 	}
-	cfg, err = Resolve(base, nil, envOf(map[string]string{"OS_SWAUTH": "true"}))
+	cfg, err = Resolve(Block{Settings: base}, envOf(map[string]string{"OS_SWAUTH": "true"}))
 	if err != nil || len(cfg.Warnings) != 1 || cfg.Warnings[0].Attr != attrSwauth {
 		t.Errorf("OS_SWAUTH=true: %v, warnings %v; want one warning", err, cfg.Warnings)
 	}
 
-	cfg, err = Resolve(with(map[string]string{attrSystemScope: "true"}), nil, envOf(nil))
+	cfg, err = Resolve(flags(map[string]bool{attrSystemScope: true}), envOf(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -564,7 +535,8 @@ func TestResolveFlags(t *testing.T) {
 	if err := os.WriteFile(clouds, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err = Resolve(map[string]string{"cloud": "sys"}, nil, envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}))
+	cfg, err = Resolve(Block{Settings: map[string]string{"cloud": "sys"}},
+		envOf(map[string]string{"OS_CLIENT_CONFIG_FILE": clouds}))
 	if err != nil || !cfg.Flag(attrSystemScope) || cfg.From(attrSystemScope) != "cloud sys of "+clouds {
 		t.Errorf("auth.system_scope: all in clouds.yaml: %v, system_scope %v", err, cfg.Flag(attrSystemScope))
 	}
@@ -602,7 +574,7 @@ func TestResolveTLSAsPEMText(t *testing.T) {
 		for k, v := range tc.explicit {
 			explicit[k] = v
 		}
-		cfg, err := Resolve(explicit, nil, envOf(tc.env))
+		cfg, err := Resolve(Block{Settings: explicit}, envOf(tc.env))
 		if err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
@@ -612,13 +584,15 @@ func TestResolveTLSAsPEMText(t *testing.T) {
 				len(cfg.TLS.Certificates))
 		}
 	}
-	_, err := Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p",
-		attrCert: ca.ClientCert}, nil, envOf(map[string]string{"OS_KEY": "MHcCAQEEIsecret-key-without-its-BEGIN-line"}))
+	login := map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p"}
+	_, err := Resolve(Block{Settings: map[string]string{"auth_url": "https://k.example/v3", "user_name": "u",
+		"password": "p", attrCert: ca.ClientCert}},
+		envOf(map[string]string{"OS_KEY": "MHcCAQEEIsecret-key-without-its-BEGIN-line"}))
 	if err == nil || !strings.Contains(err.Error(), "key (from OS_KEY) is neither a readable file nor PEM text") ||
 		strings.Contains(err.Error(), "secret-key") {
 		t.Errorf("a key that is neither: %v; want an error naming OS_KEY, without the key", err)
 	}
-	_, err = Resolve(map[string]string{"auth_url": "https://k.example/v3", "user_name": "u", "password": "p"}, nil,
+	_, err = Resolve(Block{Settings: login},
 		envOf(map[string]string{"OS_CACERT": "not a path and not PEM"}))
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Attr != attrCACertFile ||

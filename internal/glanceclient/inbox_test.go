@@ -161,7 +161,7 @@ func TestAnswer_readsTheMemberWhereTheListsCannotTell(t *testing.T) {
 func TestAccNew_adminRole(t *testing.T) {
 	env := acctest.PreCheck(t)
 	for cloud, want := range map[string]bool{devcloud.Admin: true, devcloud.Producer: false} {
-		cfg, err := Resolve(map[string]string{"cloud": cloud}, nil, env.Getenv)
+		cfg, err := Resolve(Block{Settings: map[string]string{"cloud": cloud}}, env.Getenv)
 		if err != nil {
 			t.Fatal(err)
 		}

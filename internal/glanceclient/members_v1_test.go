@@ -15,7 +15,7 @@ import (
 // v1As is the v1 client of a cloud of the local cloud's clouds.yaml, at the stand-in.
 func v1As(t *testing.T, env acctest.Env, cloud, standIn string) v1Members {
 	t.Helper()
-	cfg, err := Resolve(map[string]string{"cloud": cloud, "image_endpoint": standIn + "/v1"}, nil, env.Getenv)
+	cfg, err := Resolve(Block{Settings: map[string]string{"cloud": cloud, "image_endpoint": standIn + "/v1"}}, env.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}

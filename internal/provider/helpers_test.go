@@ -127,7 +127,10 @@ func withClient(client *glanceclient.Client) configuredClient {
 func producerClient(t *testing.T) *glanceclient.Client {
 	t.Helper()
 	env := acctest.PreCheck(t)
-	cfg, err := glanceclient.Resolve(map[string]string{"cloud": devcloud.Producer}, nil, env.Getenv)
+	cfg, err := glanceclient.Resolve(
+		glanceclient.Block{Settings: map[string]string{"cloud": devcloud.Producer}},
+		env.Getenv,
+	)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -167,7 +166,7 @@ func (p *glanceProvider) Configure(
 	req provider.ConfigureRequest,
 	resp *provider.ConfigureResponse,
 ) {
-	explicit, insecure, ok := explicitSettings(ctx, req.Config, resp)
+	block, ok := blockSettings(ctx, req.Config, resp)
 	if !ok {
 		return
 	}
@@ -175,7 +174,7 @@ func (p *glanceProvider) Configure(
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	cfg, err := glanceclient.Resolve(explicit, insecure, getenv)
+	cfg, err := glanceclient.Resolve(block, getenv)
 	if err != nil {
 		addConfigError(resp, err)
 		return
@@ -225,63 +224,64 @@ func (p *glanceProvider) Configure(
 	resp.ListResourceData = source
 }
 
-// explicitSettings reads the attributes set in the provider block. A value not yet known
+// blockSettings reads the attributes set in the provider block, typed. A value not yet known
 // (computed from another resource) cannot configure a client: say so instead of guessing.
-func explicitSettings(
+func blockSettings(
 	ctx context.Context,
 	config tfsdk.Config,
 	resp *provider.ConfigureResponse,
-) (map[string]string, *bool, bool) {
-	explicit := map[string]string{}
+) (glanceclient.Block, bool) {
+	block := glanceclient.Block{Settings: map[string]string{}, Flags: map[string]bool{}}
 	for _, s := range glanceclient.Settings {
 		for _, name := range append([]string{s.Attr}, s.Aliases...) { // an alias is the same setting
 			var v types.String
-			resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
-			if v.IsUnknown() {
-				resp.Diagnostics.AddAttributeError(
-					path.Root(name),
-					"Provider attribute not known yet",
-					fmt.Sprintf(
-						"%s depends on a value that is only known after apply, so the provider cannot log in during plan. "+
-							"Use a value known at plan time, or apply the resources it depends on first with -target.",
-						name,
-					),
-				)
-			}
-			if v.ValueString() != "" && explicit[s.Attr] == "" {
-				explicit[s.Attr] = v.ValueString()
+			readKnown(ctx, config, path.Root(name), &v, resp)
+			if v.ValueString() != "" && block.Settings[s.Attr] == "" {
+				block.Settings[s.Attr] = v.ValueString()
 			}
 		}
 	}
 	for _, f := range glanceclient.Flags {
 		var v types.Bool
-		resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root(f.Attr), &v)...)
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(
-				path.Root(f.Attr),
-				"Provider attribute not known yet",
-				fmt.Sprintf(
-					"%s depends on a value that is only known after apply. Use a value known at plan time.",
-					f.Attr,
-				),
-			)
-		}
-		if !v.IsNull() && !v.IsUnknown() {
-			explicit[f.Attr] = strconv.FormatBool(v.ValueBool())
+		if readKnown(ctx, config, path.Root(f.Attr), &v, resp) && !v.IsNull() {
+			block.Flags[f.Attr] = v.ValueBool()
 		}
 	}
-	endpointOverrides(ctx, config, explicit, resp)
+	endpointOverrides(ctx, config, block.Settings, resp)
 	var maxRetries types.Int64
-	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("max_retries"), &maxRetries)...)
-	if !maxRetries.IsNull() && !maxRetries.IsUnknown() {
-		explicit[glanceclient.AttrMaxRetries] = strconv.FormatInt(maxRetries.ValueInt64(), 10)
-	}
 	var insecure types.Bool
-	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("insecure"), &insecure)...)
+	readKnown(ctx, config, path.Root(glanceclient.AttrMaxRetries), &maxRetries, resp)
+	readKnown(ctx, config, path.Root("insecure"), &insecure, resp)
 	if resp.Diagnostics.HasError() {
-		return nil, nil, false
+		return block, false
 	}
-	return explicit, insecure.ValueBoolPointer(), true
+	block.MaxRetries, block.Insecure = maxRetries.ValueInt64Pointer(), insecure.ValueBoolPointer()
+	return block, true
+}
+
+// readKnown reads one attribute of the provider block into v, and says whether its value is
+// known: one computed from another resource is only known after apply, and cannot configure
+// a client during plan.
+func readKnown(
+	ctx context.Context,
+	config tfsdk.Config,
+	at path.Path,
+	v interface{ IsUnknown() bool }, // a pointer to a types value
+	resp *provider.ConfigureResponse,
+) bool {
+	resp.Diagnostics.Append(config.GetAttribute(ctx, at, v)...)
+	if v.IsUnknown() {
+		resp.Diagnostics.Append(notKnownYet(at))
+		return false
+	}
+	return true
+}
+
+// notKnownYet is the error for a provider attribute whose value is only known after apply.
+func notKnownYet(at path.Path) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Provider attribute not known yet", fmt.Sprintf(
+		"%s depends on a value that is only known after apply, so the provider cannot log in during plan. Use a value "+
+			"known at plan time, or apply the resources it depends on first with -target.", at))
 }
 
 // endpointOverrides takes the openstack provider's endpoint_overrides: its image entry is
@@ -300,15 +300,7 @@ func endpointOverrides(
 		v := overrides[key]
 		switch {
 		case v.IsUnknown():
-			resp.Diagnostics.AddAttributeError(
-				attr.AtMapKey(key),
-				"Provider attribute not known yet",
-				fmt.Sprintf(
-					"endpoint_overrides[%q] depends on a value that is only known after apply. Use a value known "+
-						"at plan time.",
-					key,
-				),
-			)
+			resp.Diagnostics.Append(notKnownYet(attr.AtMapKey(key)))
 		case key != "image":
 			resp.Diagnostics.AddAttributeWarning(
 				attr.AtMapKey(key),

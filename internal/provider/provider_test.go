@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
@@ -99,6 +102,61 @@ func TestDataSources_readHasADefaultTimeout(t *testing.T) {
 	for _, m := range []model{&imageDataModel{}, &imageMembersDataModel{}, &sharedImagesModel{}} {
 		if d, diags := m.timeout(context.Background(), crudRead); diags.HasError() || d != defaultReadTimeout {
 			t.Errorf("%T: %s (%v), want %s", m, d, diags, defaultReadTimeout)
+		}
+	}
+}
+
+// The provider block reaches glanceclient typed: strings by setting (an alias as its setting),
+// the booleans and max_retries as set, and a value only known after apply as an error on its
+// attribute, never as unset.
+func TestBlockSettings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var schemaResp provider.SchemaResponse
+	New("test")().Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
+	config := func(set map[string]tftypes.Value) tfsdk.Config {
+		values := map[string]tftypes.Value{}
+		for name, attrType := range typ.AttributeTypes {
+			values[name] = tftypes.NewValue(attrType, nil)
+			if v, ok := set[name]; ok {
+				values[name] = v
+			}
+		}
+		return tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, values)}
+	}
+
+	var resp provider.ConfigureResponse
+	block, ok := blockSettings(ctx, config(map[string]tftypes.Value{
+		"user_name":    tftypes.NewValue(tftypes.String, "u"),
+		"tenant_name":  tftypes.NewValue(tftypes.String, "t"),
+		"allow_reauth": tftypes.NewValue(tftypes.Bool, false),
+		"max_retries":  tftypes.NewValue(tftypes.Number, 0),
+		"insecure":     tftypes.NewValue(tftypes.Bool, true),
+	}), &resp)
+	if !ok || resp.Diagnostics.HasError() {
+		t.Fatalf("blockSettings: %v", resp.Diagnostics)
+	}
+	if block.Settings["user_name"] != "u" || block.Settings["project_name"] != "t" || len(block.Settings) != 2 {
+		t.Errorf("settings %v, want user_name u and project_name t (from tenant_name)", block.Settings)
+	}
+	if v, set := block.Flags["allow_reauth"]; !set || v || len(block.Flags) != 1 {
+		t.Errorf("flags %v, want allow_reauth false only", block.Flags)
+	}
+	if block.MaxRetries == nil || *block.MaxRetries != 0 || block.Insecure == nil || !*block.Insecure {
+		t.Errorf("max_retries %v, insecure %v; want 0 and true, set", block.MaxRetries, block.Insecure)
+	}
+
+	for _, name := range []string{"max_retries", "insecure", "allow_reauth", "password"} {
+		var resp provider.ConfigureResponse
+		unknown := tftypes.NewValue(typ.AttributeTypes[name], tftypes.UnknownValue)
+		_, ok := blockSettings(ctx, config(map[string]tftypes.Value{name: unknown}), &resp)
+		if ok || !resp.Diagnostics.HasError() || resp.Diagnostics[0].Summary() != "Provider attribute not known yet" ||
+			!strings.Contains(resp.Diagnostics[0].Detail(), name+" depends on a value that is only known after apply") {
+			t.Errorf("%s unknown: ok %v, %v; want the not-known-yet error", name, ok, resp.Diagnostics)
 		}
 	}
 }

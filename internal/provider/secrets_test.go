@@ -226,7 +226,10 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 
 	t.Run("logging in again", func(t *testing.T) {
 		trap := proxytest.NewTrap(t)
-		short, err := glanceclient.Resolve(map[string]string{"cloud": devcloud.ProducerShortToken}, nil, env.Getenv)
+		short, err := glanceclient.Resolve(
+			glanceclient.Block{Settings: map[string]string{"cloud": devcloud.ProducerShortToken}},
+			env.Getenv,
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,8 +245,9 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 			}},
 		)
 		cfg, err := glanceclient.Resolve(
-			map[string]string{"cloud": devcloud.ProducerShortToken, "auth_url": keystone.URL + "/v3"},
-			nil,
+			glanceclient.Block{
+				Settings: map[string]string{"cloud": devcloud.ProducerShortToken, "auth_url": keystone.URL + "/v3"},
+			},
 			env.Getenv,
 		)
 		if err != nil {
