@@ -147,7 +147,7 @@ func (c *Client) addMember(
 ) (Added, error) {
 	since := time.Now()
 	if version == ImageAPIv1 {
-		m, err := c.FindMember(ctx, imageID, memberID)
+		m, err := c.findMember(ctx, api, version, imageID, memberID)
 		switch {
 		case err == nil && m.CanShare != canShare:
 			// v1's PUT sets can_share on a member that exists: the state then says what was asked.
@@ -174,7 +174,7 @@ func (c *Client) addMember(
 		})
 		return Added{Member: existing, Existing: !ours}, nil
 	}
-	err = t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
+	err = t.unknownOutcome(c.explainRefusal(ctx, api, version, imageID, err))
 	var unknown *OutcomeUnknownError
 	if errors.As(err, &unknown) && ctx.Err() == nil {
 		// The add may have been made: one read tells, while the operation has time.
@@ -219,7 +219,7 @@ func (c *Client) GetMember(ctx context.Context, imageID, memberID string) (*Memb
 // *OutcomeUnknownError: the member may be gone.
 func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) error {
 	defer c.reads.forget(imageID)
-	_, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, _ string) (struct{}, error) {
+	_, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (struct{}, error) {
 		ctx, t := track(ctx)
 		err := api.removeMember(ctx, imageID, memberID)
 		if IsNotFound(err) && t.answerLost.Load() {
@@ -230,7 +230,7 @@ func (c *Client) RemoveMember(ctx context.Context, imageID, memberID string) err
 			)
 			return struct{}{}, nil
 		}
-		return struct{}{}, t.unknownOutcome(c.explainRefusal(ctx, imageID, err))
+		return struct{}{}, t.unknownOutcome(c.explainRefusal(ctx, api, version, imageID, err))
 	})
 	return err
 }
@@ -258,15 +258,21 @@ func (c *Client) ReplaceMembers(ctx context.Context, imageID string, memberIDs [
 // shared like ListMembers: GET /v2/images/{id}, or v1's HEAD /v1/images/{id}.
 func (c *Client) GetImage(ctx context.Context, imageID string) (*Image, error) {
 	img, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*Image, error) {
-		return cachedRead(ctx, c.reads, cacheKey{"image", imageID, version}, func(ctx context.Context) (*Image, error) {
-			return read(ctx, func(ctx context.Context) (*Image, error) { return api.getImage(ctx, imageID) })
-		})
+		return c.image(ctx, api, version, imageID)
 	})
 	if img == nil {
 		return nil, err
 	}
 	copied := *img // callers may not change what other callers share
 	return &copied, err
+}
+
+// image is GetImage in a version already chosen (api its calls), as calls made inside onAPI
+// read it: the image as every reader shares it, never to be changed.
+func (c *Client) image(ctx context.Context, api memberAPI, version, imageID string) (*Image, error) {
+	return cachedRead(ctx, c.reads, cacheKey{"image", imageID, version}, func(ctx context.Context) (*Image, error) {
+		return read(ctx, func(ctx context.Context) (*Image, error) { return api.getImage(ctx, imageID) })
+	})
 }
 
 // UpdateMemberStatus sets a membership's status as the member project (v2 only). Setting a
@@ -286,9 +292,11 @@ func (c *Client) UpdateMemberStatus(ctx context.Context, imageID, memberID, stat
 // wait for it, and its answer serves those in the readWindow after it, until this client
 // changes the image's members.
 func (c *Client) ListMembers(ctx context.Context, imageID string) ([]Member, error) {
-	list, err := c.sharedMembers(ctx, imageID)
+	list, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*memberList, error) {
+		return c.members(ctx, api, version, imageID)
+	})
 	if err != nil {
-		return nil, c.explainRefusal(ctx, imageID, err)
+		return nil, err
 	}
 	return slices.Clone(list.members), nil // callers may sort what other callers share
 }
@@ -300,9 +308,16 @@ var ErrMemberNotListed = errors.New("not in the image's member list")
 // FindMember is imageID's membership of memberID from the image's member list (shared as
 // ListMembers is), or ErrMemberNotListed.
 func (c *Client) FindMember(ctx context.Context, imageID, memberID string) (*Member, error) {
-	list, err := c.sharedMembers(ctx, imageID)
+	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*Member, error) {
+		return c.findMember(ctx, api, version, imageID, memberID)
+	})
+}
+
+// findMember is FindMember in a version already chosen (api its calls).
+func (c *Client) findMember(ctx context.Context, api memberAPI, version, imageID, memberID string) (*Member, error) {
+	list, err := c.members(ctx, api, version, imageID)
 	if err != nil {
-		return nil, c.explainRefusal(ctx, imageID, err)
+		return nil, err
 	}
 	i, ok := list.byID[memberID]
 	if !ok {
@@ -337,26 +352,29 @@ func indexOf[T any](items []T, key func(T) string) map[string]int {
 	return byKey
 }
 
-// sharedMembers is the image's member list as every reader shares it: never to be changed.
-func (c *Client) sharedMembers(ctx context.Context, imageID string) (*memberList, error) {
-	return onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (*memberList, error) {
-		key := cacheKey{"members", imageID, version}
-		return cachedRead(ctx, c.reads, key, func(ctx context.Context) (*memberList, error) {
-			members, err := read(ctx, func(ctx context.Context) ([]Member, error) { return api.listMembers(ctx, imageID) })
-			if err != nil {
-				return nil, err
-			}
-			return &memberList{members: members, byID: indexOf(members, func(m Member) string { return m.MemberID })}, nil
-		})
+// members is the image's member list in a version already chosen (api its calls), as every
+// reader shares it: never to be changed. A refusal is explained.
+func (c *Client) members(ctx context.Context, api memberAPI, version, imageID string) (*memberList, error) {
+	key := cacheKey{"members", imageID, version}
+	list, err := cachedRead(ctx, c.reads, key, func(ctx context.Context) (*memberList, error) {
+		members, err := read(ctx, func(ctx context.Context) ([]Member, error) { return api.listMembers(ctx, imageID) })
+		if err != nil {
+			return nil, err
+		}
+		return &memberList{members: members, byID: indexOf(members, func(m Member) string { return m.MemberID })}, nil
 	})
+	if err != nil {
+		return nil, c.explainRefusal(ctx, api, version, imageID, err)
+	}
+	return list, nil
 }
 
 // change makes a change that is harmless to make twice, so a lost answer is simply retried: a
 // refusal is explained, and a failure after a lost answer is an *OutcomeUnknownError.
 func change(ctx context.Context, c *Client, imageID string, call func(context.Context, memberAPI) error) error {
-	_, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, _ string) (struct{}, error) {
+	_, err := onAPI(ctx, c, func(ctx context.Context, api memberAPI, version string) (struct{}, error) {
 		ctx, t := track(ctx)
-		return struct{}{}, t.unknownOutcome(c.explainRefusal(ctx, imageID, call(ctx, api)))
+		return struct{}{}, t.unknownOutcome(c.explainRefusal(ctx, api, version, imageID, call(ctx, api)))
 	})
 	return err
 }

@@ -41,10 +41,11 @@ type RefusedError struct {
 func (e *RefusedError) Error() string { return e.Err.Error() }
 func (e *RefusedError) Unwrap() error { return e.Err }
 
-// explainRefusal turns a 403 from a call about imageID's members into a *RefusedError: the
-// image is read (shared as GetImage is, so a refresh of many memberships of one refused image
-// reads it once) and the reason told from what it shows. Any other error is returned as is.
-func (c *Client) explainRefusal(ctx context.Context, imageID string, err error) error {
+// explainRefusal turns a 403 from a call about imageID's members, made in Image API version
+// (api its calls), into a *RefusedError: the image is read in the same version (shared as
+// GetImage is, so a refresh of many memberships of one refused image reads it once) and the
+// reason told from what it shows. Any other error is returned as is.
+func (c *Client) explainRefusal(ctx context.Context, api memberAPI, version, imageID string, err error) error {
 	if Status(err) != http.StatusForbidden || c.SystemScope != "" {
 		return err // a system-scoped token is refused whatever the image: nothing to read
 	}
@@ -52,14 +53,14 @@ func (c *Client) explainRefusal(ctx context.Context, imageID string, err error) 
 	if errors.As(err, &already) {
 		return err
 	}
-	img, lookupErr := c.GetImage(ctx, imageID)
+	img, lookupErr := c.image(ctx, api, version, imageID)
 	e := &RefusedError{Image: img, Err: err}
 	switch {
 	case IsNotFound(lookupErr):
 		e.Reason, e.Image = RefusalImageNotVisible, nil
 	case lookupErr != nil:
 		e.Reason, e.LookupErr = RefusalUnexplained, lookupErr
-	case c.HasMemberStatus() && img.Visibility != images.ImageVisibilityShared: // v1 has no such rule
+	case version != ImageAPIv1 && img.Visibility != images.ImageVisibilityShared: // v1 has no such rule
 		e.Reason = RefusalNotShared
 	case c.ProjectID != "" && img.Owner != c.ProjectID:
 		e.Reason = RefusalNotOwner

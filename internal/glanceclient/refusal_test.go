@@ -43,6 +43,21 @@ func TestExplainRefusal(t *testing.T) {
 			}
 		})
 	}
+	// While no answer has told the version, the add holds onAPI's turn: the image is read in
+	// the version the add was made in, not through onAPI again (which would wait for ever).
+	t.Run("before the version is known", func(t *testing.T) {
+		t.Parallel()
+		c, s := newScripted(t, status(403, ""), image("other", "shared"),
+			status(200, `{"versions": [{"id": "v2.9", "status": "CURRENT"}]}`))
+		c.spoken.api = ""
+		_, err := c.AddMember(context.Background(), img, "p1", false)
+		var refused *RefusedError
+		if !errors.As(err, &refused) || refused.Reason != RefusalNotOwner || s.requests() != "POST GET GET" ||
+			c.ImageAPI() != ImageAPIv2 {
+			t.Errorf("got %#v after %q, speaking %q; want the refusal explained, then v2 detected", err, s.requests(),
+				c.ImageAPI())
+		}
+	})
 	t.Run("a system-scoped token", func(t *testing.T) {
 		t.Parallel()
 		c, s := newScripted(t, status(403, ""))

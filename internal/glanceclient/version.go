@@ -179,8 +179,9 @@ func (e *DetectionError) Unwrap() error { return e.Err }
 // no image service, may give as well) has the version detected first, and the call made again
 // if that finds v1. A 5xx or no answer says nothing of the version: the error stands as it is,
 // and the next call finds out. Until the version is known, one call at a time finds out, so that a
-// service without v2 is tried once, not by every call Terraform runs at once; the calls that
-// call makes itself (its ctx says so) go ahead.
+// service without v2 is tried once, not by every call Terraform runs at once. call never goes
+// through onAPI again (it would wait for its own turn): what it reads on the way, it reads in
+// the version it was given (Client.image, Client.members).
 func onAPI[T any](
 	ctx context.Context,
 	c *Client,
@@ -189,18 +190,15 @@ func onAPI[T any](
 	if v := c.spoken.known(); v != "" {
 		return call(ctx, c.spoken.calls(v), v)
 	}
-	if ctx.Value(findingOut{}) == nil {
-		select {
-		case c.spoken.turn <- struct{}{}:
-		case <-ctx.Done():
-			var zero T
-			return zero, ctx.Err()
-		}
-		defer func() { <-c.spoken.turn }()
-		if v := c.spoken.known(); v != "" { // the call before this one found out
-			return call(ctx, c.spoken.calls(v), v)
-		}
-		ctx = context.WithValue(ctx, findingOut{}, true)
+	select {
+	case c.spoken.turn <- struct{}{}:
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+	defer func() { <-c.spoken.turn }()
+	if v := c.spoken.known(); v != "" { // the call before this one found out
+		return call(ctx, c.spoken.calls(v), v)
 	}
 	out, err := call(ctx, c.spoken.v2, ImageAPIv2)
 	var wrong *WrongAPIError
@@ -219,9 +217,6 @@ func onAPI[T any](
 	}
 	return out, err
 }
-
-// findingOut marks the context of a call made while the version is being found out.
-type findingOut struct{}
 
 // ImageAPI is the version the client speaks: ImageAPIv2, ImageAPIv1, or "" while no answer of
 // the service has told (see Version).
