@@ -79,26 +79,23 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 			Msg:  fmt.Sprintf("%s = %q cannot be used: %s.", cfg.from(AttrAuthURL), cfg.Get(AttrAuthURL), err),
 		}
 	}
-	var chain http.RoundTripper = newLoggingTransport(
-		&versionsGuard{next: &trackingTransport{next: &readTransport{next: transport}}},
-		cfg.Secrets(),
-		cfg.Flag(attrEnableLogging),
-	)
-	if !cfg.Flag(attrDisableNoCacheHeader) {
-		chain = noCacheTransport{next: chain}
-	}
-	pc.HTTPClient = http.Client{Transport: chain, CheckRedirect: sameHostRedirects}
+	noCache := !cfg.Flag(attrDisableNoCacheHeader)
+	images, plain := httpClients(transport, cfg.Secrets(), cfg.Flag(attrEnableLogging), noCache)
 	pc.UserAgent.Prepend(userAgent)
-	// An auth_url without its version (http://keystone:5000) has gophercloud read Keystone's
-	// version document, which Keystone answers with 300: not an image call's wrong answer.
-	if err := openstack.Authenticate(context.WithValue(ctx, versionDocument{}, true), pc, cfg.AuthOptions()); err != nil {
+	// Keystone's calls go without the 300 guard: an auth_url without its version
+	// (http://keystone:5000) has gophercloud read Keystone's version document, which Keystone
+	// answers with 300, and the re-login keeps the client it was set up with.
+	pc.HTTPClient = plain
+	if err := openstack.Authenticate(ctx, pc, cfg.AuthOptions()); err != nil {
 		return nil, authError(cfg, err)
 	}
+	pc.HTTPClient = images
 	// Retries start after the first login: at configure time a refused connection is far more
 	// likely a wrong auth_url than a blip, and the user should hear so at once. Later calls,
 	// re-authentication included, retry transient failures.
 	policy := newRetryPolicy(cfg.MaxRetries)
 	pc.RetryFunc = policy.retry
+	docs := versionDocuments(pc, plain)
 	if pc.ReauthFunc != nil {
 		pc.ReauthFunc = policy.reauth(cfg.Get(AttrAuthURL), pc.ReauthFunc)
 	}
@@ -108,7 +105,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 		return nil, err
 	}
 	// The version is image_api_version, or told by the service's first answer (version.go).
-	c := newClient(pc, root, cfg.ImageAPI())
+	c := newClient(pc, docs, root, cfg.ImageAPI())
 	c.FixedToken, c.AuthURL, c.Region = cfg.Get(attrToken) != "", cfg.Get(AttrAuthURL), region
 	if !cfg.Flag(attrAllowReauth) {
 		c.ReauthOff = cfg.From(attrAllowReauth)
@@ -118,6 +115,7 @@ func New(ctx context.Context, cfg *Config, userAgent string) (*Client, error) {
 	}
 	c.regions = &regional{
 		pc:           pc,
+		docs:         docs,
 		availability: cfg.Availability(),
 		api:          cfg.ImageAPI(),
 		fixed:        cfg.Get(AttrImageEndpoint) != "",
@@ -153,9 +151,35 @@ func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (root, region string
 	return UnversionedEndpoint(url), region, nil
 }
 
+// httpClients are the two chains of transports to Keystone and Glance (transport.go), outermost
+// first: Cache-Control: no-cache (noCache), logging (info: at INFO), the 300 guard, tracking,
+// answers read whole, then base. images has the 300 guard: an image call answered with a
+// versions document is a *WrongAPIError. plain has none, for the calls whose answer a 300 is:
+// Keystone's, and the image services' version documents.
+func httpClients(base http.RoundTripper, secrets []string, info, noCache bool) (images, plain http.Client) {
+	chain := func(guarded bool) http.Client {
+		var rt http.RoundTripper = &trackingTransport{next: &readTransport{next: base}}
+		if guarded {
+			rt = &versionsGuard{next: rt}
+		}
+		rt = newLoggingTransport(rt, secrets, info)
+		if noCache {
+			rt = noCacheTransport{next: rt}
+		}
+		return http.Client{Transport: rt, CheckRedirect: sameHostRedirects}
+	}
+	return chain(true), chain(false)
+}
+
+// versionDocuments is the client that reads the image services' version documents: pc's
+// retries and user agent over the plain chain, and no token (Glance asks for none there).
+func versionDocuments(pc *gophercloud.ProviderClient, plain http.Client) *gophercloud.ProviderClient {
+	return &gophercloud.ProviderClient{HTTPClient: plain, UserAgent: pc.UserAgent, RetryFunc: pc.RetryFunc}
+}
+
 // newClient is a client of the image service at root (unversioned) speaking Image API api, or
-// the one the service's first answer tells when api is "".
-func newClient(pc *gophercloud.ProviderClient, root, api string) *Client {
+// the one the service's first answer tells when api is "" (read with docs when it must be).
+func newClient(pc, docs *gophercloud.ProviderClient, root, api string) *Client {
 	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: root, ResourceBase: root + "v2/", Type: "image"}
 	return &Client{
 		Endpoint: root,
@@ -165,7 +189,7 @@ func newClient(pc *gophercloud.ProviderClient, root, api string) *Client {
 			api:  api,
 			v1:   newV1Members(pc, root),
 			v2:   v2Members{sc: sc},
-			pc:   pc,
+			docs: docs,
 			root: root,
 			turn: make(chan struct{}, 1),
 		},
@@ -331,21 +355,14 @@ func findMessage(v any) string {
 // NewStatic is a client for a fixed image endpoint and token, without Keystone, speaking
 // Image API api: for tests that need answers a real cloud cannot be made to give.
 func NewStatic(imageEndpoint, token, projectID, api string) *Client {
-	pc := &gophercloud.ProviderClient{
-		HTTPClient: http.Client{
-			Transport: newLoggingTransport(
-				&versionsGuard{next: &trackingTransport{next: &readTransport{next: http.DefaultTransport}}},
-				[]string{token},
-				false,
-			),
-			CheckRedirect: sameHostRedirects,
-		},
-	}
+	images, plain := httpClients(http.DefaultTransport, []string{token}, false, false)
+	pc := &gophercloud.ProviderClient{HTTPClient: images}
 	pc.SetToken(token)
 	pc.RetryFunc = newRetryPolicy(0).retry // tests of single answers; retry_test.go sets its own
-	c := newClient(pc, UnversionedEndpoint(imageEndpoint), api)
+	docs := versionDocuments(pc, plain)
+	c := newClient(pc, docs, UnversionedEndpoint(imageEndpoint), api)
 	c.ProjectID, c.FixedToken = projectID, true
-	c.regions = &regional{pc: pc, api: api, fixed: true, clients: map[string]*Client{}}
+	c.regions = &regional{pc: pc, docs: docs, api: api, fixed: true, clients: map[string]*Client{}}
 	return c
 }
 
@@ -358,7 +375,7 @@ func NewStaticRegions(endpoints map[string]string, home, token, projectID, api s
 		c := NewStatic(endpoint, token, projectID, api)
 		if regions == nil {
 			clients = map[string]*Client{}
-			regions = &regional{pc: c.pc, api: api, clients: clients}
+			regions = &regional{pc: c.pc, docs: c.spoken.docs, api: api, clients: clients}
 		}
 		c.Region, c.regions = region, regions
 		clients[region] = c

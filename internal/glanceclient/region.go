@@ -14,6 +14,7 @@ import (
 // each made once, on first use, and sharing the login.
 type regional struct {
 	pc           *gophercloud.ProviderClient
+	docs         *gophercloud.ProviderClient // reads version documents (versionDocuments)
 	availability gophercloud.Availability
 	api          string // image_api_version as given, or "" to read each service's
 	fixed        bool   // image_endpoint was given: there is no other region to choose
@@ -104,7 +105,7 @@ func (c *Client) ForRegion(region string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	other := newClient(r.pc, UnversionedEndpoint(url), r.api)
+	other := newClient(r.pc, r.docs, UnversionedEndpoint(url), r.api)
 	other.Region, other.regions = inRegion, r
 	other.Login = c.Login
 	r.clients[region] = other

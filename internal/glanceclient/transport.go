@@ -161,17 +161,14 @@ func (e *WrongAPIError) Error() string {
 		"serve this Image API version", e.Method, e.URL)
 }
 
-// versionsGuard turns a 300 to any request but a version document's (getVersions marks those
-// in their context) into a *WrongAPIError. It sits outside trackingTransport: the request did
-// nothing, so no answer was lost.
+// versionsGuard turns a 300 into a *WrongAPIError: it is in the chain of the image calls only
+// (httpClients), not in that of Keystone's calls and the version documents, whose answer a 300
+// is. It sits outside trackingTransport: the request did nothing, so no answer was lost.
 type versionsGuard struct{ next http.RoundTripper }
-
-// versionDocument marks a request for a version document, whose answer may be 300.
-type versionDocument struct{}
 
 func (g *versionsGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := g.next.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusMultipleChoices || req.Context().Value(versionDocument{}) != nil {
+	if err != nil || resp.StatusCode != http.StatusMultipleChoices {
 		return resp, err
 	}
 	resp.Body.Close()

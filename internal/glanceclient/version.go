@@ -37,20 +37,20 @@ func UnversionedEndpoint(endpoint string) string {
 // DEPRECATED. An endpoint that cannot be read, or lists neither, is an error that names it
 // and what it listed.
 //
-// The request goes through pc, so it is logged and retried like every other; it carries no
-// token, which Glance does not ask for here.
-func detectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoint string) (string, error) {
+// The request goes through docs (versionDocuments): logged and retried like every other, with
+// no token, which Glance does not ask for here, and no 300 guard, as 300 is its answer.
+func detectImageAPI(ctx context.Context, docs *gophercloud.ProviderClient, endpoint string) (string, error) {
 	root := UnversionedEndpoint(endpoint)
 	if _, err := neturl.Parse(root); err != nil {
 		return "", fmt.Errorf("the image endpoint %q is not a URL: %w", endpoint, err)
 	}
 	url := root + "versions"
-	resp, err := getVersions(ctx, pc, url)
+	resp, err := getVersions(ctx, docs, url)
 	if IsNotFound(err) {
 		// A proxy that maps only the root and the versioned paths to Glance: the root answers
 		// the same document, with HTTP 300.
 		url = root + "versions and " + root
-		resp, err = getVersions(ctx, pc, root)
+		resp, err = getVersions(ctx, docs, root)
 	}
 	if status := Status(err); status != 0 && status < 500 {
 		return "", fmt.Errorf("%s answered HTTP %d without a versions document, so it is not an image service's root. Set "+
@@ -101,10 +101,9 @@ func detectImageAPI(ctx context.Context, pc *gophercloud.ProviderClient, endpoin
 		"image_endpoint at a Glance that serves one of them", url, strings.Join(listed, ", "))
 }
 
-// getVersions is GET of a version document, without a token; marked, so that versionsGuard
-// lets its 300 through.
-func getVersions(ctx context.Context, pc *gophercloud.ProviderClient, url string) (*http.Response, error) {
-	return pc.Request(context.WithValue(ctx, versionDocument{}, true), http.MethodGet, url, &gophercloud.RequestOpts{
+// getVersions is GET of a version document, without a token.
+func getVersions(ctx context.Context, docs *gophercloud.ProviderClient, url string) (*http.Response, error) {
+	return docs.Request(ctx, http.MethodGet, url, &gophercloud.RequestOpts{
 		OkCodes: []int{http.StatusOK, http.StatusMultipleChoices}, KeepResponseBody: true,
 		MoreHeaders: map[string]string{"Accept": "application/json"}, OmitHeaders: []string{"X-Auth-Token"},
 	})
@@ -122,7 +121,7 @@ type spoken struct {
 	// turn is held by the call that finds the version out (onAPI).
 	turn   chan struct{}
 	v1, v2 memberAPI
-	pc     *gophercloud.ProviderClient
+	docs   *gophercloud.ProviderClient // reads the version document (versionDocuments)
 	root   string
 }
 
@@ -153,7 +152,7 @@ func (s *spoken) detect(ctx context.Context) (string, error) {
 	if api := s.known(); api != "" {
 		return api, nil
 	}
-	api, err := detectOnce(ctx, s.pc, s.root)
+	api, err := detectOnce(ctx, s.docs, s.root)
 	if err != nil {
 		return "", err
 	}
@@ -248,7 +247,7 @@ var detected = struct {
 // detectOnce is detectImageAPI, remembered per endpoint for the life of the process; a slow
 // endpoint delays only the calls to it, never another region's. A failure is not remembered:
 // the next configuration tries again.
-func detectOnce(ctx context.Context, pc *gophercloud.ProviderClient, root string) (string, error) {
+func detectOnce(ctx context.Context, docs *gophercloud.ProviderClient, root string) (string, error) {
 	detected.Lock()
 	d, ok := detected.by[root]
 	if !ok {
@@ -261,7 +260,7 @@ func detectOnce(ctx context.Context, pc *gophercloud.ProviderClient, root string
 	if d.api != "" {
 		return d.api, nil
 	}
-	api, err := detectImageAPI(ctx, pc, root)
+	api, err := detectImageAPI(ctx, docs, root)
 	if err == nil {
 		d.api = api
 	}

@@ -103,8 +103,8 @@ func TestDetectImageAPI_rootOnly(t *testing.T) {
 		fmt.Fprint(w, `{"versions":[{"id":"v1.1","status":"DEPRECATED","links":[]}]}`)
 	}))
 	t.Cleanup(srv.Close)
-	pc := NewStatic(srv.URL, "token", "p", ImageAPIv2).pc
-	if got, err := detectImageAPI(context.Background(), pc, srv.URL+"/image/v1"); err != nil || got != ImageAPIv1 {
+	docs := NewStatic(srv.URL, "token", "p", ImageAPIv2).spoken.docs // the client detection uses: no 300 guard
+	if got, err := detectImageAPI(context.Background(), docs, srv.URL+"/image/v1"); err != nil || got != ImageAPIv1 {
 		t.Errorf("got %q, %v; want v1 from the root's document", got, err)
 	}
 }
