@@ -138,7 +138,9 @@ var failureByStatus = map[int]failure{
 
 // memberError explains a failed member call made during a CRUD operation (whose timeout the
 // advice names), from what the client found out (a refusal's reason, a lost answer, retries
-// spent): it only formats, and never calls Glance.
+// spent): it only formats, and never calls Glance. The title is the operation's (opSummary),
+// the cause and fix the failure kind's (memberCauses), then what happens next after a lost
+// answer (afterLostAnswer) and Glance's own words.
 func memberError(
 	client *glanceclient.Client,
 	op memberOp,
@@ -146,75 +148,100 @@ func memberError(
 	imageID, memberID string,
 	err error,
 ) diag.Diagnostic {
-	subject := subjectOf(imageID, memberID)
+	f := failedCall{client: client, op: op, during: during, imageID: imageID, memberID: memberID, err: err}
+	detail := subjectOf(imageID, memberID)
 	var exhausted *glanceclient.RetriesExhaustedError
 	if errors.As(err, &exhausted) {
-		subject += retriesSpent(exhausted, during.String())
+		detail += retriesSpent(exhausted, during.String())
 	}
+	cause, glanceSaid := memberCauses[classify(err)](f)
+	detail += cause
 	var unknown *glanceclient.OutcomeUnknownError
-	next := ""
 	if errors.As(err, &unknown) {
-		next = " " + afterLostAnswer[op]
+		detail += " " + afterLostAnswer[op]
 	}
-	kind := classify(err)
-	switch kind {
-	case failReauth:
+	if glanceSaid {
+		detail += "\n\nGlance said: " + glanceclient.Message(err)
+	}
+	return diag.NewErrorDiagnostic(opSummary[op], detail)
+}
+
+// failedCall is one failed member call, as memberCauses sees it.
+type failedCall struct {
+	client            *glanceclient.Client
+	op                memberOp
+	during            crudOp
+	imageID, memberID string
+	err               error
+}
+
+// memberCauses is the table of kind × operation: for each kind of failure, the cause and the
+// fix of a failed member call (an entry that depends on the operation looks at f.op), and
+// whether Glance's own message is worth adding (it is when Glance answered).
+var memberCauses = map[failure]func(f failedCall) (cause string, glanceSaid bool){
+	failReauth: func(f failedCall) (string, bool) {
 		var reauth *gophercloud.ErrUnableToReauthenticate
-		errors.As(err, &reauth)
-		return diag.NewErrorDiagnostic(opSummary[op], subject+fmt.Sprintf(
-			"Glance asked for a new token (HTTP 401), and %s. Check that Keystone is up and reachable at auth_url (%s), then "+
-				"run again; the provider already retried for as long as the operation's timeout and max_retries allow.",
-			reauth.ErrReauth, client.AuthURL)+next)
-	case failUnsupported:
+		errors.As(f.err, &reauth)
+		return fmt.Sprintf("Glance asked for a new token (HTTP 401), and %s. Check that Keystone is up and reachable at "+
+			"auth_url (%s), then run again; the provider already retried for as long as the operation's timeout and "+
+			"max_retries allow.", reauth.ErrReauth, f.client.AuthURL), false
+	},
+	failUnsupported: func(f failedCall) (string, bool) {
 		var unsupported *glanceclient.UnsupportedError
-		errors.As(err, &unsupported)
-		return diag.NewErrorDiagnostic(
-			opSummary[op],
-			subject+unsupported.Error()+" (image service at "+client.Endpoint+"). Change the "+
-				"configuration as the plan-time error for this resource says; Glance was not asked.",
-		)
-	case failWrongAPI:
+		errors.As(f.err, &unsupported)
+		return unsupported.Error() + " (image service at " + f.client.Endpoint + "). Change the configuration as the " +
+			"plan-time error for this resource says; Glance was not asked.", false
+	},
+	failWrongAPI: func(f failedCall) (string, bool) {
 		var wrongAPI *glanceclient.WrongAPIError
-		errors.As(err, &wrongAPI)
-		return diag.NewErrorDiagnostic(opSummary[op], subject+wrongAPICause(client)+" (Asked: "+wrongAPI.Method+" "+
-			wrongAPI.URL+".)")
-	case failDetection:
-		return diag.NewErrorDiagnostic(opSummary[op], subject+detectionCause(err)+".")
-	case failNoAnswer:
-		return diag.NewErrorDiagnostic(opSummary[op], subject+noAnswerCause(err, during.String())+next)
-	}
-	var cause string
-	status := glanceclient.Status(err)
+		errors.As(f.err, &wrongAPI)
+		return wrongAPICause(f.client) + " (Asked: " + wrongAPI.Method + " " + wrongAPI.URL + ".)", false
+	},
+	failDetection:    func(f failedCall) (string, bool) { return detectionCause(f.err) + ".", false },
+	failNoAnswer:     func(f failedCall) (string, bool) { return noAnswerCause(f.err, f.during.String()), false },
+	failUnauthorized: func(f failedCall) (string, bool) { return unauthorizedCause(f.client), true },
+	failForbidden:    func(f failedCall) (string, bool) { return forbiddenMemberCause(f), true },
+	failNotFound:     func(f failedCall) (string, bool) { return notFoundMemberCause(f), true },
+	failQuota: func(f failedCall) (string, bool) {
+		return fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a "+
+			"member it no longer needs, or ask the cloud operator to raise image_member_quota.", f.imageID), true
+	},
+	failMalformed: func(f failedCall) (string, bool) { return statusCause(glanceclient.Status(f.err), f.err), true },
+	failRefused:   func(f failedCall) (string, bool) { return statusCause(glanceclient.Status(f.err), f.err), true },
+}
+
+// forbiddenMemberCause explains Glance's 403 to a member call: a system-scoped token, a
+// member's answer given by someone who may not give it, or the refusal's reason
+// (forbiddenCause).
+func forbiddenMemberCause(f failedCall) string {
 	switch {
-	case client.SystemScope != "" && (kind == failForbidden || kind == failNotFound):
-		cause = systemScopeCause(client, status)
-	case kind == failForbidden && op == opStatus && client.ProjectID == memberID:
-		cause = fmt.Sprintf("the provider acts as project %s, the member, but its user lacks the member role there: a "+
+	case f.client.SystemScope != "":
+		return systemScopeCause(f.client, http.StatusForbidden)
+	case f.op == opStatus && f.client.ProjectID == f.memberID:
+		return fmt.Sprintf("the provider acts as project %s, the member, but its user lacks the member role there: a "+
 			"reader sees the images shared with the project but cannot answer. Give the user the member role on project %s, "+
-			"or use credentials that have it.", memberID, memberID)
-	case kind == failForbidden && op == opStatus:
-		cause = fmt.Sprintf("only the member project, or an admin, can accept or reject an image it was offered, and "+
+			"or use credentials that have it.", f.memberID, f.memberID)
+	case f.op == opStatus:
+		return fmt.Sprintf("only the member project, or an admin, can accept or reject an image it was offered, and "+
 			"the provider acts as project %s, not %s, without the admin role (the image's owner cannot answer for its "+
 			"members). Configure this provider with credentials scoped to project %s, or with an admin's.",
-			client.ProjectID, memberID, memberID)
-	case kind == failForbidden:
-		cause = forbiddenCause(client, op, imageID, err)
-	case kind == failNotFound && op == opStatus:
-		cause = fmt.Sprintf("image %s is not shared with project %s (or does not exist). The image's owner must first add "+
-			"project %s as a member (glance_image_member, with the owner's credentials); then apply again.",
-			imageID, memberID, memberID)
-	case kind == failNotFound:
-		cause = fmt.Sprintf("image %s was not found, or is not visible to project %s. Check image_id, and that the "+
-			"provider's credentials are those of the image's owner.", imageID, client.ProjectID)
-	case kind == failQuota:
-		cause = fmt.Sprintf("image %s has reached Glance's limit on members per image (the numbers are below). Remove a "+
-			"member it no longer needs, or ask the cloud operator to raise image_member_quota.", imageID)
-	case kind == failUnauthorized:
-		cause = unauthorizedCause(client)
-	default:
-		cause = statusCause(status, err)
+			f.client.ProjectID, f.memberID, f.memberID)
 	}
-	return diag.NewErrorDiagnostic(opSummary[op], subject+cause+next+"\n\nGlance said: "+glanceclient.Message(err))
+	return forbiddenCause(f.client, f.op, f.imageID, f.err)
+}
+
+// notFoundMemberCause explains Glance's 404 to a member call.
+func notFoundMemberCause(f failedCall) string {
+	switch {
+	case f.client.SystemScope != "":
+		return systemScopeCause(f.client, http.StatusNotFound)
+	case f.op == opStatus:
+		return fmt.Sprintf("image %s is not shared with project %s (or does not exist). The image's owner must first add "+
+			"project %s as a member (glance_image_member, with the owner's credentials); then apply again.",
+			f.imageID, f.memberID, f.memberID)
+	}
+	return fmt.Sprintf("image %s was not found, or is not visible to project %s. Check image_id, and that the "+
+		"provider's credentials are those of the image's owner.", f.imageID, f.client.ProjectID)
 }
 
 // unauthorizedCause explains Glance refusing the token (HTTP 401) when logging in again was
