@@ -142,8 +142,9 @@ func imageRoot(pc *gophercloud.ProviderClient, cfg *Config) (root, region string
 	url, region, err := catalogImageEndpoint(pc, cfg.Get(AttrRegion), cfg.Availability())
 	var regionErr *RegionError
 	if errors.As(err, &regionErr) {
-		return "", "", &ConfigError{Attr: AttrRegion, Msg: regionErr.Error() + " Set region (OS_REGION_NAME) and " +
-			"endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL."}
+		return "", "", &ConfigError{Attr: AttrRegion, Msg: fmt.Sprintf("Keystone at %s: %s Set region (OS_REGION_NAME) "+
+			"and endpoint_type (OS_INTERFACE) to ones the catalog lists, or image_endpoint to the image service's URL.",
+			cfg.Get(AttrAuthURL), regionErr)}
 	}
 	if err != nil {
 		return "", "", &ConfigError{Attr: AttrAuthURL, Msg: err.Error() + "."}

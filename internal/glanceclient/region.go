@@ -35,7 +35,7 @@ func (e *RegionError) Error() string {
 	if len(e.Available) > 0 {
 		regions = strings.Join(e.Available, ", ")
 	}
-	return fmt.Sprintf("The service catalog has no image service in region %q for interface %q; its image regions are: "+
+	return fmt.Sprintf("the service catalog has no image service in region %q for interface %q; its image regions are: "+
 		"%s.", e.Region, e.Availability, regions)
 }
 

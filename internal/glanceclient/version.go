@@ -166,7 +166,7 @@ type DetectionError struct {
 }
 
 func (e *DetectionError) Error() string {
-	return fmt.Sprintf("Cannot tell which Image API the image service speaks: %s, or set image_api_version "+
+	return fmt.Sprintf("cannot tell which Image API the image service speaks: %s, or set image_api_version "+
 		"(OS_IMAGE_API_VERSION) to \"2\" or \"1\" to skip this check", e.Err)
 }
 

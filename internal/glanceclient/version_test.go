@@ -272,7 +272,7 @@ func TestOnAPI_errorAnswerIsConfirmed(t *testing.T) {
 	t.Cleanup(srv.Close)
 	_, err := NewStatic(srv.URL, "token", "owner", "").ListMembers(context.Background(), "i")
 	var detection *DetectionError
-	if !errors.As(err, &detection) || !strings.Contains(err.Error(), "Cannot tell which Image API the image service "+
+	if !errors.As(err, &detection) || !strings.Contains(err.Error(), "cannot tell which Image API the image service "+
 		"speaks") || !strings.Contains(err.Error(), "set image_api_version") {
 		t.Errorf("got %v; want the detection's error, with the way to skip it", err)
 	}

@@ -396,7 +396,7 @@ func statusCause(status int, err error) string {
 // tell which version the service speaks.
 func detectionFailed(imageID, memberID string, err error) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Cannot tell which Image API the image service speaks",
-		subjectOf(imageID, memberID)+err.Error()+".")
+		upperFirst(subjectOf(imageID, memberID)+err.Error())+".")
 }
 
 // wrongAPICause explains an image call answered with the service's versions document.
@@ -826,7 +826,7 @@ func regionError(imageID, memberID, region string, err error) diag.Diagnostic {
 	var regionErr *glanceclient.RegionError
 	if errors.As(err, &regionErr) {
 		return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Unknown region",
-			subject+regionErr.Error()+" Set region to one of them, or leave it unset for the provider's region.")
+			upperFirst(subject+regionErr.Error())+" Set region to one of them, or leave it unset for the provider's region.")
 	}
 	return diag.NewAttributeErrorDiagnostic(
 		path.Root("region"),

@@ -406,7 +406,7 @@ func TestAccImageAPI_wrongVersion(t *testing.T) {
 						imageID,
 					),
 				ExpectError: regexp.MustCompile(
-					`(?s)` + spaced(regexp.QuoteMeta(`Cannot tell which Image API the image service speaks:`)) +
+					`(?s)` + spaced(regexp.QuoteMeta(`cannot tell which Image API the image service speaks:`)) +
 						`.*` + spaced(`without a versions document`),
 				),
 			},

@@ -106,7 +106,7 @@ func TestAccRegion_unknown(t *testing.T) {
 		Steps: []tfresource.TestStep{{
 			Config: providerProducer + memberBlock("test", imageID, env.ConsumerProject, `region = "RegionNine"`),
 			ExpectError: regexp.MustCompile(`(?s)Unknown region.*` +
-				spaced(`Image `+imageID+`, member `+env.ConsumerProject+`: The service catalog has no image service `+
+				spaced(`Image `+imageID+`, member `+env.ConsumerProject+`: the service catalog has no image service `+
 					`in region "RegionNine" for interface "public"; its image regions are: RegionOne, RegionTwo. `+
 					`Set region to one of them`)),
 		}},

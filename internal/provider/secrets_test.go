@@ -192,7 +192,7 @@ func TestAccSecrets_redirectsStayOnTheirHost(t *testing.T) {
 					"3f1c9a52-5e0b-4d7e-9a8f-2b6c1d0e4f77",
 					env.ConsumerProject,
 				),
-				ExpectError: refused(trap, "Cannot tell which Image API the image service speaks: cannot read the image "+
+				ExpectError: refused(trap, "cannot tell which Image API the image service speaks: cannot read the image "+
 					"service's versions at "+glance.URL+"/versions"),
 			}},
 		})
