@@ -883,3 +883,52 @@ func regionMoved(imageID, memberID, from, to string) diag.Diagnostic {
 		),
 	)
 }
+
+// The provider block's own diagnostics (Configure), and the moved blocks'.
+
+// configError shows a configuration problem: a glanceclient.ConfigError (its text is
+// glanceclient's, which knows where each value came from) on the attribute it names.
+func configError(err error) diag.Diagnostic {
+	var ce *glanceclient.ConfigError
+	if errors.As(err, &ce) {
+		return diag.NewAttributeErrorDiagnostic(path.Root(ce.Attr), "Invalid provider configuration", ce.Msg)
+	}
+	return diag.NewErrorDiagnostic("Invalid provider configuration", err.Error())
+}
+
+// notKnownYet is the error for a provider attribute whose value is only known after apply.
+func notKnownYet(at path.Path) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Provider attribute not known yet", fmt.Sprintf(
+		"%s depends on a value that is only known after apply, so the provider cannot log in during plan. Use a value "+
+			"known at plan time, or apply the resources it depends on first with -target.", at))
+}
+
+// insecureWarning says what insecure = true gives away.
+func insecureWarning() diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("insecure"), "TLS certificate verification is off",
+		"insecure = true (or OS_INSECURE) makes the provider accept any certificate from Keystone and Glance, so a man in "+
+			"the middle could read the credentials. Set cacert_file to the authority that signed the certificates instead.")
+}
+
+// overrideIgnored warns of an endpoint_overrides entry of another service than the image's.
+func overrideIgnored(at path.Path) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(at, "Endpoint override ignored", fmt.Sprintf(
+		"%s is ignored: this provider calls only Keystone (auth_url) and Glance (the image key, or image_endpoint). "+
+			"Remove it from this provider block.", at))
+}
+
+// conflictingImageEndpoints is the error for endpoint_overrides["image"] and image_endpoint
+// naming different image services.
+func conflictingImageEndpoints(at path.Path, override, endpoint string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Conflicting image endpoints", fmt.Sprintf(
+		"endpoint_overrides[\"image\"] = %q and image_endpoint = %q name different image services. Keep one of them.",
+		override, endpoint))
+}
+
+// cannotMove is the error for a moved block whose source state cannot be read as a membership.
+func cannotMove(sourceType string, schemaVersion int64, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot move "+sourceType, fmt.Sprintf(
+		"The state of %s (schema version %d) cannot be read as an image membership (%s), so it cannot be moved. Remove "+
+			"the moved block and import the membership instead: terraform import <address> <image_id>/<member_id>.",
+		sourceType, schemaVersion, err))
+}

@@ -80,11 +80,7 @@ func moveFromOpenstack(
 			}
 			m, region, err := openstackMember(req.SourceRawState)
 			if err != nil {
-				resp.Diagnostics.AddError("Cannot move "+sourceType,
-					fmt.Sprintf("The state of %s (schema version %d) cannot be read as an image membership (%s), so it cannot be "+
-						"moved. "+
-						"Remove the moved block and import the membership instead: terraform import <address> <image_id>/<member_id>.",
-						sourceType, req.SourceSchemaVersion, err))
+				resp.Diagnostics.Append(cannotMove(sourceType, req.SourceSchemaVersion, err))
 				return
 			}
 			// The timeouts block has no counterpart in the source: null, typed by our schema.

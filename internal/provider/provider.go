@@ -182,12 +182,7 @@ func (p *glanceProvider) Configure(
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, cfg.Secrets()...)
 	ctx = tflog.MaskMessageStrings(ctx, cfg.Secrets()...)
 	if cfg.Insecure {
-		resp.Diagnostics.AddAttributeWarning(
-			path.Root("insecure"),
-			"TLS certificate verification is off",
-			"insecure = true (or OS_INSECURE) makes the provider accept any certificate from Keystone and Glance, so a man in "+
-				"the middle could read the credentials. Set cacert_file to the authority that signed the certificates instead.",
-		)
+		resp.Diagnostics.Append(insecureWarning())
 	}
 	for _, w := range cfg.Warnings {
 		resp.Diagnostics.AddAttributeWarning(path.Root(w.Attr), w.Summary, w.Detail)
@@ -277,13 +272,6 @@ func readKnown(
 	return true
 }
 
-// notKnownYet is the error for a provider attribute whose value is only known after apply.
-func notKnownYet(at path.Path) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(at, "Provider attribute not known yet", fmt.Sprintf(
-		"%s depends on a value that is only known after apply, so the provider cannot log in during plan. Use a value "+
-			"known at plan time, or apply the resources it depends on first with -target.", at))
-}
-
 // endpointOverrides takes the openstack provider's endpoint_overrides: its image entry is
 // image_endpoint (an error when both are set and differ), any other entry is warned about.
 func endpointOverrides(
@@ -302,39 +290,19 @@ func endpointOverrides(
 		case v.IsUnknown():
 			resp.Diagnostics.Append(notKnownYet(attr.AtMapKey(key)))
 		case key != "image":
-			resp.Diagnostics.AddAttributeWarning(
-				attr.AtMapKey(key),
-				"Endpoint override ignored",
-				fmt.Sprintf(
-					"endpoint_overrides[%q] is ignored: this provider calls only Keystone (auth_url) and Glance "+
-						"(the image key, or image_endpoint). Remove it from this provider block.",
-					key,
-				),
-			)
+			resp.Diagnostics.Append(overrideIgnored(attr.AtMapKey(key)))
 		case explicit[glanceclient.AttrImageEndpoint] == "":
 			explicit[glanceclient.AttrImageEndpoint] = v.ValueString()
 		case glanceclient.UnversionedEndpoint(explicit[glanceclient.AttrImageEndpoint]) !=
 			glanceclient.UnversionedEndpoint(v.ValueString()):
-			resp.Diagnostics.AddAttributeError(
-				attr.AtMapKey(key),
-				"Conflicting image endpoints",
-				fmt.Sprintf(
-					"endpoint_overrides[\"image\"] = %q and image_endpoint = %q name different image services. "+
-						"Keep one of them.",
-					v.ValueString(),
-					explicit[glanceclient.AttrImageEndpoint],
-				),
-			)
+			resp.Diagnostics.Append(conflictingImageEndpoints(attr.AtMapKey(key), v.ValueString(),
+				explicit[glanceclient.AttrImageEndpoint]))
 		}
 	}
 }
 
 func addConfigError(resp *provider.ConfigureResponse, err error) {
-	if ce, ok := err.(*glanceclient.ConfigError); ok {
-		resp.Diagnostics.AddAttributeError(path.Root(ce.Attr), "Invalid provider configuration", ce.Msg)
-		return
-	}
-	resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+	resp.Diagnostics.Append(configError(err))
 }
 
 // Default operation timeouts, which each resource's and data source's timeouts block

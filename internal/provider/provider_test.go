@@ -150,6 +150,30 @@ func TestBlockSettings(t *testing.T) {
 		t.Errorf("max_retries %v, insecure %v; want 0 and true, set", block.MaxRetries, block.Insecure)
 	}
 
+	// endpoint_overrides: another service's entry is ignored with a warning; the image entry is
+	// image_endpoint, and an error when image_endpoint names another service.
+	overrides := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
+		"compute": tftypes.NewValue(tftypes.String, "http://nova:8774"),
+		"image":   tftypes.NewValue(tftypes.String, "http://glance-a:9292/v2"),
+	})
+	resp = provider.ConfigureResponse{}
+	block, _ = blockSettings(ctx, config(map[string]tftypes.Value{"endpoint_overrides": overrides}), &resp)
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary() != "Endpoint override ignored" ||
+		!strings.Contains(resp.Diagnostics[0].Detail(), `endpoint_overrides["compute"] is ignored`) ||
+		block.Settings["image_endpoint"] != "http://glance-a:9292/v2" {
+		t.Errorf("overrides: %v, image_endpoint %q; want compute's ignored, image's taken", resp.Diagnostics,
+			block.Settings["image_endpoint"])
+	}
+	resp = provider.ConfigureResponse{}
+	_, ok = blockSettings(ctx, config(map[string]tftypes.Value{
+		"endpoint_overrides": overrides,
+		"image_endpoint":     tftypes.NewValue(tftypes.String, "http://glance-b:9292"),
+	}), &resp)
+	if ok || !resp.Diagnostics.HasError() ||
+		resp.Diagnostics[len(resp.Diagnostics)-1].Summary() != "Conflicting image endpoints" {
+		t.Errorf("two image endpoints: ok %v, %v; want them refused", ok, resp.Diagnostics)
+	}
+
 	for _, name := range []string{"max_retries", "insecure", "allow_reauth", "password"} {
 		var resp provider.ConfigureResponse
 		unknown := tftypes.NewValue(typ.AttributeTypes[name], tftypes.UnknownValue)
