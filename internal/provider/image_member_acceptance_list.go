@@ -51,21 +51,15 @@ func (l *imageMemberAcceptanceList) ListResourceConfigSchema(
 				MarkdownDescription: "Only the images with this answer: `pending`, `accepted` or `rejected`. Default: all.",
 				Validators:          []validator.String{stringvalidator.OneOf(glanceclient.MemberStatuses...)},
 			},
-			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region`.",
-			},
+			"region": listRegionAttribute(),
 		},
 	}
 }
 
 func (l *imageMemberAcceptanceList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config inboxConfig
-	diags := req.Config.Get(ctx, &config)
-	ctx, cancel, client := l.begin(ctx, &config, crudRead, &diags)
+	ctx, cancel, client := l.beginList(ctx, req, &config, stream)
 	if client == nil {
-		cancel()
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {

@@ -50,54 +50,38 @@ func (l *imageMemberList) ListResourceConfigSchema(
 				MarkdownDescription: "ID of the image whose members to list. Default: every shared image the project owns.",
 				Validators:          []validator.String{imageIDValidator()},
 			},
-			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region`.",
-			},
+			"region": listRegionAttribute(),
 		},
 	}
 }
 
 func (l *imageMemberList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config listConfig
-	diags := req.Config.Get(ctx, &config)
-	ctx, cancel, client := l.begin(ctx, &config, crudRead, &diags)
+	ctx, cancel, client := l.beginList(ctx, req, &config, stream)
 	if client == nil {
-		cancel()
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
 		defer cancel()
-		found, failed := ownedSharedImages(ctx, client, config.ImageID.ValueString())
-		if failed != nil {
-			push(list.ListResult{Diagnostics: diag.Diagnostics{failed}})
-			return
-		}
 		var sent int64
-		for _, img := range found {
-			members, err := client.ListMembers(ctx, img.ID)
-			if err != nil {
-				if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opList, crudRead, img.ID, "", err)}}) {
-					return
+		eachImageMembers(ctx, client, config.ImageID.ValueString(), push,
+			func(img glanceclient.Image, members []glanceclient.Member) bool {
+				for i := range members {
+					if req.Limit > 0 && sent >= req.Limit {
+						return false
+					}
+					result := req.NewListResult(ctx)
+					result.DisplayName = memberDisplayName(img, members[i].MemberID)
+					listResult(ctx, req, &result, func(t timeouts.Value) any {
+						return imageMemberFromAPI(&members[i], client.Region, t)
+					})
+					sent++
+					if !push(result) {
+						return false
+					}
 				}
-				continue
-			}
-			for i := range members {
-				if req.Limit > 0 && sent >= req.Limit {
-					return
-				}
-				result := req.NewListResult(ctx)
-				result.DisplayName = memberDisplayName(img, members[i].MemberID)
-				listResult(ctx, req, &result, func(t timeouts.Value) any {
-					return imageMemberFromAPI(&members[i], client.Region, t)
-				})
-				sent++
-				if !push(result) {
-					return
-				}
-			}
-		}
+				return true
+			})
 	}
 }
 
@@ -139,6 +123,35 @@ func ownedSharedImages(
 		return nil, memberError(client, opList, crudRead, "", "", err)
 	}
 	return found, nil
+}
+
+// eachImageMembers calls each with every image the owner-side lists find (ownedSharedImages)
+// and its members, one member list per image; a failure is pushed as a result of its own.
+// It stops when push or each says so (a consumer that has enough, or the query's limit).
+func eachImageMembers(
+	ctx context.Context,
+	client *glanceclient.Client,
+	imageID string,
+	push func(list.ListResult) bool,
+	each func(glanceclient.Image, []glanceclient.Member) bool,
+) {
+	found, failed := ownedSharedImages(ctx, client, imageID)
+	if failed != nil {
+		push(list.ListResult{Diagnostics: diag.Diagnostics{failed}})
+		return
+	}
+	for _, img := range found {
+		members, err := client.ListMembers(ctx, img.ID)
+		if err != nil {
+			if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opList, crudRead, img.ID, "", err)}}) {
+				return
+			}
+			continue
+		}
+		if !each(img, members) {
+			return
+		}
+	}
 }
 
 // memberDisplayName is a result as a person reads it: the image by name and ID, and the member.

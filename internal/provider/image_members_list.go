@@ -5,11 +5,12 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/glancetf/terraform-provider-glance/internal/glanceclient"
 )
 
 var _ list.ListResourceWithConfigure = (*imageMembersList)(nil)
@@ -41,51 +42,35 @@ func (l *imageMembersList) ListResourceConfigSchema(
 				MarkdownDescription: "ID of the image whose member list to find. Default: every shared image the project owns.",
 				Validators:          []validator.String{imageIDValidator()},
 			},
-			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region`.",
-			},
+			"region": listRegionAttribute(),
 		},
 	}
 }
 
 func (l *imageMembersList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config listConfig
-	diags := req.Config.Get(ctx, &config)
-	ctx, cancel, client := l.begin(ctx, &config, crudRead, &diags)
+	ctx, cancel, client := l.beginList(ctx, req, &config, stream)
 	if client == nil {
-		cancel()
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
 		defer cancel()
-		found, failed := ownedSharedImages(ctx, client, config.ImageID.ValueString())
-		if failed != nil {
-			push(list.ListResult{Diagnostics: diag.Diagnostics{failed}})
-			return
-		}
 		var sent int64
-		for _, img := range found {
-			members, err := client.ListMembers(ctx, img.ID)
-			switch {
-			case err != nil:
-				if !push(list.ListResult{Diagnostics: diag.Diagnostics{memberError(client, opList, crudRead, img.ID, "", err)}}) {
-					return
+		eachImageMembers(ctx, client, config.ImageID.ValueString(), push,
+			func(img glanceclient.Image, members []glanceclient.Member) bool {
+				switch {
+				case req.Limit > 0 && sent >= req.Limit:
+					return false
+				case len(members) == 0:
+					return true
 				}
-				continue
-			case len(members) == 0 || req.Limit > 0 && sent >= req.Limit:
-				continue
-			}
-			result := req.NewListResult(ctx)
-			result.DisplayName = fmt.Sprintf("%s: %d member(s)", imageDisplayName(img), len(members))
-			listResult(ctx, req, &result, func(t timeouts.Value) any {
-				return imageMembersFromAPI(ctx, client, img.ID, statusByMember(members), t, &result.Diagnostics)
+				result := req.NewListResult(ctx)
+				result.DisplayName = fmt.Sprintf("%s: %d member(s)", imageDisplayName(img), len(members))
+				listResult(ctx, req, &result, func(t timeouts.Value) any {
+					return imageMembersFromAPI(ctx, client, img.ID, statusByMember(members), t, &result.Diagnostics)
+				})
+				sent++
+				return push(result)
 			})
-			sent++
-			if !push(result) {
-				return
-			}
-		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -487,6 +488,31 @@ func (c *configuredClient) begin(
 	}
 	ctx, cancel = context.WithTimeout(ctx, d)
 	return ctx, cancel, client
+}
+
+// beginList is begin for a list resource: it reads the list block's config into m and takes
+// the client; without one, the stream carries the diagnostics, and List must return.
+func (c *configuredClient) beginList(
+	ctx context.Context,
+	req list.ListRequest,
+	m model,
+	stream *list.ListResultsStream,
+) (_ context.Context, cancel context.CancelFunc, client *glanceclient.Client) {
+	diags := req.Config.Get(ctx, m)
+	ctx, cancel, client = c.begin(ctx, m, crudRead, &diags)
+	if client == nil {
+		cancel()
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+	}
+	return ctx, cancel, client
+}
+
+// listRegionAttribute is the region of a list block's config.
+func listRegionAttribute() listschema.StringAttribute {
+	return listschema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Region of the image service, one of the catalog's. Default: the provider's `region`.",
+	}
 }
 
 // regionAttribute is every resource's region: the provider's when the resource is created
