@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -166,8 +167,12 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	m, err := client.FindMember(ctx, imageID, memberID)
 	switch {
 	case err == nil:
-		resp.Diagnostics.Append(resp.State.Set(ctx, imageMemberFromAPI(m, client.Region, state.Timeouts))...)
-		setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+		// Unchanged, the state stands as it is: converting it back is most of a no-op plan's
+		// CPU. Get filled every field, so a field Glance changed is never missed.
+		if next := imageMemberFromAPI(m, client.Region, state.Timeouts); !reflect.DeepEqual(next, state) {
+			resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+		}
 	case errors.Is(err, glanceclient.ErrMemberNotListed) && !earlierAdd(ctx, req.Private).IsZero():
 		// An add whose answer was lost may still land: keep this (tainted) object, so that a
 		// destroy removes what it may make; an apply replaces it, adopting what it made.

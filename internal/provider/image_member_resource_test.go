@@ -19,6 +19,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -63,6 +64,39 @@ func TestAccImageMember_basic(t *testing.T) {
 			Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "pending"),
 			ConfigPlanChecks: emptyPlanAfterApply,
 		}},
+	})
+}
+
+// An answer the member gives outside Terraform reaches the state at the next refresh: a Read
+// that finds the membership unchanged keeps the state as it is, and must not keep it then.
+func TestAccImageMember_refreshSeesTheAnswer(t *testing.T) {
+	env := acctest.PreCheck(t)
+	imageID := acctest.NewImage(t, images.ImageVisibilityShared)
+	updatedAt := statecheck.CompareValue(compare.ValuesDiffer())
+	config := imageMemberConfig(imageID, env.ConsumerProject)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkMemberGone(t, imageID, env.ConsumerProject),
+		Steps: []tfresource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					updatedAt.AddStateValue(memberAddr, tfjsonpath.New("updated_at")),
+				},
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				PreConfig: func() { acctest.SetStatus(t, "consumer", imageID, env.ConsumerProject, "accepted") },
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					updatedAt.AddStateValue(memberAddr, tfjsonpath.New("updated_at")),
+				},
+				Check:            checkAPIStatus(t, imageID, env.ConsumerProject, "accepted"),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+		},
 	})
 }
 
