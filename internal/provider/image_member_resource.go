@@ -167,8 +167,8 @@ func (r *imageMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	m, err := client.FindMember(ctx, imageID, memberID)
 	switch {
 	case err == nil:
-		// Unchanged, the state stands as it is: converting it back is most of a no-op plan's
-		// CPU. Get filled every field, so a field Glance changed is never missed.
+		// Unchanged, the state stands as it is: converting it back cost a tenth of a no-op
+		// plan's CPU. Get filled every field, so a field Glance changed is never missed.
 		if next := imageMemberFromAPI(m, client.Region, state.Timeouts); !reflect.DeepEqual(next, state) {
 			resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 			setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
